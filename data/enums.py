@@ -1,0 +1,165 @@
+"""Closed vocabularies. Values are stable English codes stored in the DB; labels are Chinese.
+
+Import accepts either the code or the label, export writes the label.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class LabeledEnum(str, enum.Enum):
+    """A string enum whose members carry a Chinese label: ``MEMBER = ("code", "标签")``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> "LabeledEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    @classmethod
+    def parse(cls, text: str) -> "LabeledEnum":
+        """Return the member whose code or label equals ``text``; raise ValueError otherwise."""
+        text = str(text).strip()
+        for member in cls:
+            if text == member.value or text == member.label:
+                return member
+        raise ValueError(f"应为以下之一：{'、'.join(m.label for m in cls)}")
+
+    @classmethod
+    def labels(cls) -> list[str]:
+        return [m.label for m in cls]
+
+
+class Visibility(LabeledEnum):
+    PUBLIC = ("public", "公开")
+    MEMBERS = ("members", "会员可见")
+    PRIVATE = ("private", "仅本单位")
+
+
+class Status(LabeledEnum):
+    DRAFT = ("draft", "草稿")
+    PENDING = ("pending", "待审核")
+    PUBLISHED = ("published", "已发布")
+    ARCHIVED = ("archived", "已归档")
+    REJECTED = ("rejected", "已驳回")
+
+
+class OrgKind(LabeledEnum):
+    ENTERPRISE = ("enterprise", "企业")
+    COLLEGE = ("college", "院校")
+    INSTITUTE = ("institute", "科研院所")
+    ASSOCIATION = ("association", "行业协会")
+    GOVERNMENT = ("government", "政府部门")
+    INDUSTRY_COLLEGE = ("industry_college", "产业学院")
+
+
+class MemberLevel(LabeledEnum):
+    PRESIDENT = ("president", "理事长单位")
+    VICE_PRESIDENT = ("vice_president", "副理事长单位")
+    STANDING_DIRECTOR = ("standing_director", "常务理事单位")
+    DIRECTOR = ("director", "理事单位")
+    MEMBER = ("member", "会员单位")
+
+
+class MemberStatus(LabeledEnum):
+    NONE = ("none", "非会员")
+    APPLYING = ("applying", "申请中")
+    ACTIVE = ("active", "正式会员")
+    WITHDRAWN = ("withdrawn", "已退出")
+    LAPSED = ("lapsed", "已失效")
+    EXPELLED = ("expelled", "已除名")
+
+
+class ProfTitle(LabeledEnum):
+    """职称."""
+
+    PROFESSOR = ("professor", "教授")
+    ASSOCIATE_PROFESSOR = ("associate_professor", "副教授")
+    LECTURER = ("lecturer", "讲师")
+    ASSISTANT = ("assistant", "助教")
+    RESEARCHER = ("researcher", "研究员")
+    ASSOCIATE_RESEARCHER = ("associate_researcher", "副研究员")
+    SENIOR_ENGINEER_PLUS = ("senior_engineer_plus", "正高级工程师")
+    SENIOR_ENGINEER = ("senior_engineer", "高级工程师")
+    ENGINEER = ("engineer", "工程师")
+    SENIOR_TECHNICIAN = ("senior_technician", "高级技师")
+    TECHNICIAN = ("technician", "技师")
+    OTHER = ("other", "其他")
+
+
+class Availability(LabeledEnum):
+    """Whether an expert takes consulting work now."""
+
+    AVAILABLE = ("available", "可咨询")
+    BUSY = ("busy", "档期紧张")
+    PAUSED = ("paused", "暂停接单")
+
+
+class TeacherKind(LabeledEnum):
+    FULL_TIME = ("full_time", "专任教师")
+    ENTERPRISE_PART_TIME = ("enterprise_part_time", "企业兼职教师")
+    MENTOR = ("mentor", "企业导师")
+
+
+class ProjectKind(LabeledEnum):
+    TECH_PROBLEM = ("tech_problem", "技术攻关")
+    HORIZONTAL = ("horizontal", "横向课题")
+    CO_BUILT_BASE = ("co_built_base", "共建基地")
+    CO_BUILT_COURSE = ("co_built_course", "共建课程")
+    GOVERNMENT = ("government", "政府项目")
+    TALENT_NEED = ("talent_need", "人才需求")
+    TRAINING_NEED = ("training_need", "培训需求")
+    COOPERATION_NEED = ("cooperation_need", "合作需求")
+
+
+class AchievementKind(LabeledEnum):
+    INVENTION_PATENT = ("invention_patent", "发明专利")
+    UTILITY_PATENT = ("utility_patent", "实用新型专利")
+    SOFTWARE_COPYRIGHT = ("software_copyright", "软件著作权")
+    TECHNOLOGY = ("technology", "技术成果")
+    NEW_VARIETY = ("new_variety", "新品种")
+    STANDARD = ("standard", "标准")
+
+
+class IPStatus(LabeledEnum):
+    GRANTED = ("granted", "已授权")
+    PENDING = ("pending", "申请中")
+    NONE = ("none", "未申请")
+
+
+class Maturity(LabeledEnum):
+    """成熟度; the TRL number is stored beside it."""
+
+    LAB = ("lab", "实验室阶段")
+    PILOT = ("pilot", "小试")
+    DEMO = ("demo", "中试")
+    INDUSTRIAL = ("industrial", "产业化")
+
+
+class TransferMode(LabeledEnum):
+    ASSIGNMENT = ("assignment", "转让")
+    LICENSE = ("license", "许可")
+    EQUITY = ("equity", "作价入股")
+    CO_DEVELOPMENT = ("co_development", "合作开发")
+
+
+class EducationLevel(LabeledEnum):
+    """学历层次, ordered from lowest to highest."""
+
+    SECONDARY_VOCATIONAL = ("secondary_vocational", "中职")
+    HIGHER_VOCATIONAL = ("higher_vocational", "高职")
+    BACHELOR = ("bachelor", "本科")
+    POSTGRADUATE = ("postgraduate", "研究生")
+
+    @property
+    def rank(self) -> int:
+        return list(EducationLevel).index(self)
+
+
+class JobKind(LabeledEnum):
+    INTERNSHIP = ("internship", "实习")
+    FULL_TIME = ("full_time", "全职")
+    PART_TIME = ("part_time", "兼职")

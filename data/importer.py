@@ -1,0 +1,231 @@
+"""Import a pool from rows or a spreadsheet: validate every row, then write all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.columns import DATE_RANGES, EXAMPLE_MARK, Kind, columns_of, header_map
+from data.enums import Status
+from data.keys import natural_key, normalize_name
+from data.models import MODELS, Organization, PoolRecord
+from data.pools import Pool
+from data.rows import validate_row
+from data.tabular import read_table
+
+Progress = Callable[[int, int], None]  # (rows done, rows total)
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"第{self.row}行 「{self.column}」: {self.message}"
+        return f"第{self.row}行: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    pool: Pool
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"发现 {len(self.errors)} 处错误，未写入任何数据"
+        verb = "校验通过（试运行，未写入）" if self.dry_run else "导入完成"
+        return (
+            f"{verb}：共 {self.total} 行，新增 {self.created}，更新 {self.updated}，"
+            f"未变 {self.unchanged}，跳过示例行 {self.skipped}"
+        )
+
+
+def import_file(
+    session: Session,
+    pool: Pool,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    status: Status | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read and import a .xlsx/.csv file; :class:`data.tabular.TableError` for unreadable files."""
+    table = read_table(Path(path), list(header_map(pool)))
+    missing = [c.header for c in columns_of(pool) if c.required and c.header not in table.headers]
+    report = ImportReport(pool=pool, dry_run=dry_run, total=len(table.rows))
+    if missing:
+        report.errors.append(RowError(1, "", f"缺少必填列：{'、'.join(missing)}"))
+        return report
+    cell_errors = [RowError(n, h, m) for n, h, m in table.cell_errors]
+    return import_rows(
+        session, pool, table.rows, dry_run=dry_run, status=status, progress=progress,
+        source=f"import:{Path(path).name}", extra_errors=cell_errors, present=table.headers,
+    )
+
+
+def import_rows(
+    session: Session,
+    pool: Pool,
+    rows: Sequence[tuple[int, dict[str, Any]]],
+    *,
+    dry_run: bool = False,
+    status: Status | None = None,
+    progress: Progress | None = None,
+    source: str = "import",
+    extra_errors: Iterable[RowError] = (),
+    present: Iterable[str] | None = None,
+) -> ImportReport:
+    """Import rows given as (row number, {header: cell}).
+
+    Every row is validated first. If any row has an error nothing is written and the report
+    lists every error; otherwise all rows are created or updated (matched by natural key) in
+    the caller's transaction. ``present`` names the columns the file had: columns it lacks
+    are left as they are on update.
+    """
+    report = ImportReport(pool=pool, dry_run=dry_run, total=len(rows), errors=list(extra_errors))
+    present_attrs = {
+        c.attr for c in columns_of(pool) if present is None or c.header in set(present)
+    }
+    parsed = _validate(pool, rows, report)
+    if pool is not Pool.ORGANIZATION:
+        _resolve_orgs(session, parsed, report)
+    keyed = _key_rows(pool, parsed, report)
+    if report.errors:
+        report.errors.sort(key=lambda e: e.row)
+        return report
+    _write(session, pool, keyed, report, present_attrs, status, source, progress)
+    return report
+
+
+def _validate(
+    pool: Pool, rows: Sequence[tuple[int, dict[str, Any]]], report: ImportReport
+) -> list[tuple[int, dict[str, Any]]]:
+    parsed = []
+    start, end = DATE_RANGES.get(pool, (None, None))
+    headers = {c.attr: c.header for c in columns_of(pool)}
+    for number, raw in rows:
+        if raw.get("外部编号") == EXAMPLE_MARK:
+            report.skipped += 1
+            continue
+        values, errors = validate_row(pool, raw)
+        report.errors.extend(RowError(number, h, m) for h, m in errors)
+        if errors:
+            continue
+        if start and values.get(start) and values.get(end) and values[end] < values[start]:
+            report.errors.append(RowError(number, headers[end], f"不能早于「{headers[start]}」"))
+            continue
+        parsed.append((number, values))
+    return parsed
+
+
+def _resolve_orgs(session: Session, parsed: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+    """Replace organization names by ids; unknown names are row errors."""
+    org_header = next(c.header for c in columns_of(report.pool) if c.kind is Kind.ORG)
+    wanted = {normalize_name(values["owner_org_id"]) for _, values in parsed}
+    by_name: dict[str, list[Organization]] = {}
+    for org in session.scalars(select(Organization)):
+        key = normalize_name(org.name)
+        if key in wanted:
+            by_name.setdefault(key, []).append(org)
+    for number, values in parsed:
+        name = values["owner_org_id"]
+        found = by_name.get(normalize_name(name), [])
+        if len(found) != 1:
+            reason = "不存在，请先在组织库中导入该单位" if not found else "对应多个单位，请在组织库中合并"
+            report.errors.append(RowError(number, org_header, f"单位「{name}」{reason}"))
+            continue
+        values["owner_org_id"] = found[0].id
+        values["_org_name"] = found[0].name
+
+
+def _key_rows(
+    pool: Pool, parsed: list[tuple[int, dict[str, Any]]], report: ImportReport
+) -> list[tuple[int, str, dict[str, Any]]]:
+    seen: dict[str, int] = {}
+    keyed = []
+    for number, values in parsed:
+        if "owner_org_id" in values and not isinstance(values["owner_org_id"], int):
+            continue  # its organization was not found; already reported
+        key = natural_key(values["name"], values.pop("_org_name", None), values.get("source_id"))
+        if key in seen:
+            report.errors.append(
+                RowError(number, "", f"与第{seen[key]}行是同一条记录（外部编号相同，或名称与单位都相同）")
+            )
+            continue
+        seen[key] = number
+        keyed.append((number, key, values))
+    return keyed
+
+
+def _write(
+    session: Session,
+    pool: Pool,
+    keyed: list[tuple[int, str, dict[str, Any]]],
+    report: ImportReport,
+    present_attrs: set[str],
+    status: Status | None,
+    source: str,
+    progress: Progress | None,
+) -> None:
+    model = MODELS[pool]
+    existing: dict[str, PoolRecord] = {}
+    keys = [key for _, key, _ in keyed]
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i : i + _CHUNK]
+        existing.update((r.natural_key, r) for r in session.scalars(select(model).where(model.natural_key.in_(chunk))))
+    records = []
+    write = not report.dry_run
+    for done, (_, key, values) in enumerate(keyed, start=1):
+        values = {k: v for k, v in values.items() if k in present_attrs}
+        if status is not None:
+            values["status"] = status
+        record = existing.get(key)
+        if record is None:
+            report.created += 1
+            if write:
+                record = model(natural_key=key, source=source, **{k: v for k, v in values.items() if v is not None})
+                session.add(record)
+                records.append(record)
+        else:
+            changes = _changes(record, values)
+            report.updated += bool(changes)
+            report.unchanged += not changes
+            if write:
+                for attr, value in changes.items():
+                    setattr(record, attr, value)
+                records.append(record)
+        if progress is not None and (done % 100 == 0 or done == len(keyed)):
+            progress(done, len(keyed))
+    if write:
+        session.flush()
+        report.ids = [r.id for r in records]
+
+
+def _changes(record: PoolRecord, values: dict[str, Any]) -> dict[str, Any]:
+    """The attributes that differ; a blank cell keeps a non-nullable column as it was."""
+    table = record.__table__
+    return {
+        attr: value
+        for attr, value in values.items()
+        if not (value is None and not table.c[attr].nullable) and getattr(record, attr) != value
+    }

@@ -1,0 +1,25 @@
+"""SQLAlchemy models of every pool, and the map from pool name to model."""
+
+from __future__ import annotations
+
+from data.models.base import Base, PoolRecord
+from data.models.organization import Organization
+from data.models.people import Expert, Talent, Teacher
+from data.models.region import Region
+from data.models.work import Achievement, Internship, Project
+from data.pools import Pool
+
+MODELS: dict[Pool, type[PoolRecord]] = {
+    Pool.ORGANIZATION: Organization,
+    Pool.EXPERT: Expert,
+    Pool.TEACHER: Teacher,
+    Pool.PROJECT: Project,
+    Pool.ACHIEVEMENT: Achievement,
+    Pool.TALENT: Talent,
+    Pool.INTERNSHIP: Internship,
+}
+
+__all__ = [
+    "MODELS", "Achievement", "Base", "Expert", "Internship", "Organization", "PoolRecord",
+    "Project", "Region", "Talent", "Teacher",
+]

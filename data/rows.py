@@ -1,0 +1,160 @@
+"""Row validation: one pydantic model per pool, built from ``data.columns``.
+
+Errors come back in Chinese, keyed by the column header, so the importer can say
+``第N行 「列名」: 原因``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+
+from data.columns import Column, Kind, columns_of
+from data.pools import Pool
+from data.regions import resolve_region
+
+_LIST_SPLIT = re.compile(r"[,，、;；|\n]+")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "无"}
+
+
+def parse_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        items = [parse_text(v) for v in value]
+    else:
+        items = [part.strip() for part in _LIST_SPLIT.split(parse_text(value))]
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            if len(item) > 100:
+                raise ValueError(f"单项「{item[:20]}…」超过100个字")
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = parse_text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"「{text}」不是日期，应写成 2026-07-01")
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = parse_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"「{text}」应为 是 或 否")
+
+
+def _annotation(column: Column) -> Any:
+    """The pydantic type of one column."""
+    constraints: dict[str, Any] = {}
+    if column.kind in (Kind.INT, Kind.FLOAT):
+        if column.min_value is not None:
+            constraints["ge"] = column.min_value
+        if column.max_value is not None:
+            constraints["le"] = column.max_value
+        base: Any = int if column.kind is Kind.INT else float
+        return Annotated[base, Field(strict=False, **constraints)]
+    if column.kind is Kind.TEXT or column.kind is Kind.ORG:
+        return Annotated[str, BeforeValidator(parse_text), Field(min_length=1, max_length=column.max_len)]
+    if column.kind is Kind.LIST:
+        return Annotated[list[str], BeforeValidator(parse_list)]
+    if column.kind is Kind.DATE:
+        return Annotated[dt.date, BeforeValidator(parse_date)]
+    if column.kind is Kind.BOOL:
+        return Annotated[bool, BeforeValidator(parse_bool)]
+    if column.kind is Kind.REGION:
+        return Annotated[str, BeforeValidator(lambda v: resolve_region(parse_text(v)))]
+    if column.kind is Kind.ENUM:
+        assert column.enum is not None
+        cls = column.enum
+        return Annotated[cls, BeforeValidator(lambda v: cls.parse(parse_text(v)))]
+    raise AssertionError(column.kind)
+
+
+@lru_cache(maxsize=None)
+def row_model(pool: Pool) -> type[BaseModel]:
+    """The pydantic model validating one spreadsheet row of ``pool`` (keys are headers)."""
+    fields: dict[str, Any] = {}
+    for column in columns_of(pool):
+        annotation = _annotation(column)
+        if column.required:
+            fields[column.attr] = (annotation, Field(alias=column.header))
+        else:
+            fields[column.attr] = (annotation | None, Field(default=None, alias=column.header))
+    return create_model(
+        f"{pool.value.title()}Row",
+        __config__=ConfigDict(extra="ignore", str_strip_whitespace=True),
+        **fields,
+    )
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_row(pool: Pool, raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Validate one row given as {header: cell}.
+
+    Returns ``(values by attribute, [])`` on success, ``({}, [(header, 原因), …])`` otherwise.
+    Blank cells count as not filled in.
+    """
+    present = {k: v for k, v in raw.items() if not _is_blank(v)}
+    try:
+        model = row_model(pool).model_validate(present)
+    except ValidationError as exc:
+        return {}, [(str(err["loc"][0]) if err["loc"] else "", _chinese(err)) for err in exc.errors()]
+    values = model.model_dump()
+    for column in columns_of(pool):
+        if column.kind is Kind.LIST and values[column.attr] is None:
+            values[column.attr] = []
+    return values, []
+
+
+def _chinese(err: Any) -> str:
+    """Translate one pydantic error into a short Chinese reason."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return "必填，不能为空"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"「{err['input']}」应为整数"
+    if kind in ("float_parsing", "float_type"):
+        return f"「{err['input']}」应为数字"
+    if kind == "greater_than_equal":
+        return f"不能小于 {_num(ctx['ge'])}"
+    if kind == "less_than_equal":
+        return f"不能大于 {_num(ctx['le'])}"
+    if kind in ("string_too_long", "too_long"):
+        return f"不能超过 {ctx.get('max_length')} 个字"
+    if kind == "string_too_short":
+        return "必填，不能为空"
+    return f"格式不正确（{err['msg']}）"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,101 @@
+"""Shared fixtures: a migrated database per backend, a rolled-back ``db`` session, makers."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from data.db import make_engine
+from data.enums import OrgKind
+from data.keys import natural_key
+from data.migrate import upgrade_to_head
+from data.models import Organization
+from data.regions import seed_regions
+from tests import services
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch a developer's instance folder, database or broker from a test."""
+    monkeypatch.setenv("CHANJIAO_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with regions, copied for each test that needs one."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_regions(session)
+        session.commit()
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """The test PostgreSQL database, emptied and migrated once per session."""
+    url = services.postgres_url()
+    if url is None:
+        services.unavailable("PostgreSQL", "set TEST_DATABASE_URL")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:  # connection refused, auth…
+        services.unavailable("PostgreSQL", exc)
+    upgrade_to_head(str(engine.url.render_as_string(hide_password=False)))
+    with Session(engine) as session:
+        seed_regions(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """A migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(sqlite_template, path)
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, expire_on_commit=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def make_org(db: Session) -> Callable[..., Organization]:
+    def make(name: str = "示例理工大学", kind: OrgKind = OrgKind.COLLEGE, **kw: Any) -> Organization:
+        org = Organization(name=name, kind=kind, natural_key=natural_key(name, None, None), **kw)
+        db.add(org)
+        db.flush()
+        return org
+
+    return make

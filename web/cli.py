@@ -1,0 +1,145 @@
+"""The ``chanjiao`` command: database, import/export, demo, and Flask's own commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+from tqdm import tqdm
+
+from data.db import session_scope
+from data.demo import DEMO_NOTICE, load_demo
+from data.enums import Status
+from data.exporter import export_pool, write_template
+from data.importer import import_file
+from data.migrate import upgrade_to_head
+from data.models import MODELS
+from data.pools import Pool
+from data.regions import seed_regions
+from data.stats import pool_counts
+from data.tabular import TableError
+from web import create_app
+
+PROGRESS_THRESHOLD = 2000
+
+
+class PoolType(click.ParamType):
+    name = "pool"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Pool:
+        if isinstance(value, Pool):
+            return value
+        try:
+            return Pool.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+POOL = PoolType()
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli() -> None:
+    """产教通 command line."""
+
+
+def init_database() -> None:
+    upgrade_to_head()
+    with session_scope() as session:
+        seed_regions(session)
+
+
+@cli.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the database to the newest schema."""
+    init_database()
+    click.echo("数据库已就绪（已升级到最新版本）")
+
+
+@cli.command("template")
+@click.argument("pool", type=POOL)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def template_command(pool: Pool, path: Path) -> None:
+    """Write an empty import template for POOL (.xlsx or .csv)."""
+    try:
+        write_template(pool, path)
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已生成{pool.label}导入模板：{path}")
+
+
+@cli.command("import")
+@click.argument("pool", type=POOL)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--pending", is_flag=True, help="Import as 待审核 instead of each row's 状态.")
+def import_command(pool: Pool, path: Path, dry_run: bool, pending: bool) -> None:
+    """Import POOL from an .xlsx or .csv file: all rows or nothing."""
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total >= PROGRESS_THRESHOLD:
+            bar = bar or tqdm(total=total, desc=f"导入{pool.label}", unit="行", file=sys.stderr)
+            bar.update(done - bar.n)
+
+    try:
+        with session_scope() as session:
+            report = import_file(session, pool, path, dry_run=dry_run,
+                                 status=Status.PENDING if pending else None, progress=progress)
+            if not report.ok or dry_run:
+                session.rollback()
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("pool", type=POOL)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(pool: Pool, path: Path) -> None:
+    """Export every record of POOL to an .xlsx or .csv file."""
+    try:
+        with session_scope() as session:
+            count = export_pool(session, pool, path)
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已导出{pool.label} {count} 条：{path}")
+
+
+@cli.command("stats")
+def stats_command() -> None:
+    """Print the size of every pool."""
+    with session_scope() as session:
+        for pool, count in pool_counts(session).items():
+            click.echo(f"{pool.label}\t{count}")
+
+
+@cli.command("demo")
+def demo_command() -> None:
+    """Create the database, load the demo alliance once, and show what is there."""
+    init_database()
+    with session_scope() as session:
+        if not any(pool_counts(session).values()):
+            click.echo("正在载入演示联盟数据…")
+            load_demo(session)
+    click.echo(DEMO_NOTICE)
+    with session_scope() as session:
+        for pool, count in pool_counts(session).items():
+            click.echo(f"{pool.label}\t{count}")
+        sample = session.get(MODELS[Pool.ACHIEVEMENT], 1)
+        if sample is not None:
+            click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
+
+
+def main() -> None:
+    cli(prog_name="chanjiao")
