@@ -20,7 +20,9 @@ from data.pools import Pool
 from data.regions import seed_regions
 from data.stats import pool_counts
 from data.tabular import TableError
-from web import create_app
+from indexer.context import get_context
+from web import cli_index, create_app
+from web.cli_index import reindex_pools
 
 PROGRESS_THRESHOLD = 2000
 
@@ -126,12 +128,16 @@ def stats_command() -> None:
 
 @cli.command("demo")
 def demo_command() -> None:
-    """Create the database, load the demo alliance once, and show what is there."""
+    """Create the database, load the demo alliance once, build the indexes, show what is there."""
     init_database()
     with session_scope() as session:
-        if not any(pool_counts(session).values()):
+        fresh = not any(pool_counts(session).values())
+        if fresh:
             click.echo("正在载入演示联盟数据…")
             load_demo(session)
+    if fresh or not all(get_context().store.exists(p) for p in Pool):
+        click.echo("正在建立检索索引…")
+        reindex_pools(tuple(Pool))
     click.echo(DEMO_NOTICE)
     with session_scope() as session:
         for pool, count in pool_counts(session).items():
@@ -139,6 +145,9 @@ def demo_command() -> None:
         sample = session.get(MODELS[Pool.ACHIEVEMENT], 1)
         if sample is not None:
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
+
+
+cli_index.register(cli, POOL)
 
 
 def main() -> None:

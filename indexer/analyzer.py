@@ -1,0 +1,95 @@
+"""Chinese text analysis: normalize, segment with our own jieba tokenizer, drop stop words,
+expand synonyms.
+
+Normalization before segmenting: traditional → simplified (OpenCC; 粤港澳 users write 繁體),
+full-width → half-width (NFKC), lower case. The tokenizer is a private ``jieba.Tokenizer``
+(never the global one) loaded with the domain dictionary from ``data/dictionaries``; its
+prefix-dictionary cache lives in the instance folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+import opencc
+
+from data.dictionary import dictionary_hash, domain_words, stopwords, synonym_groups
+from data.settings import instance_dir
+
+jieba.setLogLevel(logging.WARNING)
+
+# A token worth indexing: has a CJK character, or is an alphanumeric term of 2+ characters.
+_USEFUL = re.compile(r"[\u4e00-\u9fff]|^[a-z0-9][a-z0-9+#.\-]+$")
+_DOMAIN_FREQ = 20000  # high enough that jieba keeps a dictionary term whole
+
+
+class Analyzer:
+    """Turns text into index tokens; safe to share between threads after :meth:`warm`."""
+
+    def __init__(self) -> None:
+        self._tokenizer = jieba.Tokenizer()
+        cache_dir = instance_dir() / "cache"
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._tokenizer.tmp_dir = str(cache_dir)
+        self._tokenizer.cache_file = "jieba.cache"
+        self._converter = opencc.OpenCC("t2s")
+        self._stop = stopwords()
+        self._synonyms: dict[str, tuple[str, ...]] = {}
+        for group in synonym_groups():
+            for term in group:
+                self._synonyms[term] = group
+        self._ready = False
+        self._lock = threading.Lock()
+        self.dictionary_hash = dictionary_hash()
+
+    def warm(self) -> "Analyzer":
+        """Load jieba's dictionary and ours now (a worker calls this when it starts)."""
+        with self._lock:
+            if not self._ready:
+                self._tokenizer.initialize()
+                for word in domain_words():
+                    self._tokenizer.add_word(self.normalize(word), _DOMAIN_FREQ)
+                for group in synonym_groups():
+                    for term in group:
+                        self._tokenizer.add_word(term, _DOMAIN_FREQ)
+                self._ready = True
+        return self
+
+    def normalize(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        return self._converter.convert(text).lower()
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens of ``text`` in order (search-engine mode: whole words and their parts)."""
+        if not self._ready:
+            self.warm()
+        result = []
+        for token in self._tokenizer.cut_for_search(self.normalize(text)):
+            token = token.strip()
+            if token and token not in self._stop and _USEFUL.search(token):
+                result.append(token)
+        return result
+
+    def expand(self, tokens: Iterable[str]) -> list[str]:
+        """Query tokens plus their synonyms (AI → 人工智能), each once, in order."""
+        expanded: dict[str, None] = {}
+        for token in tokens:
+            expanded.setdefault(token, None)
+            for synonym in self._synonyms.get(token, ()):
+                expanded.setdefault(synonym, None)
+        return list(expanded)
+
+    def query_tokens(self, text: str) -> list[str]:
+        return self.expand(self.tokens(text))
+
+
+@lru_cache(maxsize=1)
+def get_analyzer() -> Analyzer:
+    """The process-wide analyzer (lazy: nothing loads at import time)."""
+    return Analyzer()

@@ -1,0 +1,63 @@
+"""Everything an indexing or search call needs, resolved once from configuration."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from data.pools import Pool
+from data.settings import instance_dir
+from indexer.analyzer import Analyzer, get_analyzer
+from indexer.embedders import Embedder, configured_backend, get_embedder
+from indexer.store import IndexStore, PoolIndex
+from indexer.vector_cache import VectorCache
+
+QUERY_CACHE_SIZE = 2048
+
+
+@dataclass
+class IndexContext:
+    store: IndexStore
+    analyzer: Analyzer
+    embedder: Embedder
+    _cache: VectorCache | None = None
+    _queries: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict)
+
+    @property
+    def cache(self) -> VectorCache:
+        if self._cache is None:
+            self._cache = VectorCache(self.embedder.model)
+        return self._cache
+
+    def load(self, pool: Pool) -> PoolIndex:
+        """The live index of ``pool``; refuses one built with another model or dictionary."""
+        return self.store.load(pool, self.embedder.backend, self.embedder.model, self.analyzer.dictionary_hash)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of a query, remembered for repeated queries."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = self.embedder.embed_queries([text])[0]
+            self._queries[text] = vector
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        else:
+            self._queries.move_to_end(text)
+        return vector
+
+    def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+        return self.cache.embed("passage", texts, self.embedder.embed_passages, progress=progress)
+
+
+@lru_cache(maxsize=8)
+def _context(backend: str, root: Path) -> IndexContext:
+    return IndexContext(IndexStore(root), get_analyzer(), get_embedder(backend))
+
+
+def get_context(backend: str | None = None) -> IndexContext:
+    """The process-wide context for the configured (or given) embedding backend."""
+    return _context(backend or configured_backend(), instance_dir() / "indexes")

@@ -1,0 +1,79 @@
+"""BM25 over analyzer tokens (bm25s), with per-document filtering and matched terms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import bm25s
+import numpy as np
+
+
+class LexicalHits(NamedTuple):
+    rows: np.ndarray  # document row numbers, best first
+    scores: np.ndarray
+
+
+class LexicalIndex:
+    """A BM25 index over pre-tokenized documents; rows are positions in the build order."""
+
+    def __init__(self, retriever: bm25s.BM25 | None, corpus: list[list[str]]) -> None:
+        self._retriever = retriever  # None for an empty pool (bm25s cannot index nothing)
+        self.corpus = corpus  # token lists with repeats: an incremental update rebuilds from them
+        self._doc_tokens = [frozenset(doc) for doc in corpus]
+        self._vocab = set(retriever.vocab_dict) if retriever is not None and retriever.vocab_dict else set()
+
+    @classmethod
+    def build(cls, corpus: Sequence[Sequence[str]]) -> "LexicalIndex":
+        if not corpus:
+            return cls(None, [])
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        # bm25s needs at least one token per document; an empty document gets a placeholder.
+        retriever.index([list(doc) or ["\u0000"] for doc in corpus], show_progress=False)
+        return cls(retriever, [list(doc) for doc in corpus])
+
+    def __len__(self) -> int:
+        return len(self._doc_tokens)
+
+    def scores(self, query: Sequence[str]) -> np.ndarray:
+        """The BM25 score of every document for ``query`` tokens (0 where nothing matches)."""
+        known = [t for t in dict.fromkeys(query) if t in self._vocab]
+        if not known or self._retriever is None:
+            return np.zeros(len(self._doc_tokens), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+
+    def search(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> LexicalHits:
+        """Top ``k`` rows with a positive score, ties broken by row; ``mask`` keeps rows where True."""
+        scores = self.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size > k:
+            top = np.argpartition(-scores[positive], k - 1)[:k]
+            positive = positive[top]
+        order = np.lexsort((positive, -scores[positive]))
+        rows = positive[order]
+        return LexicalHits(rows, scores[rows])
+
+    def matched_terms(self, row: int, query: Sequence[str]) -> list[str]:
+        """The query tokens that occur in document ``row``, in query order."""
+        tokens = self._doc_tokens[row]
+        return [t for t in dict.fromkeys(query) if t in tokens]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._retriever is not None:
+            self._retriever.save(str(folder / "bm25"), show_progress=False)
+        with (folder / "doc_tokens.json").open("w", encoding="utf-8") as fh:
+            json.dump(self.corpus, fh, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        with (folder / "doc_tokens.json").open(encoding="utf-8") as fh:
+            corpus = json.load(fh)
+        if not corpus:
+            return cls(None, [])
+        retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        return cls(retriever, corpus)

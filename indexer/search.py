@@ -1,0 +1,116 @@
+"""Search a pool by exact term and by meaning; scores are returned separately for the matcher.
+
+``search(pool, text, k, filters)`` returns up to ``k`` candidates from each channel (BM25 and
+vectors), each with its BM25 score, its cosine similarity (None while the record's vector is
+not yet computed) and the query terms it contains. Filters are applied before ranking, so a
+record the asker may not see never takes a place, a count or a term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from data.pools import Pool
+from indexer.context import IndexContext, get_context
+from indexer.store import PoolIndex
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard filters on indexed documents; ``None`` means no restriction."""
+
+    fields: Collection[str] | None = None
+    region_prefix: str | None = None  # a region code prefix: "44" 广东, "4401" 广州
+    visibility: Collection[str] | None = None
+    owner_org_ids: Collection[int] | None = None  # only these organizations' records
+    exclude_owner_org_ids: Collection[int] = ()
+    exclude_ids: Collection[int] = ()
+    private_owner_org_ids: Collection[int] = ()  # 仅本单位 records of these orgs stay visible
+
+    def mask(self, index: PoolIndex) -> np.ndarray | None:
+        if self == Filters():
+            return None
+        mask = np.ones(len(index.docs), dtype=bool)
+        if self.fields is not None:
+            mask &= np.isin(index.column("field"), list(self.fields))
+        if self.region_prefix:
+            mask &= np.array([(r or "").startswith(self.region_prefix) for r in index.column("region_code")], bool)
+        if self.visibility is not None:
+            allowed = np.isin(index.column("visibility"), list(self.visibility))
+            if self.private_owner_org_ids:
+                own = np.isin(index.column("owner_org_id"), list(self.private_owner_org_ids))
+                allowed |= own & (index.column("visibility") == "private")
+            mask &= allowed
+        if self.owner_org_ids is not None:
+            mask &= np.isin(index.column("owner_org_id"), list(self.owner_org_ids))
+        if self.exclude_owner_org_ids:
+            mask &= ~np.isin(index.column("owner_org_id"), list(self.exclude_owner_org_ids))
+        if self.exclude_ids:
+            mask &= ~np.isin(index.ids, list(self.exclude_ids))
+        return mask
+
+
+@dataclass
+class Hit:
+    id: int
+    lexical: float  # BM25 score, 0 when no query term occurs
+    semantic: float | None  # cosine similarity; None while the vector is pending
+    matched_terms: list[str] = field(default_factory=list)
+    lexical_rank: int | None = None  # 1-based rank in its channel, None if outside the top k
+    semantic_rank: int | None = None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total_lexical: int  # documents matching at least one query term, after filters
+    query_terms: list[str]
+
+
+def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *,
+           mode: str = "hybrid", ctx: IndexContext | None = None) -> SearchResult:
+    """Candidates for ``text`` from the lexical and/or semantic channel (``mode``: hybrid,
+    lexical, semantic), ordered by their best channel rank, ties by id."""
+    ctx = ctx or get_context()
+    index = ctx.load(pool)
+    terms = ctx.analyzer.query_tokens(text)
+    mask = (filters or Filters()).mask(index)
+    all_scores = index.lexical.scores(terms)
+    if mask is not None:
+        all_scores = np.where(mask, all_scores, 0.0)
+    total = int((all_scores > 0).sum())
+    candidates: dict[int, Hit] = {}
+    if mode in ("hybrid", "lexical"):
+        lexical = index.lexical.search(terms, k, mask)
+        for rank, row in enumerate(lexical.rows, start=1):
+            record_id = int(index.ids[row])
+            candidates[record_id] = Hit(record_id, float(lexical.scores[rank - 1]), None, lexical_rank=rank)
+    query = None
+    if mode in ("hybrid", "semantic") and len(index.vectors):
+        query = ctx.query_vector(text)
+        allowed = None if mask is None else set(int(i) for i in index.ids[mask])
+        fetch = k if allowed is None else min(len(index.vectors), max(4 * k, 200))
+        found = index.vectors.search(query, fetch)
+        rank = 0
+        for record_id, score in zip(found.ids, found.scores):
+            record_id = int(record_id)
+            if record_id not in index.row_of or (allowed is not None and record_id not in allowed):
+                continue
+            rank += 1
+            hit = candidates.setdefault(record_id, Hit(record_id, float(all_scores[index.row_of[record_id]]), None))
+            hit.semantic, hit.semantic_rank = float(score), rank
+            if rank == k:
+                break
+    if query is not None:
+        lacking = [h for h in candidates.values() if h.semantic is None]
+        sims = index.vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
+        for hit, sim in zip(lacking, sims):
+            hit.semantic = None if np.isnan(sim) else float(sim)
+    for hit in candidates.values():
+        hit.matched_terms = index.lexical.matched_terms(index.row_of[hit.id], terms)
+    big = 1 << 30
+    hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
+    return SearchResult(hits, total, terms)

@@ -1,0 +1,204 @@
+"""Versioned, on-disk index folders per pool, swapped in atomically.
+
+``instance/indexes/<pool>/`` holds version folders and a ``CURRENT`` file naming the live
+one. A version folder has ``meta.json`` (backend, model, dim, count, built_at, dictionary
+hash, versions), ``docs.json`` (per-record filter attributes and text hashes), the BM25
+files and the FAISS index. Writers build a new folder and replace ``CURRENT`` in one
+``os.replace``; readers notice the change and reload, so searches never see a half-written
+index. Loading refuses an index built with another model or dictionary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from data.pools import Pool
+from data.settings import instance_dir
+from indexer.lexical import LexicalIndex
+from indexer.vectors import VectorIndex, load_vector_index, new_vector_index
+
+KEEP_VERSIONS = 3
+
+
+class IndexError_(RuntimeError):
+    """Base of index problems; messages are for users, in Chinese."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexMismatch(IndexError_):
+    pass
+
+
+@dataclass
+class Meta:
+    pool: str
+    backend: str
+    model: str
+    dim: int
+    count: int
+    vector_count: int
+    vector_kind: str
+    dictionary_hash: str
+    built_at: str
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    """What the index keeps of a record besides its text: filter attributes and hashes."""
+
+    id: int
+    field: str | None
+    region_code: str | None
+    visibility: str
+    owner_org_id: int | None
+    lexical_hash: str
+    semantic_hash: str
+
+
+def library_versions() -> dict[str, str]:
+    return {name: version(name) for name in ("faiss-cpu", "bm25s", "jieba")}
+
+
+class PoolIndex:
+    """One loaded version of a pool's index: documents, BM25 and vectors."""
+
+    def __init__(self, meta: Meta, docs: list[Doc], lexical: LexicalIndex, vectors: VectorIndex,
+                 folder: Path | None = None) -> None:
+        self.meta, self.docs, self.lexical, self.vectors, self.folder = meta, docs, lexical, vectors, folder
+        self.ids = np.array([d.id for d in docs], dtype=np.int64)
+        self.row_of = {d.id: row for row, d in enumerate(docs)}
+        self._columns: dict[str, np.ndarray] = {}
+
+    def column(self, name: str) -> np.ndarray:
+        """A filter attribute of every document as an array (cached)."""
+        if name not in self._columns:
+            self._columns[name] = np.array([getattr(d, name) for d in self.docs], dtype=object)
+        return self._columns[name]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lexical.save(folder)
+        self.vectors.save(folder)
+        (folder / "docs.json").write_text(json.dumps([asdict(d) for d in self.docs], ensure_ascii=False), encoding="utf-8")
+        self.meta.count, self.meta.vector_count = len(self.docs), len(self.vectors)
+        (folder / "meta.json").write_text(json.dumps(asdict(self.meta), ensure_ascii=False, indent=1), encoding="utf-8")
+        self.folder = folder
+
+    @classmethod
+    def load(cls, folder: Path) -> "PoolIndex":
+        meta = Meta(**json.loads((folder / "meta.json").read_text(encoding="utf-8")))
+        docs = [Doc(**d) for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))]
+        return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
+
+    @classmethod
+    def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0) -> "PoolIndex":
+        vectors = new_vector_index(dim, expected)
+        meta = Meta(pool.value, backend, model, dim, 0, 0, vectors.kind, dictionary_hash,
+                    dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), library_versions())
+        return cls(meta, [], LexicalIndex.build([]), vectors)
+
+
+class IndexStore:
+    """All pools' indexes under one root folder (default ``instance/indexes``)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or instance_dir() / "indexes"
+        self._loaded: dict[Pool, tuple[str, PoolIndex]] = {}
+        self._lock = threading.Lock()
+
+    def pool_dir(self, pool: Pool) -> Path:
+        path = self.root / pool.value
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def current_name(self, pool: Pool) -> str | None:
+        try:
+            return (self.pool_dir(pool) / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def exists(self, pool: Pool) -> bool:
+        return self.current_name(pool) is not None
+
+    def load(self, pool: Pool, backend: str | None = None, model: str | None = None,
+             dictionary_hash: str | None = None) -> PoolIndex:
+        """The live version of ``pool``, reloaded when another process swapped in a new one.
+
+        Raises IndexMissing when never built and IndexMismatch when built with another
+        embedding model or dictionary than the ones given.
+        """
+        name = self.current_name(pool)
+        if name is None:
+            raise IndexMissing(f"{pool.label}尚未建立索引，请运行 chanjiao reindex {pool.value}")
+        with self._lock:
+            cached = self._loaded.get(pool)
+            if cached is None or cached[0] != name:
+                cached = (name, PoolIndex.load(self.pool_dir(pool) / name))
+                self._loaded[pool] = cached
+        index = cached[1]
+        meta = index.meta
+        wanted = {"向量模型": (meta.model, model), "分词词典": (meta.dictionary_hash, dictionary_hash)}
+        for what, (have, want) in wanted.items():
+            if want is not None and have != want:
+                raise IndexMismatch(
+                    f"{pool.label}的索引与当前配置不一致（{what}：索引为 {have}，当前为 {want}），"
+                    f"请运行 chanjiao reindex {pool.value} 重建索引"
+                )
+        if backend is not None and meta.backend != backend:
+            raise IndexMismatch(
+                f"{pool.label}的索引由 {meta.backend} 向量模型建立，当前配置为 {backend}，请运行 chanjiao reindex {pool.value}"
+            )
+        return index
+
+    def publish(self, pool: Pool, index: PoolIndex) -> str:
+        """Save ``index`` as a new version and make it the live one atomically."""
+        pool_dir = self.pool_dir(pool)
+        name = dt.datetime.now(dt.timezone.utc).strftime("v%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
+        index.save(pool_dir / name)
+        tmp = pool_dir / f"CURRENT.{uuid.uuid4().hex}"
+        tmp.write_text(name, encoding="utf-8")
+        os.replace(tmp, pool_dir / "CURRENT")
+        with self._lock:
+            self._loaded[pool] = (name, index)
+        self._prune(pool_dir, name)
+        return name
+
+    def _prune(self, pool_dir: Path, live: str) -> None:
+        versions = sorted(p for p in pool_dir.iterdir() if p.is_dir() and p.name.startswith("v"))
+        for old in versions[:-KEEP_VERSIONS]:
+            if old.name != live:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def writer(self, pool: Pool) -> Iterator[None]:
+        """One writer per pool at a time, across processes (an advisory file lock)."""
+        with open(self.pool_dir(pool) / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def describe(self, pool: Pool) -> dict[str, Any] | None:
+        name = self.current_name(pool)
+        if name is None:
+            return None
+        return json.loads((self.pool_dir(pool) / name / "meta.json").read_text(encoding="utf-8"))

@@ -1,0 +1,203 @@
+"""Vector indexes over FAISS with explicit record ids; inner product on normalized vectors.
+
+Two backends behind one interface (txtai's shape): exact ``IDMap2,Flat`` for small pools and
+HNSW past :data:`HNSW_THRESHOLD` vectors (measured with ``chanjiao bench index``). HNSW cannot
+remove vectors, so it maps internal labels to record ids and tombstones replaced labels.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import NamedTuple
+
+import faiss
+import numpy as np
+
+HNSW_THRESHOLD = 20_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 96
+HNSW_EF_CONSTRUCTION = 80
+
+
+class VectorHits(NamedTuple):
+    ids: np.ndarray  # record ids, best first
+    scores: np.ndarray
+
+
+def _as_matrix(vectors: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1))
+
+
+class VectorIndex(ABC):
+    kind: str
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    @abstractmethod
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors; an id already present has its vector replaced."""
+
+    @abstractmethod
+    def delete(self, ids: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def search(self, query: np.ndarray, k: int) -> VectorHits: ...
+
+    @abstractmethod
+    def ids(self) -> np.ndarray:
+        """Every live record id."""
+
+    @abstractmethod
+    def vector_of(self, record_id: int) -> np.ndarray | None:
+        """The stored vector of ``record_id``, or None when it has none."""
+
+    def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner products of ``query`` with the given records' vectors (NaN where missing)."""
+        out = np.full(len(ids), np.nan, dtype=np.float32)
+        for n, record_id in enumerate(ids):
+            vector = self.vector_of(int(record_id))
+            if vector is not None:
+                out[n] = float(vector @ query)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.ids())
+
+    @abstractmethod
+    def save(self, folder: Path) -> None: ...
+
+    @classmethod
+    @abstractmethod
+    def load(cls, folder: Path, dim: int) -> "VectorIndex": ...
+
+
+class FlatIndex(VectorIndex):
+    kind = "flat"
+
+    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+        super().__init__(dim)
+        self._index = index or faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size:
+            self._index.remove_ids(ids)
+            self._index.add_with_ids(_as_matrix(vectors), ids)
+
+    def delete(self, ids: np.ndarray) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size:
+            self._index.remove_ids(ids)
+
+    def search(self, query: np.ndarray, k: int) -> VectorHits:
+        if self._index.ntotal == 0 or k <= 0:
+            return VectorHits(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        scores, ids = self._index.search(_as_matrix(query.reshape(1, -1)), min(k, self._index.ntotal))
+        keep = ids[0] >= 0
+        return VectorHits(ids[0][keep], scores[0][keep])
+
+    def ids(self) -> np.ndarray:
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+
+    def vector_of(self, record_id: int) -> np.ndarray | None:
+        try:
+            return self._index.reconstruct(record_id)
+        except RuntimeError:  # not in the id map
+            return None
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def save(self, folder: Path) -> None:
+        faiss.write_index(self._index, str(folder / "vectors.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path, dim: int) -> "FlatIndex":
+        return cls(dim, faiss.read_index(str(folder / "vectors.faiss")))
+
+
+class HNSWIndex(VectorIndex):
+    kind = "hnsw"
+
+    def __init__(self, dim: int, index: faiss.Index | None = None, labels: np.ndarray | None = None,
+                 alive: np.ndarray | None = None) -> None:
+        super().__init__(dim)
+        if index is None:
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+        self._index = index
+        self._labels = labels if labels is not None else np.zeros(0, np.int64)  # label → record id
+        self._alive = alive if alive is not None else np.zeros(0, bool)
+        self._label_of = {int(i): n for n, i in enumerate(self._labels) if self._alive[n]}
+
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if not ids.size:
+            return
+        self.delete(ids)
+        start = len(self._labels)
+        self._index.add(_as_matrix(vectors))
+        self._labels = np.concatenate([self._labels, ids])
+        self._alive = np.concatenate([self._alive, np.ones(len(ids), bool)])
+        self._label_of.update((int(i), start + n) for n, i in enumerate(ids))
+
+    def delete(self, ids: np.ndarray) -> None:
+        for record_id in np.asarray(ids, dtype=np.int64):
+            label = self._label_of.pop(int(record_id), None)
+            if label is not None:
+                self._alive[label] = False
+
+    def search(self, query: np.ndarray, k: int) -> VectorHits:
+        dead = int((~self._alive).sum())
+        fetch = min(k + dead, self._index.ntotal)
+        if fetch <= 0 or k <= 0:
+            return VectorHits(np.zeros(0, np.int64), np.zeros(0, np.float32))
+        scores, labels = self._index.search(_as_matrix(query.reshape(1, -1)), fetch)
+        keep = (labels[0] >= 0)
+        labels, scores = labels[0][keep], scores[0][keep]
+        live = self._alive[labels]
+        return VectorHits(self._labels[labels[live]][:k], scores[live][:k])
+
+    def ids(self) -> np.ndarray:
+        return self._labels[self._alive]
+
+    def vector_of(self, record_id: int) -> np.ndarray | None:
+        label = self._label_of.get(record_id)
+        return None if label is None else self._index.reconstruct(label)
+
+    def __len__(self) -> int:
+        return len(self._label_of)
+
+    def save(self, folder: Path) -> None:
+        faiss.write_index(self._index, str(folder / "vectors.faiss"))
+        np.save(folder / "labels.npy", self._labels)
+        np.save(folder / "alive.npy", self._alive)
+
+    @classmethod
+    def load(cls, folder: Path, dim: int) -> "HNSWIndex":
+        return cls(dim, faiss.read_index(str(folder / "vectors.faiss")),
+                   np.load(folder / "labels.npy"), np.load(folder / "alive.npy"))
+
+
+VECTOR_BACKENDS: dict[str, type[VectorIndex]] = {"flat": FlatIndex, "hnsw": HNSWIndex}
+
+
+def new_vector_index(dim: int, expected: int, kind: str | None = None) -> VectorIndex:
+    """Exact search for small pools, HNSW past the threshold (or the ``kind`` asked for)."""
+    kind = kind or ("hnsw" if expected >= HNSW_THRESHOLD else "flat")
+    return VECTOR_BACKENDS[kind](dim)
+
+
+def load_vector_index(folder: Path, kind: str, dim: int) -> VectorIndex:
+    return VECTOR_BACKENDS[kind].load(folder, dim)
+
+
+def faiss_threads(n: int = 1) -> None:
+    """One OpenMP thread per process: web and worker processes share two cores."""
+    faiss.omp_set_num_threads(n)
+
+
+__all__ = ["FlatIndex", "HNSWIndex", "VectorHits", "VectorIndex", "load_vector_index", "new_vector_index"]

@@ -1,0 +1,74 @@
+"""``chanjiao reindex``, ``chanjiao search`` and ``chanjiao cache-demo-vectors``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from tqdm import tqdm
+
+from data.pools import Pool
+from indexer.context import get_context
+from indexer.operations import rebuild_pool
+from indexer.search import search
+from indexer.store import IndexError_
+
+INDEXED_POOLS = tuple(Pool)
+
+
+def reindex_pools(pools: tuple[Pool, ...], backend: str | None = None, quiet: bool = False) -> None:
+    """Rebuild each pool with a progress bar; searches keep using the old index until the swap."""
+    ctx = get_context(backend)
+    for pool in pools:
+        bar: tqdm | None = None
+        started = time.perf_counter()
+
+        def progress(done: int, total: int, stage: str) -> None:
+            nonlocal bar
+            if stage == "semantic":
+                bar = bar or tqdm(total=total, initial=done, desc=f"{pool.label} 向量", unit="条", file=sys.stderr)
+                bar.update(done - bar.n)
+
+        counts = rebuild_pool(ctx, pool, progress=None if quiet else progress)
+        if bar is not None:
+            bar.close()
+        if not quiet:
+            click.echo(f"{pool.label}：索引 {counts['documents']} 条，新计算向量 {counts['embedded']} 条，"
+                       f"用时 {time.perf_counter() - started:.1f} 秒")
+
+
+def register(cli: click.Group, pool_type: click.ParamType) -> None:
+    @cli.command("reindex")
+    @click.argument("pools", type=pool_type, nargs=-1)
+    @click.option("--backend", type=click.Choice(["e5", "use", "st"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
+    def reindex_command(pools: tuple[Pool, ...], backend: str | None) -> None:
+        """Rebuild the indexes of POOLS (default: all) into new folders and swap them in."""
+        reindex_pools(pools or INDEXED_POOLS, backend)
+
+    @cli.command("search")
+    @click.argument("pool", type=pool_type)
+    @click.argument("text")
+    @click.option("-k", default=10, show_default=True)
+    @click.option("--mode", type=click.Choice(["hybrid", "lexical", "semantic"]), default="hybrid", show_default=True)
+    def search_command(pool: Pool, text: str, k: int, mode: str) -> None:
+        """Search one pool and print ids with their lexical and semantic scores."""
+        try:
+            result = search(pool, text, k, mode=mode)
+        except IndexError_ as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"命中词：{' '.join(result.query_terms)}；含检索词的记录 {result.total_lexical} 条")
+        for hit in result.hits:
+            semantic = "—" if hit.semantic is None else f"{hit.semantic:.3f}"
+            click.echo(f"{hit.id}\t文本 {hit.lexical:.2f}\t语义 {semantic}\t{'、'.join(hit.matched_terms)}")
+
+    @cli.command("cache-demo-vectors")
+    @click.option("--backend", type=click.Choice(["e5", "use"]), default="e5", show_default=True)
+    @click.option("--threads", default=1, show_default=True)
+    def cache_demo_vectors_command(backend: str, threads: int) -> None:
+        """Compute the demo's vectors and write them to data/seed/vectors (shipped with the code)."""
+        from indexer.seed_cache import write_seed_cache
+
+        with tqdm(desc="演示数据向量", unit="条", file=sys.stderr) as bar:
+            path = write_seed_cache(backend, threads=threads, progress=bar.update)
+        click.echo(f"已写入 {path}")
