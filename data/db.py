@@ -30,9 +30,13 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """One shared engine per URL per process."""
+    """One shared engine per URL per process (default: the configured URL, read each call)."""
+    return _shared_engine(normalize_database_url(url) if url else database_url())
+
+
+@lru_cache(maxsize=8)
+def _shared_engine(url: str) -> Engine:
     return make_engine(url)
 
 

@@ -66,15 +66,30 @@ class Analyzer:
         return self._converter.convert(text).lower()
 
     def tokens(self, text: str) -> list[str]:
-        """Index tokens of ``text`` in order (search-engine mode: whole words and their parts)."""
+        """Index tokens of ``text`` in order: whole words and the dictionary words inside them."""
         if not self._ready:
             self.warm()
         result = []
-        for token in self._tokenizer.cut_for_search(self.normalize(text)):
+        for token in self._words(self.normalize(text)):
             token = token.strip()
             if token and token not in self._stop and _USEFUL.search(token):
                 result.append(token)
         return result
+
+    def _words(self, text: str) -> list[str]:
+        """Like jieba's search mode, but every dictionary word inside a long word counts,
+        not only 2- and 3-character ones (康复医疗 inside 康复医疗产业学院)."""
+        freq = self._tokenizer.FREQ
+        words = []
+        for word in self._tokenizer.cut(text):
+            if len(word) > 2 and not word.isascii():
+                for size in range(2, len(word)):
+                    for start in range(len(word) - size + 1):
+                        part = word[start : start + size]
+                        if freq.get(part):
+                            words.append(part)
+            words.append(word)
+        return words
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """Query tokens plus their synonyms (AI → 人工智能), each once, in order."""

@@ -14,11 +14,13 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 celery_app = Celery("chanjiao", include=["indexer.tasks"])
+_state = {"eager": True}
 
 
 def configure(redis_url: str | None = None) -> Celery:
     """(Re)configure the broker from ``redis_url`` or the environment."""
     url = redis_url if redis_url is not None else (os.environ.get("REDIS_URL") or None)
+    _state["eager"] = not url
     if url:
         celery_app.conf.update(
             broker_url=url, result_backend=url, task_always_eager=False, task_acks_late=True,
@@ -34,7 +36,8 @@ def configure(redis_url: str | None = None) -> Celery:
 
 
 def is_eager() -> bool:
-    return bool(celery_app.conf.task_always_eager)
+    """True when no broker is configured and tasks run in this process."""
+    return _state["eager"]
 
 
 @worker_process_init.connect

@@ -15,7 +15,7 @@ from data.db import make_engine
 from data.enums import OrgKind
 from data.keys import natural_key
 from data.migrate import upgrade_to_head
-from data.models import Organization
+from data.models import Base, Organization
 from data.regions import seed_regions
 from tests import services
 
@@ -99,3 +99,24 @@ def make_org(db: Session) -> Callable[..., Organization]:
         return org
 
     return make
+
+
+@pytest.fixture(params=BACKENDS)
+def live_db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A committed database configured through ``DATABASE_URL``, for code that opens its own
+    sessions (indexing, CLI). PostgreSQL's pool tables are emptied afterwards."""
+    if request.param == "sqlite":
+        path = tmp_path / "live.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+        return
+    engine = request.getfixturevalue("postgres_engine")
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "regions"]
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))

@@ -22,7 +22,10 @@ class SentenceTransformerEmbedder(Embedder):
         self.model = f"st/{self.path.name}-{digest}"
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
         self._model = None
-        self.dim = self._load().get_sentence_embedding_dimension()
+        model = self._load()
+        # sentence-transformers 6 renamed the method; older releases only have the old name.
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._model is None:
@@ -34,4 +37,5 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         prefix = self.query_prefix if is_query else self.passage_prefix
-        return self._load().encode([prefix + t for t in texts], convert_to_numpy=True, batch_size=32)
+        return self._load().encode([prefix + t for t in texts], convert_to_numpy=True, batch_size=32,
+                                   show_progress_bar=False)

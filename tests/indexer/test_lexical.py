@@ -1,0 +1,58 @@
+"""BM25 scores agree with a plain reference implementation of the formula."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from indexer.lexical import LexicalIndex
+
+CORPUS = [
+    ["机器视觉", "缺陷", "检测", "检测"],
+    ["食品", "发酵", "工艺"],
+    ["机器视觉", "机器人", "抓取", "系统", "设计"],
+    ["区块链", "溯源", "食品"],
+]
+
+
+def reference_bm25(corpus: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+    """Lucene's BM25 (the variant bm25s implements): no (k1 + 1) factor in the numerator."""
+    n = len(corpus)
+    avgdl = sum(len(d) for d in corpus) / n
+    scores = []
+    for doc in corpus:
+        score = 0.0
+        for term in set(query):
+            df = sum(term in d for d in corpus)
+            if df == 0:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            tf = doc.count(term)
+            score += idf * tf / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+        scores.append(score)
+    return scores
+
+
+def test_scores_match_reference() -> None:
+    index = LexicalIndex.build(CORPUS)
+    for query in (["机器视觉"], ["食品", "检测"], ["检测", "机器视觉", "未知词"]):
+        np.testing.assert_allclose(index.scores(query), reference_bm25(CORPUS, query), rtol=1e-5)
+
+
+def test_search_order_mask_terms_and_persistence(tmp_path: Path) -> None:
+    index = LexicalIndex.build(CORPUS)
+    hits = index.search(["机器视觉", "检测"], k=10)
+    assert list(hits.rows) == [0, 2]
+    assert list(index.search(["机器视觉"], k=10, mask=np.array([False, True, True, True])).rows) == [2]
+    assert index.matched_terms(0, ["检测", "食品", "机器视觉"]) == ["检测", "机器视觉"]
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    np.testing.assert_allclose(loaded.scores(["食品"]), index.scores(["食品"]))
+    assert loaded.corpus == CORPUS
+
+
+def test_empty_index() -> None:
+    index = LexicalIndex.build([])
+    assert len(index) == 0 and index.search(["食品"], 5).rows.size == 0
