@@ -148,6 +148,7 @@ def demo_command() -> None:
 
 
 cli_index.register(cli, POOL)
+cli_index.register_bench(cli)
 
 
 def main() -> None:

@@ -72,3 +72,20 @@ def register(cli: click.Group, pool_type: click.ParamType) -> None:
         with tqdm(desc="演示数据向量", unit="条", file=sys.stderr) as bar:
             path = write_seed_cache(backend, threads=threads, progress=bar.update)
         click.echo(f"已写入 {path}")
+
+
+def register_bench(cli: click.Group) -> None:
+    @cli.group("bench")
+    def bench() -> None:
+        """Benchmarks that print figures (speed, memory); nothing here asserts."""
+
+    @bench.command("index")
+    @click.option("--sizes", default="10000,100000", show_default=True, help="Comma-separated corpus sizes.")
+    @click.option("--backends", default="e5,use", show_default=True,
+                  help="Embedders to time; the first one builds the vector indexes.")
+    @click.option("--queries", default=200, show_default=True)
+    def bench_index(sizes: str, backends: str, queries: int) -> None:
+        """Index build times, sizes, memory and search latency at each size."""
+        from indexer.bench import run_index_bench
+
+        run_index_bench([int(s) for s in sizes.split(",")], backends.split(","), queries, click.echo)
