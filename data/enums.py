@@ -22,6 +22,8 @@ class LabeledEnum(str, enum.Enum):
     @classmethod
     def parse(cls, text: str) -> "LabeledEnum":
         """Return the member whose code or label equals ``text``; raise ValueError otherwise."""
+        if isinstance(text, cls):
+            return text
         text = str(text).strip()
         for member in cls:
             if text == member.value or text == member.label:
@@ -163,3 +165,18 @@ class JobKind(LabeledEnum):
     INTERNSHIP = ("internship", "实习")
     FULL_TIME = ("full_time", "全职")
     PART_TIME = ("part_time", "兼职")
+
+
+class FeedbackAction(LabeledEnum):
+    INTERESTED = ("interested", "感兴趣")
+    REJECTED = ("rejected", "不合适")
+    CONTACTED = ("contacted", "已联系")
+    COOPERATED = ("cooperated", "已合作")
+
+
+class RejectReason(LabeledEnum):
+    FIELD = ("field", "领域不符")
+    REGION = ("region", "地区太远")
+    SENIORITY = ("seniority", "资历不够")
+    EXISTING = ("existing", "已有合作")
+    OTHER = ("other", "其他")

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import Engine
 
 from data.pools import Pool
 from data.settings import instance_dir
@@ -24,6 +25,7 @@ class IndexContext:
     store: IndexStore
     analyzer: Analyzer
     embedder: Embedder
+    engine: Engine | None = None  # the database records come from; None: the configured one
     _cache: VectorCache | None = None
     _queries: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict)
 

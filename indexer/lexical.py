@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +38,21 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._doc_tokens)
+
+    def idf(self, token: str) -> float:
+        """Lucene's BM25 idf of ``token`` (0 for a token no document has)."""
+        if not hasattr(self, "_df"):
+            self._df = Counter(t for doc in self._doc_tokens for t in doc)
+        df = self._df.get(token, 0)
+        if df == 0:
+            return 0.0
+        n = len(self._doc_tokens)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def max_score(self, query: Sequence[str]) -> float:
+        """An upper bound of any document's BM25 score for ``query``: each term's tf part tends
+        to 1, so the score tends to the sum of idfs. Scores divided by it fall in [0, 1)."""
+        return sum(self.idf(t) for t in dict.fromkeys(query))
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """The BM25 score of every document for ``query`` tokens (0 where nothing matches)."""

@@ -93,7 +93,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
     """Rebuild ``pool`` from the database into a new version; searches use the old one until
     the swap. Returns counts: documents, embedded (newly computed vectors)."""
     started = dt.datetime.now(dt.timezone.utc)
-    with session_scope() as session:
+    with session_scope(ctx.engine) as session:
         records = published_records(session, pool)
         items = [prepare(ctx, pool, r) for r in records]
     if progress:
@@ -126,7 +126,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
 def reconcile(ctx: IndexContext, pool: Pool, since: dt.datetime) -> None:
     """Apply changes committed while a rebuild ran (edits after ``since``, deletions)."""
     model = MODELS[pool]
-    with session_scope() as session:
+    with session_scope(ctx.engine) as session:
         changed = set(session.scalars(select(model.id).where(model.updated_at >= since)))
         live = set(session.scalars(select(model.id).where(model.status == Status.PUBLISHED)))
     indexed = set(int(i) for i in ctx.load(pool).ids)
@@ -139,7 +139,7 @@ def reconcile(ctx: IndexContext, pool: Pool, since: dt.datetime) -> None:
 def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]:
     """Bring the given records' documents and BM25 up to date; returns ids still lacking vectors."""
     ids = set(int(i) for i in ids)
-    with session_scope() as session:
+    with session_scope(ctx.engine) as session:
         items = {r.id: prepare(ctx, pool, r) for r in published_records(session, pool, ids)}
     with ctx.store.writer(pool):
         current = _current_or_empty(ctx, pool)
@@ -163,7 +163,7 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
 
 def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
     """Embed the given records that lack a vector and add them; returns how many were added."""
-    with session_scope() as session:
+    with session_scope(ctx.engine) as session:
         items = [prepare(ctx, pool, r) for r in published_records(session, pool, ids)]
     current = _current_or_empty(ctx, pool)
     have = set(int(i) for i in current.vectors.ids())

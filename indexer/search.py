@@ -67,7 +67,8 @@ class Hit:
 class SearchResult:
     hits: list[Hit]
     total_lexical: int  # documents matching at least one query term, after filters
-    query_terms: list[str]
+    query_terms: list[str]  # analyzed query with synonyms
+    lexical_ceiling: float = 0.0  # upper bound of BM25 for the unexpanded query (normalizer)
 
 
 def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *,
@@ -76,7 +77,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     lexical, semantic), ordered by their best channel rank, ties by id."""
     ctx = ctx or get_context()
     index = ctx.load(pool)
-    terms = ctx.analyzer.query_tokens(text)
+    original = ctx.analyzer.tokens(text)
+    terms = ctx.analyzer.expand(original)
     mask = (filters or Filters()).mask(index)
     all_scores = index.lexical.scores(terms)
     if mask is not None:
@@ -113,4 +115,4 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
         hit.matched_terms = index.lexical.matched_terms(index.row_of[hit.id], terms)
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
-    return SearchResult(hits, total, terms)
+    return SearchResult(hits, total, terms, index.lexical.max_score(original))

@@ -110,3 +110,12 @@ def completeness(filled: int, total: int) -> float:
 def load_penalty(active: int, limit: int) -> float:
     """1 while an expert or teacher is under their engagement limit, then down by half per extra."""
     return 1.0 if active < limit else math.pow(0.5, active - limit + 1)
+
+
+def bigram_similarity(a: str | None, b: str | None) -> float | None:
+    """Character-bigram overlap of two short Chinese phrases (an expected role vs a post)."""
+    if not a or not b:
+        return None
+    grams_a = {a[i : i + 2] for i in range(len(a) - 1)} or {a}
+    grams_b = {b[i : i + 2] for i in range(len(b) - 1)} or {b}
+    return len(grams_a & grams_b) / len(grams_a)

@@ -149,6 +149,7 @@ def demo_command() -> None:
 
 cli_index.register(cli, POOL)
 cli_index.register_bench(cli)
+cli_index.register_eval(cli)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 from tqdm import tqdm
@@ -89,3 +90,38 @@ def register_bench(cli: click.Group) -> None:
         from indexer.bench import run_index_bench
 
         run_index_bench([int(s) for s in sizes.split(",")], backends.split(","), queries, click.echo)
+
+
+def register_eval(cli: click.Group) -> None:
+    @cli.command("eval")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--backend", type=click.Choice(["e5", "use", "st"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
+    @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking in TREC run format.")
+    def eval_command(folder: Path, backend: str | None, run_out: Path | None) -> None:
+        """nDCG@10, Recall@10/100, MRR@10 and latency of the product ranking on FOLDER
+        (records.jsonl, queries.jsonl, qrels.tsv), beside BM25-only and semantic-only."""
+        from matcher.evaluation import EvalSetError, run_eval
+
+        bar: tqdm | None = None
+
+        def progress(done: int, total: int, stage: str) -> None:
+            nonlocal bar
+            if stage == "semantic":
+                bar = bar or tqdm(total=total, initial=done, desc="向量化", unit="条", file=sys.stderr)
+                bar.update(done - bar.n)
+
+        try:
+            run_eval(folder, backend, click.echo, run_out, progress)
+        except EvalSetError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            if bar is not None:
+                bar.close()
+
+    @cli.command("build-devsets")
+    def build_devsets_command() -> None:
+        """Rebuild the labelled dev sets in data/eval/ from the shipped public data."""
+        from matcher.devsets import build_all
+
+        for folder in build_all():
+            click.echo(f"已生成 {folder}")

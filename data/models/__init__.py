@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from data.models.base import Base, PoolRecord
+from data.models.feedback import Feedback
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
 from data.models.region import Region
@@ -20,6 +21,6 @@ MODELS: dict[Pool, type[PoolRecord]] = {
 }
 
 __all__ = [
-    "MODELS", "Achievement", "Base", "Expert", "Internship", "Organization", "PoolRecord",
+    "MODELS", "Achievement", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
     "Project", "Region", "Talent", "Teacher",
 ]

@@ -1,0 +1,168 @@
+"""The one ranking path every direction (and ``chanjiao eval``) goes through.
+
+retrieve (BM25 + vectors, hard filters applied inside the index) → load records → drop what a
+recipe's hard filter refuses → score features → fuse into 0–100 → explain → sort by
+``(-score, pool, id)``, so equal scores always come out in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import MODELS, PoolRecord
+from data.pools import Pool
+from indexer.context import IndexContext
+from indexer.search import Filters, Hit, search
+from matcher.query import Facets, MatchQuery, facets_of
+from matcher.scoring import final_score, lexical_strength, semantic_strength, text_score
+
+CANDIDATES = 100
+
+
+@dataclass
+class Feature:
+    """One structured feature of a candidate: value in [0, 1] (None: does not apply)."""
+
+    label: str  # Chinese, shown in the score bar
+    value: float | None
+    weight: float
+    reason: str = ""  # Chinese sentence when it applies
+    side: str = ""  # two-sided matches: "post" (the post's requirements) or "student" (their wishes)
+
+
+@dataclass
+class Match:
+    pool: Pool
+    id: int
+    name: str
+    score: float  # 0–100, comparable across queries
+    parts: dict[str, float]  # label → 0–100
+    matched_terms: list[str]
+    passed: list[str]  # hard filters passed, in Chinese
+    reasons: list[str]
+    notes: list[str] = field(default_factory=list)  # e.g. ranked down for load
+    org_id: int | None = None
+    org_name: str | None = None
+    detail: dict[str, float] = field(default_factory=dict)  # raw scores for evaluation
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "pool": self.pool.value, "id": self.id, "name": self.name, "score": round(self.score, 1),
+            "parts": {k: round(v, 1) for k, v in self.parts.items()}, "matched_terms": self.matched_terms,
+            "passed": self.passed, "reasons": self.reasons, "notes": self.notes,
+            "org_id": self.org_id, "org_name": self.org_name,
+        }
+
+
+@dataclass
+class Viewer:
+    """Who asks: decides which visibility levels they may see."""
+
+    org_id: int | None = None
+    member: bool = False  # a member organization in good standing
+    staff: bool = False
+
+    def filters(self, base: Filters) -> tuple[Filters, list[str]]:
+        if self.staff:
+            return base, ["秘书处可见全部记录"]
+        visibility = {"public", "members"} if self.member else {"public"}
+        own = {self.org_id} if self.org_id is not None else set()
+        passed = ["可见范围：" + ("公开、会员可见" if self.member else "公开") + ("、本单位" if own else "")]
+        return Filters(base.fields, base.region_prefix, visibility, base.owner_org_ids,
+                       base.exclude_owner_org_ids, base.exclude_ids, own), passed
+
+
+FeatureFn = Callable[[MatchQuery, PoolRecord, Facets], list[Feature]]
+GateFn = Callable[[MatchQuery, PoolRecord, dt.date], str | None]  # a reason to drop, or None
+AdjustFn = Callable[[Session, list[Match]], None]
+
+
+@dataclass
+class PoolPlan:
+    """How one pool is searched for a direction."""
+
+    pool: Pool
+    features: FeatureFn
+    gate: GateFn | None = None
+    filters: Filters = field(default_factory=Filters)
+    passed: tuple[str, ...] = ()
+
+
+def retrieve(ctx: IndexContext, pool: Pool, query: MatchQuery, filters: Filters, candidates: int) -> tuple[list[Hit], float]:
+    result = search(pool, query.text, candidates, filters, mode="hybrid", ctx=ctx)
+    return result.hits, result.lexical_ceiling
+
+
+def load_records(session: Session, pool: Pool, ids: Sequence[int]) -> dict[int, PoolRecord]:
+    model = MODELS[pool]
+    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(list(ids))))} if ids else {}
+
+
+def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence[PoolPlan], *,
+         viewer: Viewer | None = None, k: int = 10, candidates: int = CANDIDATES,
+         today: dt.date | None = None, adjust: AdjustFn | None = None) -> list[Match]:
+    """Rank candidates from each plan's pool for ``query``; the top ``k`` overall."""
+    today = today or dt.date.today()
+    viewer = viewer or Viewer(staff=True)
+    matches: list[Match] = []
+    for plan in plans:
+        filters, visible = viewer.filters(plan.filters)
+        hits, ceiling = retrieve(ctx, plan.pool, query, filters, candidates)
+        records = load_records(session, plan.pool, [h.id for h in hits])
+        for hit in hits:
+            record = records.get(hit.id)
+            if record is None:
+                continue  # deleted since it was indexed
+            if plan.gate is not None and plan.gate(query, record, today) is not None:
+                continue
+            matches.append(score_one(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
+    if adjust is not None:
+        adjust(session, matches)
+    matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
+    return matches[:k]
+
+
+def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
+              record: PoolRecord, passed: list[str]) -> Match:
+    lexical = lexical_strength(hit.lexical, ceiling)
+    semantic = semantic_strength(hit.semantic, ctx.embedder.backend)
+    text = text_score(lexical, semantic)
+    features = plan.features(query, record, facets_of(record))
+    parts = {"文本相关": 100 * lexical}
+    if any(f.side for f in features):
+        score = _two_sided(text, features, parts)
+    else:
+        score = final_score(text, {f.label: (f.value, f.weight) for f in features})
+    if semantic is not None:
+        parts["语义相近"] = 100 * semantic
+    reasons = []
+    if hit.matched_terms:
+        reasons.append("命中关键词：" + "、".join(hit.matched_terms[:8]))
+    if semantic is not None and semantic >= 0.5:
+        reasons.append(f"内容语义相近（{100 * semantic:.0f}/100）")
+    elif semantic is None:
+        reasons.append("语义向量计算中，暂按文本相关排序")
+    for f in features:
+        if f.value is not None:
+            parts[f.label] = 100 * f.value
+            if f.reason:
+                reasons.append(f.reason)
+    owner = getattr(record, "owner_org", None)
+    return Match(plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(passed), reasons,
+                 org_id=facets_of(record).org_id, org_name=getattr(owner, "name", None),
+                 detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
+                         "text": text})
+
+
+def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:
+    """Both sides must fit: the geometric mean of the post's fit and the student's fit."""
+    post = final_score(text, {f.label: (f.value, f.weight) for f in features if f.side == "post"})
+    wishes = [(f.value, f.weight) for f in features if f.side == "student" and f.value is not None]
+    student = sum(v * w for v, w in wishes) / sum(w for _, w in wishes) if wishes else text
+    parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
+    return (post * student) ** 0.5

@@ -1,0 +1,72 @@
+"""Feedback on recommendations: stored, used to hide rejected matches, counted for evaluation."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.enums import FeedbackAction, RejectReason
+from data.models import MODELS, Feedback
+from data.pools import Pool
+
+
+class FeedbackError(ValueError):
+    """Bad feedback input; the message names the field, in Chinese."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def record_feedback(session: Session, *, actor: str, direction: str, target_pool: Pool, target_id: int,
+                    action: FeedbackAction | str, reason: RejectReason | str | None = None,
+                    source_pool: Pool | None = None, source_id: int | None = None) -> Feedback:
+    """Store one piece of feedback; 不合适 needs a reason from the list."""
+    from matcher.recommend import DIRECTIONS
+
+    if direction not in DIRECTIONS:
+        raise FeedbackError("direction", f"未知的推荐方向「{direction}」")
+    try:
+        action = FeedbackAction.parse(action)
+    except ValueError as exc:
+        raise FeedbackError("action", f"反馈类型{exc}") from exc
+    if action is FeedbackAction.REJECTED:
+        if not reason:
+            raise FeedbackError("reason", "选择「不合适」时请给出原因：" + "、".join(RejectReason.labels()))
+        try:
+            reason = RejectReason.parse(reason)
+        except ValueError as exc:
+            raise FeedbackError("reason", f"原因{exc}") from exc
+    else:
+        reason = None
+    if session.get(MODELS[target_pool], target_id) is None:
+        raise FeedbackError("target_id", f"{target_pool.label}中不存在编号为 {target_id} 的记录")
+    item = Feedback(actor=actor, direction=direction, source_pool=source_pool.value if source_pool else None,
+                    source_id=source_id, target_pool=target_pool.value, target_id=target_id,
+                    action=action, reason=reason)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def rejected_targets(session: Session, actor: str, source_pool: Pool | None, source_id: int | None) -> set[tuple[str, int]]:
+    """(pool, id) pairs this user marked 不合适 for this source; they are not shown again."""
+    query = select(Feedback.target_pool, Feedback.target_id).where(
+        Feedback.actor == actor, Feedback.action == FeedbackAction.REJECTED)
+    if source_pool is None:
+        query = query.where(Feedback.source_pool.is_(None), Feedback.source_id.is_(None))
+    else:
+        query = query.where(Feedback.source_pool == source_pool.value, Feedback.source_id == source_id)
+    return {(p, i) for p, i in session.execute(query)}
+
+
+def feedback_summary(session: Session) -> dict[str, dict[str, int]]:
+    """Counts per direction: each action, and 不合适 by reason — the figures evaluation reads."""
+    summary: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in session.scalars(select(Feedback)):
+        summary[item.direction][item.action.label] += 1
+        if item.reason is not None:
+            summary[item.direction][f"不合适：{item.reason.label}"] += 1
+    return {d: dict(c) for d, c in sorted(summary.items())}

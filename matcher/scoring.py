@@ -1,0 +1,70 @@
+"""Turning retrieval scores into one 0–100 score that means the same across queries.
+
+- Lexical strength: BM25 divided by its ceiling for the query (the sum of the query terms'
+  idf), so 1.0 would be "every query term, many times".
+- Semantic strength: cosine similarity mapped linearly between a backend's "unrelated" and
+  "same topic" levels (measured on the dev sets; e5 similarities sit in a narrow high band).
+- Text score: a weighted sum of the two; weights chosen by ``chanjiao eval`` on all dev sets.
+- Final: text score blended with the mean of the structured features that apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Calibration:
+    unrelated: float  # cosine of a typical unrelated pair → 0
+    same_topic: float  # cosine of a typical relevant pair → 1
+
+
+CALIBRATION: dict[str, Calibration] = {
+    "e5": Calibration(0.78, 0.90),
+    "use": Calibration(0.10, 0.60),
+    "st": Calibration(0.05, 0.65),
+}
+SEMANTIC_WEIGHT = 0.6
+TEXT_WEIGHT = 0.75  # share of the final score that is text; the rest is structured features
+
+
+def clip01(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+def lexical_strength(bm25: float, ceiling: float) -> float:
+    return clip01(bm25 / ceiling) if ceiling > 0 else 0.0
+
+
+def semantic_strength(cosine: float | None, backend: str) -> float | None:
+    if cosine is None:
+        return None
+    cal = CALIBRATION.get(backend, CALIBRATION["st"])
+    return clip01((cosine - cal.unrelated) / (cal.same_topic - cal.unrelated))
+
+
+def text_score(lexical: float, semantic: float | None, semantic_weight: float = SEMANTIC_WEIGHT) -> float:
+    """Weighted fusion; while a record's vector is pending, the lexical strength stands alone."""
+    if semantic is None:
+        return lexical
+    return semantic_weight * semantic + (1 - semantic_weight) * lexical
+
+
+def final_score(text: float, features: Mapping[str, tuple[float | None, float]],
+                text_weight: float = TEXT_WEIGHT) -> float:
+    """Blend the text score with the weighted mean of applicable features (value, weight).
+
+    Features that do not apply (None) neither help nor hurt: with none applicable, the final
+    score is the text score.
+    """
+    applicable = [(v, w) for v, w in features.values() if v is not None and w > 0]
+    if not applicable:
+        return text
+    structured = sum(v * w for v, w in applicable) / sum(w for _, w in applicable)
+    return text_weight * text + (1 - text_weight) * structured
+
+
+def rrf(ranks: list[int | None], k: int = 60) -> float:
+    """Reciprocal rank fusion, for comparison in evaluation."""
+    return sum(1.0 / (k + r) for r in ranks if r is not None)

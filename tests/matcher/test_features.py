@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from matcher import features as fx
+from matcher.scoring import final_score, lexical_strength, semantic_strength, text_score
+
+
+def test_field_and_overlap() -> None:
+    assert fx.field_agreement(["智能制造"], ["智能制造", "机械工程"]) == 1.0
+    assert fx.field_agreement(["智能制造"], ["食品工程"]) == 0.0
+    assert fx.field_agreement([], ["食品工程"]) is None
+    assert fx.overlap(["PLC编程", "机器视觉", "焊接"], ["plc编程", "机器视觉检测"]) == pytest.approx(2 / 3)
+    assert fx.overlap(["PLC"], []) is None
+
+
+@pytest.mark.parametrize(
+    "a,b,expected",
+    [("440106", "440104", 1.0), ("440100", "440300", 0.7), ("440300", "810000", 0.5),
+     ("500103", "510100", 0.5), ("440100", "371400", 0.1), (None, "440100", None)],
+    ids=["same-city", "same-province", "gba", "chengyu", "elsewhere", "unknown"],
+)
+def test_region_proximity(a: str | None, b: str | None, expected: float | None) -> None:
+    assert fx.region_proximity(a, b) == expected
+
+
+def test_level_period_capacity_deadline() -> None:
+    assert fx.level_fit(1, 2) == 1.0 and fx.level_fit(2, 1) == 0.3 and fx.level_fit(3, 0) == 0.0
+    d = dt.date
+    assert fx.period_fit(d(2026, 7, 1), d(2026, 7, 10), d(2026, 7, 6), d(2026, 9, 1)) == pytest.approx(0.5)
+    assert fx.period_fit(d(2026, 7, 1), d(2026, 7, 10), d(2026, 8, 1), d(2026, 9, 1)) == 0.0
+    assert fx.capacity_left(5, 5) == 0.0 and fx.capacity_left(4, 1) == 0.75
+    assert fx.deadline_open(d(2026, 1, 1), d(2026, 1, 2)) is False and fx.deadline_open(None, d(2026, 1, 2))
+
+
+def test_recency_completeness_load() -> None:
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    assert fx.recency(now - dt.timedelta(days=365), now) == pytest.approx(0.5)
+    assert fx.completeness(3, 4) == 0.75
+    assert fx.load_penalty(2, 3) == 1.0 and fx.load_penalty(3, 3) == 0.5 and fx.load_penalty(4, 3) == 0.25
+    assert fx.bigram_similarity("设备运维", "工业机器人设备运维实习生") == 1.0
+
+
+def test_scores_are_absolute_and_bounded() -> None:
+    assert lexical_strength(3.0, 6.0) == 0.5 and lexical_strength(9.0, 6.0) == 1.0 and lexical_strength(1.0, 0) == 0
+    assert semantic_strength(None, "e5") is None
+    assert semantic_strength(0.0, "e5") == 0.0 and semantic_strength(0.99, "e5") == 1.0
+    assert text_score(0.4, None) == 0.4
+    # no applicable feature: the text score stands; a mismatched field pulls it down
+    assert final_score(0.6, {"领域": (None, 1.0)}) == 0.6
+    assert final_score(0.6, {"领域": (1.0, 1.0)}) > 0.6 > final_score(0.6, {"领域": (0.0, 1.0)})
