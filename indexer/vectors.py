@@ -15,9 +15,9 @@ import faiss
 import numpy as np
 
 HNSW_THRESHOLD = 20_000
-HNSW_M = 32
-HNSW_EF_SEARCH = 96
-HNSW_EF_CONSTRUCTION = 80
+HNSW_M = 16
+HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 64
 
 
 class VectorHits(NamedTuple):

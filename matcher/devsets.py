@@ -78,10 +78,12 @@ def build_csl_sets(root: Path = EVAL_DIR) -> None:
 
 
 def build_csco_set(root: Path = EVAL_DIR) -> None:
-    rows = []
+    rows, seen = [], set()
     with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
         for raw in csv.DictReader(fh):
-            if raw["level"] == "4" and raw["definition"] and raw["tasks"]:
+            # A few codes appear twice in the list; the first entry stands.
+            if raw["level"] == "4" and raw["definition"] and raw["tasks"] and raw["code"] not in seen:
+                seen.add(raw["code"])
                 rows.append(raw)
     majors = {}
     with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:

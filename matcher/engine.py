@@ -156,7 +156,9 @@ def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ce
     return Match(plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(passed), reasons,
                  org_id=facets_of(record).org_id, org_name=getattr(owner, "name", None),
                  detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
-                         "text": text})
+                         "text": text, "lexical_strength": lexical, "ceiling": ceiling,
+                         "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
+                         "structured": _structured_mean(features)})
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:
@@ -166,3 +168,11 @@ def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) ->
     student = sum(v * w for v, w in wishes) / sum(w for _, w in wishes) if wishes else text
     parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
     return (post * student) ** 0.5
+
+
+def _structured_mean(features: list[Feature]) -> float:
+    """The weighted mean of applicable features (-1 when none apply), kept for evaluation."""
+    applicable = [(f.value, f.weight) for f in features if f.value is not None and f.weight > 0 and not f.side]
+    if not applicable:
+        return -1.0
+    return sum(v * w for v, w in applicable) / sum(w for _, w in applicable)

@@ -151,7 +151,7 @@ class Scores:
 
 
 def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None = None,
-             progress: Callable[[int, int, str], None] | None = None) -> dict[str, dict[str, float]]:
+             progress: Callable[[int, int, str], None] | None = None, explore: bool = False) -> dict[str, dict[str, float]]:
     """Index the set, run every query, print and return the metrics of each ranking."""
     data = load_set(folder)
     embedder = get_embedder(backend) if backend else get_embedder()
@@ -167,7 +167,7 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
         rebuild_pool(ctx, Pool.ACHIEVEMENT, progress=progress)
         echo(f"索引 {len(data.records)} 条记录（{embedder.backend}），用时 {time.perf_counter() - started:.1f} 秒")
         results = {"product": Scores(), "bm25": Scores(), "semantic": Scores()}
-        latencies, run_lines = [], []
+        latencies, run_lines, explored = [], [], []
         with session_scope(engine) as session:
             for row in data.queries:
                 judged = data.qrels.get(row["id"], {})
@@ -178,6 +178,9 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
                 latencies.append((time.perf_counter() - start) * 1000)
                 ranking = [set_id[m.id] for m in matches]
                 results["product"].add(ranking, judged)
+                if explore:
+                    wide = recommend_text(session, ctx, query, "need_achievements", viewer=Viewer(staff=True), k=2 * DEPTH)
+                    explored.append((wide, set_id, judged))
                 run_lines += [f"{row['id']} Q0 {doc} {n} {m.score:.4f} chanjiao" for n, (doc, m) in enumerate(zip(ranking, matches), 1)]
                 for mode, key in (("lexical", "bm25"), ("semantic", "semantic")):
                     hits = search(Pool.ACHIEVEMENT, query.text, DEPTH, mode=mode, ctx=ctx).hits
@@ -191,4 +194,9 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
     for name, label in (("product", "产品排序"), ("bm25", "仅BM25"), ("semantic", "仅语义")):
         m = table[name]
         echo(f"{label:10s} {m['ndcg10']:8.4f} {m['recall10']:10.4f} {m['recall100']:11.4f} {m['mrr10']:8.4f}")
+    if explore:
+        from matcher.explore import explore as run_explore
+
+        echo("同一批候选在其他融合方式下的 nDCG@10：")
+        run_explore(explored, embedder.backend, echo)
     return table

@@ -20,12 +20,14 @@ class Calibration:
     same_topic: float  # cosine of a typical relevant pair → 1
 
 
+# e5: candidate cosines have a median near 0.85 and top results 0.93–0.96 on the dev sets;
+# a ceiling below that clips exactly where ranking matters (measured with chanjiao eval --explore).
 CALIBRATION: dict[str, Calibration] = {
-    "e5": Calibration(0.78, 0.90),
+    "e5": Calibration(0.75, 1.00),
     "use": Calibration(0.10, 0.60),
     "st": Calibration(0.05, 0.65),
 }
-SEMANTIC_WEIGHT = 0.6
+SEMANTIC_WEIGHT = 0.5  # the most robust across all dev sets (chanjiao eval --explore)
 TEXT_WEIGHT = 0.75  # share of the final score that is text; the rest is structured features
 
 

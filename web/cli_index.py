@@ -91,13 +91,16 @@ def register_bench(cli: click.Group) -> None:
 
         run_index_bench([int(s) for s in sizes.split(",")], backends.split(","), queries, click.echo)
 
+    register_bench_match(bench)
+
 
 def register_eval(cli: click.Group) -> None:
     @cli.command("eval")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option("--backend", type=click.Choice(["e5", "use", "st"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
     @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking in TREC run format.")
-    def eval_command(folder: Path, backend: str | None, run_out: Path | None) -> None:
+    @click.option("--explore", is_flag=True, help="Also re-rank the candidates under alternative fusions.")
+    def eval_command(folder: Path, backend: str | None, run_out: Path | None, explore: bool) -> None:
         """nDCG@10, Recall@10/100, MRR@10 and latency of the product ranking on FOLDER
         (records.jsonl, queries.jsonl, qrels.tsv), beside BM25-only and semantic-only."""
         from matcher.evaluation import EvalSetError, run_eval
@@ -111,7 +114,7 @@ def register_eval(cli: click.Group) -> None:
                 bar.update(done - bar.n)
 
         try:
-            run_eval(folder, backend, click.echo, run_out, progress)
+            run_eval(folder, backend, click.echo, run_out, progress, explore)
         except EvalSetError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
@@ -125,3 +128,15 @@ def register_eval(cli: click.Group) -> None:
 
         for folder in build_all():
             click.echo(f"已生成 {folder}")
+
+
+def register_bench_match(bench: click.Group) -> None:
+    @bench.command("match")
+    @click.option("--size", default=100_000, show_default=True)
+    @click.option("--backend", type=click.Choice(["e5", "use"]), default="e5", show_default=True)
+    @click.option("--queries", default=200, show_default=True)
+    def bench_match(size: int, backend: str, queries: int) -> None:
+        """Recommendation latency of one need against SIZE candidates."""
+        from matcher.bench import run_match_bench
+
+        run_match_bench(size, backend, queries, click.echo)
