@@ -15,6 +15,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from web import db, errors
+    from web.api import bp as api_bp
+    from web.pages import bp as pages_bp
+
+    from web.highlight import highlight
+
+    app.add_template_filter(highlight)
+    db.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(api_bp)
+
+    if not app.config.get("TESTING"):
+        from indexer import dispatch
+
+        dispatch.install()  # every committed change reaches the indexes
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -127,8 +127,10 @@ def stats_command() -> None:
 
 
 @cli.command("demo")
-def demo_command() -> None:
-    """Create the database, load the demo alliance once, build the indexes, show what is there."""
+@click.option("--serve/--no-serve", default=True, help="Serve the site at http://127.0.0.1:5000 afterwards.")
+@click.option("--port", default=5000, show_default=True)
+def demo_command(serve: bool, port: int) -> None:
+    """Create the database, load the demo alliance once, build the indexes, serve the site."""
     init_database()
     with session_scope() as session:
         fresh = not any(pool_counts(session).values())
@@ -145,6 +147,9 @@ def demo_command() -> None:
         sample = session.get(MODELS[Pool.ACHIEVEMENT], 1)
         if sample is not None:
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
+    if serve:
+        click.echo(f"网站已启动：http://127.0.0.1:{port}/ （Ctrl+C 停止）")
+        create_app().run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
 
 
 cli_index.register(cli, POOL)

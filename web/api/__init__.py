@@ -1,0 +1,128 @@
+"""JSON API ``/api/v1``: the same services as the pages. Errors: ``{code, message, field}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from data.db import session_scope
+from data.enums import LabeledEnum
+from data.models import PoolRecord
+from data.pools import Pool
+from indexer.context import get_context
+from indexer.jobs import get_job
+from matcher.feedback import FeedbackError, record_feedback
+from matcher.recommend import RecommendError, recommend
+from web import services
+from web.api.openapi import openapi_document
+from web.db import get_session
+from web.errors import AppError
+from web.viewer import current_actor, current_viewer
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+HIDDEN = {"natural_key", "phone", "email", "source", "source_id"}
+
+
+def serialize(record: PoolRecord) -> dict[str, Any]:
+    """A record as JSON, without contact data or internal keys."""
+    out: dict[str, Any] = {}
+    for column in record.__table__.columns:
+        if column.key in HIDDEN:
+            continue
+        value = getattr(record, column.key)
+        if isinstance(value, LabeledEnum):
+            value = {"code": value.value, "label": value.label}
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[column.key] = value
+    return out
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise AppError(400, f"参数「{name}」应为 {low} 到 {high} 之间的整数", name)
+    return int(raw)
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(openapi_document())
+
+
+@bp.get("/pools/<pool_name>")
+def list_pool(pool_name: str):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    data = services.list_records(get_session(), pool, current_viewer(), _int_arg("page", 1, 1, 100_000),
+                                 request.args.get("field") or None)
+    return jsonify({"pool": pool.value, "total": data["total"], "page": data["page"], "pages": data["pages"],
+                    "items": [serialize(r) for r in data["items"]]})
+
+
+@bp.get("/pools/<pool_name>/<int:record_id>")
+def get_record(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    return jsonify(serialize(services.get_record(get_session(), pool, record_id, current_viewer())))
+
+
+@bp.get("/search")
+def search():  # type: ignore[no-untyped-def]
+    text = request.args.get("q", "").strip()
+    if not text:
+        raise AppError(400, "请填写检索内容", "q")
+    if len(text) > 200:
+        raise AppError(400, "检索内容不能超过 200 个字", "q")
+    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value))
+    page = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
+                                 _int_arg("page", 1, 1, 1000), request.args.get("field") or None)
+    if page.problem:
+        raise AppError(503, page.problem, code="index_unavailable")
+    return jsonify({"pool": pool.value, "page": page.page, "pages": page.pages, "terms": page.terms,
+                    "counts": {p.value: n for p, n in page.counts.items()},
+                    "items": [{**serialize(r), "matched_terms": t, "semantic": s} for r, t, s in page.items]})
+
+
+@bp.get("/recommendations/<pool_name>/<int:record_id>")
+def recommendations(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    direction = request.args.get("direction", "")
+    session, viewer = get_session(), current_viewer()
+    services.get_record(session, pool, record_id, viewer)
+    try:
+        matches = recommend(session, get_context(), pool, record_id, direction, viewer=viewer,
+                            actor=current_actor(), k=_int_arg("k", 10, 1, 50))
+    except RecommendError as exc:
+        raise AppError(400, str(exc), "direction") from exc
+    return jsonify({"direction": direction, "items": [m.to_dict() for m in matches]})
+
+
+@bp.post("/feedback")
+def feedback():  # type: ignore[no-untyped-def]
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise AppError(400, "请求体应为 JSON 对象")
+    actor = current_actor()
+    if actor is None:
+        raise AppError(401, "请先登录后再反馈", code="unauthorized")
+    try:
+        with session_scope() as session:
+            item = record_feedback(session, actor=actor, direction=str(body.get("direction", "")),
+                                   target_pool=services.parse_pool(str(body.get("target_pool", ""))),
+                                   target_id=int(body.get("target_id", 0)), action=str(body.get("action", "")),
+                                   reason=body.get("reason"))
+            return jsonify({"id": item.id}), 201
+    except FeedbackError as exc:
+        raise AppError(400, str(exc), exc.field) from exc
+    except (TypeError, ValueError) as exc:
+        raise AppError(400, "「target_id」应为整数", "target_id") from exc
+
+
+@bp.get("/jobs/<job_id>")
+def job_status(job_id: str):  # type: ignore[no-untyped-def]
+    job = get_job(job_id)
+    if job is None:
+        raise AppError(404, f"没有编号为 {job_id} 的任务", "job_id")
+    return jsonify(job)

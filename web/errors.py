@@ -1,0 +1,53 @@
+"""Domain errors and the one handler that answers HTML or JSON by what the client wants.
+
+JSON errors have one shape: ``{"code": …, "message": "中文说明", "field": …}``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {400: "请求有误", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
+            413: "上传内容过大", 500: "服务器内部错误，请稍后再试"}
+
+
+class AppError(Exception):
+    """An error a user can act on: HTTP status, Chinese message, and the field at fault."""
+
+    def __init__(self, status: int, message: str, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+        self.code = code or {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "error")
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _respond(status: int, code: str, message: str, field: str | None = None):  # type: ignore[no-untyped-def]
+    if wants_json():
+        body = {"code": code, "message": message}
+        if field:
+            body["field"] = field
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def app_error(exc: AppError):  # type: ignore[no-untyped-def]
+        return _respond(exc.status, exc.code, exc.message, exc.field)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        status = exc.code or 500
+        return _respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error", exc_info=exc)
+        return _respond(500, "internal_error", MESSAGES[500])

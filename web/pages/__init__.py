@@ -1,0 +1,46 @@
+"""HTML pages: search, pool lists, record details with 智能推荐."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from data.pools import Pool
+from data.vocabulary import FIELD_NAMES
+from indexer.context import get_context
+from web import services
+from web.db import get_session
+from web.viewer import current_actor, current_viewer
+
+bp = Blueprint("pages", __name__)
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    text = request.args.get("q", "").strip()[:200]
+    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value))
+    result = None
+    if text:
+        result = services.search_pools(get_session(), get_context(), text, pool, current_viewer(), _page(),
+                                       request.args.get("field") or None, request.args.get("region") or None)
+    return render_template("home.html", text=text, pool=pool, result=result, pools=list(Pool), fields=FIELD_NAMES)
+
+
+@bp.get("/pool/<pool_name>")
+def pool_list(pool_name: str):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    data = services.list_records(get_session(), pool, current_viewer(), _page(), request.args.get("field") or None,
+                                 request.args.get("sort", "new"))
+    return render_template("pool_list.html", fields=FIELD_NAMES, pools=list(Pool), **data)
+
+
+@bp.get("/pool/<pool_name>/<int:record_id>")
+def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    session, viewer = get_session(), current_viewer()
+    record = services.get_record(session, pool, record_id, viewer)
+    panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
+    return render_template("detail.html", pool=pool, record=record, panels=panels, pools=list(Pool))

@@ -1,0 +1,110 @@
+"""What views call: one function per user action, returning plain data for templates/JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data.enums import Status, Visibility
+from data.models import MODELS, PoolRecord
+from data.pools import Pool
+from indexer.context import IndexContext
+from indexer.search import Filters, search
+from indexer.store import IndexError_
+from matcher.engine import Match, Viewer
+from matcher.recommend import RecommendError, directions_for, recommend
+from web.errors import AppError
+
+PER_PAGE = 10
+PUBLIC_FIELDS = ("phone", "email")  # never rendered: contact needs a grant (see DESIGN)
+
+
+def parse_pool(text: str) -> Pool:
+    try:
+        return Pool.parse(text)
+    except ValueError as exc:
+        raise AppError(404, str(exc), "pool") from exc
+
+
+def can_see(record: PoolRecord, viewer: Viewer) -> bool:
+    owner = record.id if MODELS[Pool.ORGANIZATION] is type(record) else getattr(record, "owner_org_id", None)
+    if viewer.staff or (viewer.org_id is not None and owner == viewer.org_id):
+        return True
+    if record.status is not Status.PUBLISHED:
+        return False
+    return record.visibility is Visibility.PUBLIC or (record.visibility is Visibility.MEMBERS and viewer.member)
+
+
+def get_record(session: Session, pool: Pool, record_id: int, viewer: Viewer) -> PoolRecord:
+    record = session.get(MODELS[pool], record_id)
+    if record is None or not can_see(record, viewer):
+        # The same answer for "missing" and "hidden": ids must not reveal hidden records.
+        raise AppError(404, f"{pool.label}中没有编号为 {record_id} 的可查看记录", "id")
+    return record
+
+
+def list_records(session: Session, pool: Pool, viewer: Viewer, page: int, field: str | None = None,
+                 sort: str = "new") -> dict[str, Any]:
+    model = MODELS[pool]
+    query = select(model).where(model.status == Status.PUBLISHED)
+    if not viewer.staff:
+        allowed = [Visibility.PUBLIC] + ([Visibility.MEMBERS] if viewer.member else [])
+        query = query.where(model.visibility.in_(allowed))
+    if field:
+        query = query.where(model.field == field)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = model.name if sort == "name" else model.id.desc()
+    rows = session.scalars(query.order_by(order, model.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return {"pool": pool, "items": rows, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE))}
+
+
+@dataclass
+class SearchPage:
+    text: str
+    pool: Pool
+    counts: dict[Pool, int]
+    items: list[tuple[PoolRecord, list[str], float | None]]
+    terms: list[str]
+    page: int
+    pages: int
+    problem: str | None = None
+
+
+def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, viewer: Viewer, page: int = 1,
+                 field: str | None = None, region: str | None = None) -> SearchPage:
+    """One search box over every pool: counts per pool tab, ranked hits of the chosen one."""
+    base = Filters(fields={field} if field else None, region_prefix=region or None)
+    filters, _ = viewer.filters(base)
+    counts: dict[Pool, int] = {}
+    items: list[tuple[PoolRecord, list[str], float | None]] = []
+    terms: list[str] = []
+    try:
+        for p in Pool:
+            result = search(p, text, PER_PAGE * page if p is pool else 1, filters, mode="lexical", ctx=ctx)
+            counts[p] = result.total_lexical
+            if p is pool:
+                hybrid = search(p, text, PER_PAGE * page, filters, ctx=ctx)
+                terms = hybrid.query_terms
+                hits = hybrid.hits[(page - 1) * PER_PAGE: page * PER_PAGE]
+                records = {r.id: r for r in session.scalars(select(MODELS[p]).where(MODELS[p].id.in_([h.id for h in hits])))}
+                items = [(records[h.id], h.matched_terms, h.semantic) for h in hits if h.id in records]
+    except IndexError_ as exc:
+        return SearchPage(text, pool, {}, [], [], 1, 1, str(exc))
+    total = max(counts.get(pool, 0), len(items))
+    return SearchPage(text, pool, counts, items, terms, page, max(1, -(-total // PER_PAGE)))
+
+
+def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: PoolRecord, viewer: Viewer,
+                    actor: str | None, k: int = 5) -> list[tuple[str, str, list[Match] | str]]:
+    """Every applicable direction's matches: (key, label, matches or a Chinese problem)."""
+    panels: list[tuple[str, str, list[Match] | str]] = []
+    for direction in directions_for(record):
+        try:
+            panels.append((direction.key, direction.label,
+                           recommend(session, ctx, pool, record.id, direction.key, viewer=viewer, actor=actor, k=k)))
+        except (IndexError_, RecommendError) as exc:
+            panels.append((direction.key, direction.label, str(exc)))
+    return panels
