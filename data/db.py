@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -30,14 +31,27 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
+_ENGINES_MAX = 8
+_ENGINES_LOCK = threading.Lock()
+
+
 def get_engine(url: str | None = None) -> Engine:
-    """One shared engine per URL per process (default: the configured URL, read each call)."""
-    return _shared_engine(normalize_database_url(url) if url else database_url())
+    """One shared engine per URL per process (default: the configured URL, read each call).
 
-
-@lru_cache(maxsize=8)
-def _shared_engine(url: str) -> Engine:
-    return make_engine(url)
+    The least recently used engine beyond a few is disposed, so its pooled connections are
+    closed rather than left to the garbage collector.
+    """
+    url = normalize_database_url(url) if url else database_url()
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = _ENGINES[url] = make_engine(url)
+            while len(_ENGINES) > _ENGINES_MAX:
+                _, old = _ENGINES.popitem(last=False)
+                old.dispose()
+        _ENGINES.move_to_end(url)
+        return engine
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

@@ -149,7 +149,9 @@ def demo_command(serve: bool, port: int) -> None:
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
     if serve:
         click.echo(f"网站已启动：http://127.0.0.1:{port}/ （Ctrl+C 停止）")
-        create_app().run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", port, create_app(), use_reloader=False, threaded=True)
 
 
 cli_index.register(cli, POOL)
