@@ -39,11 +39,15 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._doc_tokens)
 
-    def idf(self, token: str) -> float:
-        """Lucene's BM25 idf of ``token`` (0 for a token no document has)."""
+    def df(self, token: str) -> int:
+        """How many documents contain ``token``."""
         if not hasattr(self, "_df"):
             self._df = Counter(t for doc in self._doc_tokens for t in doc)
-        df = self._df.get(token, 0)
+        return self._df.get(token, 0)
+
+    def idf(self, token: str) -> float:
+        """Lucene's BM25 idf of ``token`` (0 for a token no document has)."""
+        df = self.df(token)
         if df == 0:
             return 0.0
         n = len(self._doc_tokens)

@@ -18,6 +18,12 @@ from indexer.context import IndexContext, get_context
 from indexer.store import PoolIndex
 
 
+# A term in more than this share of a pool's documents explains nothing (judged once a pool
+# has enough documents to tell).
+MAX_EXPLAINING_SHARE = 0.25
+MIN_DOCS_FOR_SHARE = 20
+
+
 @dataclass(frozen=True)
 class Filters:
     """Hard filters on indexed documents; ``None`` means no restriction."""
@@ -111,8 +117,13 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
         sims = index.vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
         for hit, sim in zip(lacking, sims):
             hit.semantic = None if np.isnan(sim) else float(sim)
+    n = len(index.docs)
+    idf = {t: index.lexical.idf(t) for t in terms}
+    telling = {t for t in terms if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n}
     for hit in candidates.values():
-        hit.matched_terms = index.lexical.matched_terms(index.row_of[hit.id], terms)
+        # Most telling terms first; words most documents have explain nothing.
+        matched = index.lexical.matched_terms(index.row_of[hit.id], terms)
+        hit.matched_terms = sorted((t for t in matched if t in telling), key=lambda t: -idf[t])
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
     return SearchResult(hits, total, terms, index.lexical.max_score(original))
