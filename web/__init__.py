@@ -24,6 +24,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.highlight import highlight
 
     app.add_template_filter(highlight)
+
+    @app.context_processor
+    def pools() -> dict[str, object]:
+        from data.pools import Pool
+
+        return {"pools": list(Pool)}
     db.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages_bp)

@@ -15,6 +15,7 @@ from indexer.context import IndexContext
 from indexer.search import Filters, search
 from indexer.store import IndexError_
 from matcher.engine import Match, Viewer
+from matcher.find import find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.errors import AppError
 
@@ -66,7 +67,7 @@ class SearchPage:
     text: str
     pool: Pool
     counts: dict[Pool, int]
-    items: list[tuple[PoolRecord, list[str], float | None]]
+    items: list[tuple[PoolRecord, list[str], float]]  # record, matched terms, score 0–100
     terms: list[str]
     page: int
     pages: int
@@ -79,21 +80,21 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
     base = Filters(fields={field} if field else None, region_prefix=region or None)
     filters, _ = viewer.filters(base)
     counts: dict[Pool, int] = {}
-    items: list[tuple[PoolRecord, list[str], float | None]] = []
+    items: list[tuple[PoolRecord, list[str], float]]  # record, matched terms, score 0–100 = []
     terms: list[str] = []
+    total = 0
     try:
         for p in Pool:
-            result = search(p, text, PER_PAGE * page if p is pool else 1, filters, mode="lexical", ctx=ctx)
-            counts[p] = result.total_lexical
-            if p is pool:
-                hybrid = search(p, text, PER_PAGE * page, filters, ctx=ctx)
-                terms = hybrid.query_terms
-                hits = hybrid.hits[(page - 1) * PER_PAGE: page * PER_PAGE]
-                records = {r.id: r for r in session.scalars(select(MODELS[p]).where(MODELS[p].id.in_([h.id for h in hits])))}
-                items = [(records[h.id], h.matched_terms, h.semantic) for h in hits if h.id in records]
+            if p is not pool:
+                counts[p] = search(p, text, 1, filters, mode="lexical", ctx=ctx).total_lexical
+                continue
+            found = find(ctx, p, text, filters, page, PER_PAGE)
+            counts[p], total, terms = found.total, found.total, found.terms
+            model = MODELS[p]
+            records = {r.id: r for r in session.scalars(select(model).where(model.id.in_([f.hit.id for f in found.items])))}
+            items = [(records[f.hit.id], f.hit.matched_terms, f.score) for f in found.items if f.hit.id in records]
     except IndexError_ as exc:
         return SearchPage(text, pool, {}, [], [], 1, 1, str(exc))
-    total = max(counts.get(pool, 0), len(items))
     return SearchPage(text, pool, counts, items, terms, page, max(1, -(-total // PER_PAGE)))
 
 

@@ -82,7 +82,7 @@ def search():  # type: ignore[no-untyped-def]
         raise AppError(503, page.problem, code="index_unavailable")
     return jsonify({"pool": pool.value, "page": page.page, "pages": page.pages, "terms": page.terms,
                     "counts": {p.value: n for p, n in page.counts.items()},
-                    "items": [{**serialize(r), "matched_terms": t, "semantic": s} for r, t, s in page.items]})
+                    "items": [{**serialize(r), "matched_terms": t, "score": round(s, 1)} for r, t, s in page.items]})
 
 
 @bp.get("/recommendations/<pool_name>/<int:record_id>")

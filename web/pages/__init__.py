@@ -26,7 +26,7 @@ def home():  # type: ignore[no-untyped-def]
     if text:
         result = services.search_pools(get_session(), get_context(), text, pool, current_viewer(), _page(),
                                        request.args.get("field") or None, request.args.get("region") or None)
-    return render_template("home.html", text=text, pool=pool, result=result, pools=list(Pool), fields=FIELD_NAMES)
+    return render_template("home.html", text=text, pool=pool, result=result, fields=FIELD_NAMES)
 
 
 @bp.get("/pool/<pool_name>")
@@ -34,7 +34,7 @@ def pool_list(pool_name: str):  # type: ignore[no-untyped-def]
     pool = services.parse_pool(pool_name)
     data = services.list_records(get_session(), pool, current_viewer(), _page(), request.args.get("field") or None,
                                  request.args.get("sort", "new"))
-    return render_template("pool_list.html", fields=FIELD_NAMES, pools=list(Pool), **data)
+    return render_template("pool_list.html", fields=FIELD_NAMES, **data)
 
 
 @bp.get("/pool/<pool_name>/<int:record_id>")
@@ -43,4 +43,4 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     session, viewer = get_session(), current_viewer()
     record = services.get_record(session, pool, record_id, viewer)
     panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
-    return render_template("detail.html", pool=pool, record=record, panels=panels, pools=list(Pool))
+    return render_template("detail.html", pool=pool, record=record, panels=panels)
