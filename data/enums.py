@@ -180,3 +180,12 @@ class RejectReason(LabeledEnum):
     SENIORITY = ("seniority", "资历不够")
     EXISTING = ("existing", "已有合作")
     OTHER = ("other", "其他")
+
+
+class Role(LabeledEnum):
+    ENTERPRISE = ("enterprise", "企业用户")
+    COLLEGE = ("college", "院校用户")
+    STUDENT = ("student", "学生")
+    EXPERT = ("expert", "专家/教师")
+    STAFF = ("staff", "秘书处工作人员")
+    ADMIN = ("admin", "管理员")

@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    from web import db, errors
+    from web import auth, db, errors
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
 
@@ -32,7 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return {"pools": list(Pool)}
     db.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(pages_bp)
+    # The API takes only application/json bodies, which a cross-site form cannot send
+    # without a CORS preflight; pages keep CSRF tokens on every form.
+    auth.csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
 
     if not app.config.get("TESTING"):

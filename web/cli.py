@@ -9,6 +9,7 @@ import click
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
+from data.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
 from data.enums import Status
@@ -147,6 +148,11 @@ def demo_command(serve: bool, port: int) -> None:
         sample = session.get(MODELS[Pool.ACHIEVEMENT], 1)
         if sample is not None:
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
+    with session_scope() as session:
+        accounts = ensure_demo_accounts(session)
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, role, org in accounts:
+        click.echo(f"  {username}\t{role}\t{org}")
     if serve:
         click.echo(f"网站已启动：http://127.0.0.1:{port}/ （Ctrl+C 停止）")
         from werkzeug.serving import run_simple

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-MESSAGES = {400: "请求有误", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
+MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
             413: "上传内容过大", 500: "服务器内部错误，请稍后再试"}
 
 
@@ -28,7 +28,7 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def _respond(status: int, code: str, message: str, field: str | None = None):  # type: ignore[no-untyped-def]
+def respond(status: int, code: str, message: str, field: str | None = None):  # type: ignore[no-untyped-def]
     if wants_json():
         body = {"code": code, "message": message}
         if field:
@@ -40,14 +40,14 @@ def _respond(status: int, code: str, message: str, field: str | None = None):  #
 def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
     def app_error(exc: AppError):  # type: ignore[no-untyped-def]
-        return _respond(exc.status, exc.code, exc.message, exc.field)
+        return respond(exc.status, exc.code, exc.message, exc.field)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         status = exc.code or 500
-        return _respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
+        return respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error", exc_info=exc)
-        return _respond(500, "internal_error", MESSAGES[500])
+        return respond(500, "internal_error", MESSAGES[500])

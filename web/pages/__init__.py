@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from data.enums import FeedbackAction, RejectReason
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
@@ -43,4 +44,8 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     session, viewer = get_session(), current_viewer()
     record = services.get_record(session, pool, record_id, viewer)
     panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
-    return render_template("detail.html", pool=pool, record=record, panels=panels)
+    return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
+                           reasons=RejectReason.labels())
+
+
+from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)

@@ -1,0 +1,111 @@
+"""Logging in, posting a need that lands on its recommendations, feedback, CSRF, roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from data.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
+from data.db import session_scope
+from data.enums import MemberStatus, Role
+from data.models import Organization, Project
+from tests.matcher.world import World, build_world
+from web import create_app
+
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def world(live_db: str) -> World:
+    world = build_world()
+    with session_scope() as s:
+        s.get(Organization, world.ids["maker"]).member_status = MemberStatus.ACTIVE
+        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
+        create_user(s, "student", "secret-pass", "学生甲", Role.STUDENT, world.ids["gz_college"])
+    return world
+
+
+@pytest.fixture
+def client(world: World) -> Iterator[FlaskClient]:
+    app: Flask = create_app({"TESTING": True})
+    with app.test_client() as client:
+        yield client
+
+
+def token(client: FlaskClient, url: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True))
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = "secret-pass"):  # type: ignore[no-untyped-def]
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token(client, "/login")})
+
+
+def test_login_errors_and_logout(client: FlaskClient) -> None:
+    bad = login(client, "maker", "wrong-pass")
+    assert bad.status_code == 200 and "用户名或密码不正确" in bad.get_data(as_text=True)
+    assert login(client, "maker").status_code == 302
+    assert "智视用户（企业用户）" in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 400  # no CSRF token
+    assert client.post("/logout", data={"csrf_token": token(client, "/")}).status_code == 302
+    assert "登录" in client.get("/").get_data(as_text=True)
+
+
+def test_enterprise_posts_a_need_and_sees_recommendations(client: FlaskClient, world: World) -> None:
+    login(client, "maker")
+    form = {"名称": "冲压件划痕在线检测", "项目类型": "技术攻关", "需求描述": "需要对冲压零件表面划痕做机器视觉在线检测",
+            "行业领域": "智能制造", "地区": "广州", "所需技能": "机器视觉、缺陷检测", "预算（万元）": "30",
+            "截止日期": "2099-12-31", "可见范围": "公开", "csrf_token": token(client, "/needs/new")}
+    saved = client.post("/needs/new", data=form)
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("#recs")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "需求已发布" in page and "匹配专家与教师" in page and "匹配科技成果" in page
+    assert "陈视觉" in page and "一种金属表面缺陷的机器视觉检测方法" in page and "领域一致：智能制造" in page
+    assert "王内部" not in page  # the enterprise's own engineer is not recommended to it
+    with session_scope() as s:
+        project = s.query(Project).filter_by(name="冲压件划痕在线检测").one()
+        assert project.owner_org_id == world.ids["maker"] and project.region_code == "440100"
+
+
+def test_need_form_explains_each_error_and_writes_nothing(client: FlaskClient) -> None:
+    login(client, "maker")
+    bad = client.post("/needs/new", data={"名称": "", "项目类型": "技术攻关", "需求描述": "", "地区": "火星",
+                                          "预算（万元）": "很多", "csrf_token": token(client, "/needs/new")})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "有 4 处需要修改" in html
+    for message in ("必填，不能为空", "未知地区「火星」", "「很多」应为数字"):
+        assert message in html
+    with session_scope() as s:
+        assert s.query(Project).count() == 4  # only the world's own needs
+
+
+def test_roles_and_feedback(client: FlaskClient, world: World) -> None:
+    assert client.get("/needs/new").status_code == 302  # anonymous → login
+    login(client, "student")
+    assert client.get("/needs/new").status_code == 403
+    url = f"/pool/project/{world.ids['vision_need']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "感兴趣" in page and "不合适的原因" in page
+    data = {"direction": "need_experts", "source_pool": "project", "source_id": world.ids["vision_need"],
+            "target_pool": "expert", "target_id": world.ids["vision_expert"], "action": "不合适", "reason": "地区太远",
+            "csrf_token": token(client, url)}
+    assert client.post("/feedback", data=data).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    section = html.split('id="rec-need_experts"')[1].split('id="rec-need_achievements"')[0]
+    assert "陈视觉" not in section  # rejected: not shown again to this user
+    missing_reason = {**data, "reason": "", "csrf_token": token(client, url)}
+    response = client.post("/feedback", data=missing_reason)
+    assert response.status_code == 400 and "请给出原因" in response.get_data(as_text=True)
+
+
+def test_demo_accounts_exist_for_every_role(world: World) -> None:
+    with session_scope() as s:
+        accounts = ensure_demo_accounts(s)
+        assert {role for _, role, _ in accounts} == {r.label for r in Role}
+        assert ensure_demo_accounts(s) == accounts  # idempotent
+    assert DEMO_PASSWORD

@@ -1,0 +1,88 @@
+"""Log in, log out; the current user as a matching ``Viewer``; role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from data.accounts import authenticate
+from data.enums import MemberStatus, Role
+from data.models import User
+from web.db import get_session
+from web.errors import AppError
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码")])
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only users with one of ``roles`` (staff and admins always) may call the view."""
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in (*roles, *STAFF_ROLES):
+                raise AppError(403, "当前账号的角色不能进行此操作")
+            return view(*args, **kwargs)
+        return inner
+    return wrap
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(get_session(), form.username.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors = ["用户名或密码不正确"]
+        else:
+            login_user(user)
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.home"))
+    return render_template("login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash("已退出登录")
+    return redirect(url_for("pages.home"))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):  # type: ignore[no-untyped-def]
+        from web.errors import respond
+
+        return respond(400, "csrf", "页面已过期或缺少安全令牌，请刷新页面后重试")
+
+
+def member_in_good_standing(user: User) -> bool:
+    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE

@@ -1,0 +1,56 @@
+"""Pages that change something: post a need, give feedback on a recommendation."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from data.enums import FeedbackAction, Role, Visibility
+from data.pools import Pool
+from data.vocabulary import FIELD_NAMES
+from matcher.feedback import FeedbackError, record_feedback
+from web.auth import roles_required
+from web.db import get_session
+from web.errors import AppError
+from web.pages import bp
+from web.posting import NEED_KINDS, create_need
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@roles_required(Role.ENTERPRISE, Role.COLLEGE)
+def new_need():  # type: ignore[no-untyped-def]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        session = get_session()
+        project, errors = create_need(session, current_user, request.form)
+        if project is not None:
+            session.commit()
+            flash("需求已发布，以下是为它匹配的专家、教师与科技成果")
+            return redirect(url_for("pages.detail", pool_name="project", record_id=project.id) + "#recs")
+    return render_template("need_form.html", errors=errors, form=request.form, kinds=NEED_KINDS,
+                           fields=FIELD_NAMES, visibilities=list(Visibility)), (400 if errors else 200)
+
+
+@bp.post("/feedback")
+@login_required
+def feedback():  # type: ignore[no-untyped-def]
+    form = request.form
+    try:
+        source_pool = Pool.parse(form.get("source_pool", ""))
+        target_pool = Pool.parse(form.get("target_pool", ""))
+        source_id, target_id = int(form.get("source_id", "")), int(form.get("target_id", ""))
+    except ValueError as exc:
+        raise AppError(400, "反馈参数不完整") from exc
+    session = get_session()
+    try:
+        record_feedback(session, actor=str(current_user.id), direction=form.get("direction", ""),
+                        source_pool=source_pool, source_id=source_id, target_pool=target_pool, target_id=target_id,
+                        action=form.get("action", ""), reason=form.get("reason") or None)
+    except FeedbackError as exc:
+        raise AppError(400, str(exc), exc.field) from exc
+    session.commit()
+    flash(f"已记录反馈：{FeedbackAction.parse(form.get('action', '')).label}")
+    return redirect(url_for("pages.detail", pool_name=source_pool.value, record_id=source_id) + f"#rec-{form.get('direction', '')}")
+
+
+
