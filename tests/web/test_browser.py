@@ -1,0 +1,92 @@
+"""Browser journeys in headless Chromium (Debian's /usr/bin/chromium) against a real server.
+
+Screenshots of each journey's key page are kept in ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from data.accounts import create_user
+from data.db import session_scope
+from data.enums import MemberStatus, Role
+from data.models import Organization
+from tests.matcher.world import World, build_world
+from web import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def server(live_db: str) -> Iterator[tuple[str, World]]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("Chromium is not installed (apt-get install chromium)")
+        pytest.skip("Chromium is not installed")
+    world = build_world()
+    with session_scope() as s:
+        s.get(Organization, world.ids["maker"]).member_status = MemberStatus.ACTIVE
+        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
+    http = make_server("127.0.0.1", 0, create_app({"TESTING": True}), threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", world
+    http.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(server):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+        yield page
+        browser.close()
+
+
+def test_enterprise_posts_a_need_and_sees_explained_recommendations(server, page) -> None:  # type: ignore[no-untyped-def]
+    base, _world = server
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "maker")
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.click("text=发布需求")
+    page.fill("input[name='名称']", "冲压件划痕在线检测")
+    page.fill("textarea[name='需求描述']", "需要对冲压零件表面划痕做机器视觉在线检测，节拍小于1秒")
+    page.select_option("select[name='行业领域']", "智能制造")
+    page.fill("input[name='地区']", "火星")
+    page.click("text=发布并查看推荐")
+    assert page.locator(".error").first.inner_text().startswith("未知地区「火星」")
+    page.fill("input[name='地区']", "广州")
+    page.click("text=发布并查看推荐")
+    page.wait_for_selector("#rec-need_experts")
+    experts = page.locator("#rec-need_experts").inner_text()
+    results = page.locator("#rec-need_achievements").inner_text()
+    assert "陈视觉" in experts and "领域一致：智能制造" in experts and "王内部" not in experts
+    assert "一种金属表面缺陷的机器视觉检测方法" in results and "成熟度：中试" in results
+    page.screenshot(path=str(ARTIFACTS / "enterprise-need-recommendations.png"), full_page=True)
+
+
+def test_search_highlights_terms(server, page) -> None:  # type: ignore[no-untyped-def]
+    base, _world = server
+    page.goto(f"{base}/")
+    page.fill("input[name=q]", "酱油发酵")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.results")
+    assert page.locator("ol.results mark").count() > 0
+    assert "低盐酱油快速发酵工艺" in page.locator("ol.results").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
