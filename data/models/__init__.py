@@ -7,6 +7,7 @@ from data.models.feedback import Feedback
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
 from data.models.region import Region
+from data.models.review import Review
 from data.models.user import User
 from data.models.work import Achievement, Internship, Project
 from data.pools import Pool
@@ -23,5 +24,5 @@ MODELS: dict[Pool, type[PoolRecord]] = {
 
 __all__ = [
     "MODELS", "Achievement", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
-    "Project", "Region", "Talent", "Teacher", "User",
+    "Project", "Region", "Review", "Talent", "Teacher", "User",
 ]

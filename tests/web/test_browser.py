@@ -90,3 +90,52 @@ def test_search_highlights_terms(server, page) -> None:  # type: ignore[no-untyp
     assert page.locator("ol.results mark").count() > 0
     assert "低盐酱油快速发酵工艺" in page.locator("ol.results").inner_text()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+
+@pytest.fixture
+def staff(server):  # type: ignore[no-untyped-def]
+    from indexer import dispatch
+
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
+    dispatch.install()
+    yield server
+    dispatch.wait_idle(60)
+    dispatch.uninstall()
+
+
+def test_staff_imports_fixes_approves_and_finds(staff, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from indexer import dispatch
+    from tests.data.sheets import write_xlsx
+
+    base, _world = staff
+    header = ["成果名称", "所属单位", "成果类型", "成果简介", "行业领域", "地区"]
+    good = ["一种光伏组件热斑红外检测方法", "广州智造职业技术学院", "发明专利", "利用红外热成像识别光伏组件热斑缺陷", "能源电力", "广州"]
+    bad = ["锂电池极片涂布厚度在线测量", "不存在的大学", "发明专利", "激光测厚实现极片涂布厚度闭环控制", "能源电力", "广州"]
+    first = write_xlsx(tmp_path / "成果.xlsx", [header, good, bad])
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "staff")
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/staff/import")
+    page.select_option("select[name=pool]", "achievement")
+    page.set_input_files("input[name=file]", str(first))
+    page.click("button:has-text('上传并预览')")
+    errors = page.locator(".row-errors").inner_text()
+    assert "第3行 「所属单位」: 单位「不存在的大学」不存在" in errors
+    page.screenshot(path=str(ARTIFACTS / "staff-import-row-error.png"), full_page=True)
+
+    bad[1] = "重庆轻工职业学院"
+    fixed = write_xlsx(tmp_path / "成果-改.xlsx", [header, good, bad])
+    page.set_input_files("input[name=file]", str(fixed))
+    page.click("button:has-text('上传并预览')")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector(".review")
+    assert "新增 2" in page.locator(".flash").inner_text()
+    for _ in range(2):
+        page.locator(".review").first.locator("button[value=approve]").click()
+    assert "没有待审核的记录" in page.locator("main").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "staff-review-done.png"), full_page=True)
+    dispatch.wait_idle(60)
+    page.goto(f"{base}/?q=光伏热斑&pool=achievement")
+    assert "一种光伏组件热斑红外检测方法" in page.locator("ol.results").inner_text()

@@ -1,0 +1,104 @@
+"""秘书处: bulk import with a preview of rows and row errors, and the review queue."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from data.columns import header_map
+from data.enums import Role, Status
+from data.importer import import_file
+from data.pools import Pool
+from data.review import ReviewError, decide, pending_records
+from data.settings import instance_dir
+from data.tabular import TableError, read_table
+from web.auth import roles_required
+from web.db import get_session
+from web.errors import AppError
+from web.pages import bp
+
+PREVIEW_ROWS = 20
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+
+
+def _upload_path(upload_id: str, suffix: str) -> Path:
+    if len(upload_id) != 32 or not all(c in "0123456789abcdef" for c in upload_id) or suffix not in ALLOWED_SUFFIXES:
+        raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
+    return instance_dir() / "uploads" / f"{upload_id}{suffix}"
+
+
+@bp.route("/staff/import", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def staff_import():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("staff_import.html", pools=list(Pool), preview=None)
+    pool = Pool.parse(request.form.get("pool", ""))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise AppError(400, "请选择要导入的 Excel 或 CSV 文件", "file")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise AppError(400, "只支持 .xlsx 或 .csv 文件", "file")
+    upload_id = uuid.uuid4().hex
+    path = _upload_path(upload_id, suffix)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upload.save(path)
+    return _preview(pool, path, upload_id, suffix, upload.filename)
+
+
+def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str):  # type: ignore[no-untyped-def]
+    try:
+        table = read_table(path, list(header_map(pool)))
+        report = import_file(get_session(), pool, path, dry_run=True)
+    except TableError as exc:
+        path.unlink(missing_ok=True)
+        raise AppError(400, str(exc), "file") from exc
+    get_session().rollback()
+    preview = {"pool": pool, "headers": table.headers, "rows": table.rows[:PREVIEW_ROWS], "total": len(table.rows),
+               "report": report, "upload_id": upload_id, "suffix": suffix, "filename": filename}
+    return render_template("staff_import.html", pools=list(Pool), preview=preview), (200 if report.ok else 400)
+
+
+@bp.post("/staff/import/confirm")
+@roles_required(Role.STAFF)
+def staff_import_confirm():  # type: ignore[no-untyped-def]
+    pool = Pool.parse(request.form.get("pool", ""))
+    path = _upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
+    if not path.exists():
+        raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
+    session = get_session()
+    try:
+        report = import_file(session, pool, path, status=Status.PENDING)
+    except TableError as exc:
+        raise AppError(400, str(exc), "file") from exc
+    if not report.ok:
+        session.rollback()
+        return _preview(pool, path, request.form["upload_id"], request.form["suffix"], path.name)
+    session.commit()
+    path.unlink(missing_ok=True)
+    flash(f"{report.summary()}；新导入的记录已进入审核队列")
+    return redirect(url_for("pages.staff_review"))
+
+
+@bp.get("/staff/review")
+@roles_required(Role.STAFF)
+def staff_review():  # type: ignore[no-untyped-def]
+    return render_template("staff_review.html", items=pending_records(get_session()))
+
+
+@bp.post("/staff/review/<pool_name>/<int:record_id>")
+@roles_required(Role.STAFF)
+def staff_decide(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = Pool.parse(pool_name)
+    session = get_session()
+    approve = request.form.get("decision") == "approve"
+    try:
+        record = decide(session, pool, record_id, approve, request.form.get("reason", ""), current_user.id)
+    except ReviewError as exc:
+        raise AppError(400, str(exc), exc.field) from exc
+    session.commit()
+    flash(f"已{'通过' if approve else '驳回'}：{record.name}")
+    return redirect(url_for("pages.staff_review"))
