@@ -1,7 +1,8 @@
 """A signal fired after a commit that created, changed or deleted pool records.
 
 The data layer knows nothing of indexes; the indexer subscribes with
-:func:`on_records_changed` and receives ``{pool: {ids}}`` after each successful commit.
+:func:`on_records_changed` and receives ``{pool: {ids}}`` and the URL of the database the
+commit went to, after each successful commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 
-Listener = Callable[[dict[Pool, set[int]]], None]
+Listener = Callable[[dict[Pool, set[int]], str], None]  # (changes, database URL)
 _POOL_OF = {model: pool for pool, model in MODELS.items()}
 _listeners: list[Listener] = []
 _KEY = "chanjiao_changed"
@@ -45,8 +46,9 @@ def _collect(session: Session, _context: Any) -> None:
 def _dispatch(session: Session) -> None:
     changed = session.info.pop(_KEY, None)
     if changed:
+        url = session.get_bind().engine.url.render_as_string(hide_password=False)
         for listener in list(_listeners):
-            listener(changed)
+            listener(changed, url)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from data.events import on_records_changed, remove_listener
 from data.pools import Pool
+from data.settings import database_url
 from indexer.jobs import new_job
 from indexer.tasks import rebuild_task, sync_records_task
 from indexer.worker import is_eager
@@ -39,7 +40,11 @@ def _log_failure(future: Future) -> None:
         log.error("index task failed", exc_info=future.exception())
 
 
-def enqueue_sync(changed: dict[Pool, set[int]]) -> None:
+def enqueue_sync(changed: dict[Pool, set[int]], database: str) -> None:
+    """Index the changes of a commit to the configured database (other databases — an
+    evaluation's or a benchmark's throw-away one — have indexes of their own)."""
+    if database != database_url():
+        return
     for pool, ids in changed.items():
         args = (pool.value, sorted(ids))
         if is_eager():

@@ -147,3 +147,20 @@ def test_background_rebuild_reports_progress(live_db: str) -> None:
     job = get_job(job_id)
     assert job is not None and job["state"] == "SUCCESS" and job["documents"] == 1
     assert get_job("not-a-job") is None
+
+
+def test_commits_to_another_database_do_not_touch_these_indexes(synced: None, tmp_path, sqlite_template) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from data.db import make_engine
+    from data.enums import OrgKind
+    from data.models import Organization
+
+    other = tmp_path / "other.db"
+    shutil.copy(sqlite_template, other)
+    engine = make_engine(f"sqlite:///{other}")
+    with session_scope(engine) as session:
+        session.add(Organization(name="别处的单位", kind=OrgKind.COLLEGE, natural_key="elsewhere"))
+    engine.dispose()
+    dispatch.wait_idle(60)
+    assert not get_context().store.exists(Pool.ORGANIZATION)
