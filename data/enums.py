@@ -189,3 +189,10 @@ class Role(LabeledEnum):
     EXPERT = ("expert", "专家/教师")
     STAFF = ("staff", "秘书处工作人员")
     ADMIN = ("admin", "管理员")
+
+
+class ApplicationStatus(LabeledEnum):
+    SUBMITTED = ("submitted", "已投递")
+    ACCEPTED = ("accepted", "已录用")
+    REJECTED = ("rejected", "未录用")
+    WITHDRAWN = ("withdrawn", "已撤回")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data.models.application import Application
 from data.models.base import Base, PoolRecord
 from data.models.feedback import Feedback
 from data.models.organization import Organization
@@ -23,6 +24,6 @@ MODELS: dict[Pool, type[PoolRecord]] = {
 }
 
 __all__ = [
-    "MODELS", "Achievement", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
+    "MODELS", "Achievement", "Application", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
     "Project", "Region", "Review", "Talent", "Teacher", "User",
 ]

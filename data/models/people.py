@@ -66,3 +66,4 @@ class Talent(PoolRecord, Contact, Base):
     expected_role: Mapped[str | None] = mapped_column(String(100))
     available_from: Mapped[dt.date | None] = mapped_column(Date)
     available_to: Mapped[dt.date | None] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the student's own account

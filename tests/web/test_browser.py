@@ -139,3 +139,28 @@ def test_staff_imports_fixes_approves_and_finds(staff, page, tmp_path) -> None: 
     dispatch.wait_idle(60)
     page.goto(f"{base}/?q=光伏热斑&pool=achievement")
     assert "一种光伏组件热斑红外检测方法" in page.locator("ol.results").inner_text()
+
+
+def test_student_fills_profile_sees_two_sided_internships_and_applies(server, page) -> None:  # type: ignore[no-untyped-def]
+    base, world = server
+    with session_scope() as s:
+        s.get(Organization, world.ids["gz_college"]).member_status = MemberStatus.ACTIVE
+        create_user(s, "student", "secret-pass", "郑同学", Role.STUDENT, world.ids["gz_college"])
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "student")
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/student/profile")
+    for field, value in (("专业", "工业机器人技术"), ("技能", "PLC编程、工业机器人编程"), ("期望城市", "广州"),
+                         ("期望岗位", "工业机器人运维"), ("可实习开始", "2027-06-01"), ("可实习结束", "2027-09-30")):
+        page.fill(f"input[name='{field}']", value)
+    page.click("button:has-text('保存并查看推荐岗位')")
+    page.wait_for_selector("#internships")
+    first = page.locator("#internships li").first
+    text = first.inner_text()
+    assert "工业机器人运维实习生" in text and "岗位要求" in text and "学生意愿" in text
+    page.screenshot(path=str(ARTIFACTS / "student-internships.png"), full_page=True)
+    first.locator("button:has-text('申请')").click()
+    page.wait_for_selector("#applications")
+    assert "已投递" in page.locator("#applications").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "student-applications.png"), full_page=True)

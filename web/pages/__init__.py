@@ -50,3 +50,4 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)
 from web.pages import staff  # noqa: E402,F401  (the secretariat's pages)
+from web.pages import student  # noqa: E402,F401  (students' pages)
