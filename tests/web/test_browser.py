@@ -58,12 +58,16 @@ def page(server):  # type: ignore[no-untyped-def]
         browser.close()
 
 
-def test_enterprise_posts_a_need_and_sees_explained_recommendations(server, page) -> None:  # type: ignore[no-untyped-def]
-    base, _world = server
+def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/login")
-    page.fill("input[name=username]", "maker")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", "secret-pass")
     page.click("button[type=submit]")
+
+
+def test_enterprise_posts_a_need_and_sees_explained_recommendations(server, page) -> None:  # type: ignore[no-untyped-def]
+    base, _world = server
+    log_in(page, base, "maker")
     page.click("text=发布需求")
     page.fill("input[name='名称']", "冲压件划痕在线检测")
     page.fill("textarea[name='需求描述']", "需要对冲压零件表面划痕做机器视觉在线检测，节拍小于1秒")
@@ -113,10 +117,7 @@ def test_staff_imports_fixes_approves_and_finds(staff, page, tmp_path) -> None: 
     good = ["一种光伏组件热斑红外检测方法", "广州智造职业技术学院", "发明专利", "利用红外热成像识别光伏组件热斑缺陷", "能源电力", "广州"]
     bad = ["锂电池极片涂布厚度在线测量", "不存在的大学", "发明专利", "激光测厚实现极片涂布厚度闭环控制", "能源电力", "广州"]
     first = write_xlsx(tmp_path / "成果.xlsx", [header, good, bad])
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "staff")
-    page.fill("input[name=password]", "secret-pass")
-    page.click("button[type=submit]")
+    log_in(page, base, "staff")
     page.goto(f"{base}/staff/import")
     page.select_option("select[name=pool]", "achievement")
     page.set_input_files("input[name=file]", str(first))
@@ -146,10 +147,7 @@ def test_student_fills_profile_sees_two_sided_internships_and_applies(server, pa
     with session_scope() as s:
         s.get(Organization, world.ids["gz_college"]).member_status = MemberStatus.ACTIVE
         create_user(s, "student", "secret-pass", "郑同学", Role.STUDENT, world.ids["gz_college"])
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "student")
-    page.fill("input[name=password]", "secret-pass")
-    page.click("button[type=submit]")
+    log_in(page, base, "student")
     page.goto(f"{base}/student/profile")
     for field, value in (("专业", "工业机器人技术"), ("技能", "PLC编程、工业机器人编程"), ("期望城市", "广州"),
                          ("期望岗位", "工业机器人运维"), ("可实习开始", "2027-06-01"), ("可实习结束", "2027-09-30")):
