@@ -27,7 +27,7 @@ class IndexContext:
     embedder: Embedder
     engine: Engine | None = None  # the database records come from; None: the configured one
     _cache: VectorCache | None = None
-    _queries: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict)
+    _queries: OrderedDict[tuple[str, str], np.ndarray] = field(default_factory=OrderedDict)
 
     @property
     def cache(self) -> VectorCache:
@@ -39,16 +39,20 @@ class IndexContext:
         """The live index of ``pool``; refuses one built with another model or dictionary."""
         return self.store.load(pool, self.embedder.backend, self.embedder.model, self.analyzer.dictionary_hash)
 
-    def query_vector(self, text: str) -> np.ndarray:
-        """The embedding of a query, remembered for repeated queries."""
-        vector = self._queries.get(text)
+    def query_vector(self, text: str, kind: str = "query") -> np.ndarray:
+        """The embedding of a query: remembered in memory, and in the vector cache so other
+        workers and restarts reuse it. ``kind="passage"`` embeds (or finds) the text as a
+        passage — a stored record asking with its own text reuses the vector it was indexed with."""
+        key = (kind, text)
+        vector = self._queries.get(key)
         if vector is None:
-            vector = self.embedder.embed_queries([text])[0]
-            self._queries[text] = vector
+            embed = self.embedder.embed_queries if kind == "query" else self.embedder.embed_passages
+            vector = self.cache.embed(kind, [text], embed)[0]
+            self._queries[key] = vector
             if len(self._queries) > QUERY_CACHE_SIZE:
                 self._queries.popitem(last=False)
         else:
-            self._queries.move_to_end(text)
+            self._queries.move_to_end(key)
         return vector
 
     def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]

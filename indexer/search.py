@@ -78,9 +78,12 @@ class SearchResult:
 
 
 def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *,
-           mode: str = "hybrid", ctx: IndexContext | None = None) -> SearchResult:
+           mode: str = "hybrid", ctx: IndexContext | None = None, semantic_text: str | None = None,
+           semantic_kind: str = "query") -> SearchResult:
     """Candidates for ``text`` from the lexical and/or semantic channel (``mode``: hybrid,
-    lexical, semantic), ordered by their best channel rank, ties by id."""
+    lexical, semantic), ordered by their best channel rank, ties by id. ``semantic_text``
+    (default ``text``) is what gets embedded, as a query or — for a stored record — as the
+    passage it already is."""
     ctx = ctx or get_context()
     index = ctx.load(pool)
     original = ctx.analyzer.tokens(text)
@@ -98,7 +101,7 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             candidates[record_id] = Hit(record_id, float(lexical.scores[rank - 1]), None, lexical_rank=rank)
     query = None
     if mode in ("hybrid", "semantic") and len(index.vectors):
-        query = ctx.query_vector(text)
+        query = ctx.query_vector(semantic_text or text, semantic_kind)
         allowed = None if mask is None else set(int(i) for i in index.ids[mask])
         fetch = k if allowed is None else min(len(index.vectors), max(4 * k, 200))
         found = index.vectors.search(query, fetch)

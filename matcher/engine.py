@@ -94,7 +94,8 @@ class PoolPlan:
 
 
 def retrieve(ctx: IndexContext, pool: Pool, query: MatchQuery, filters: Filters, candidates: int) -> tuple[list[Hit], float]:
-    result = search(pool, query.text, candidates, filters, mode="hybrid", ctx=ctx)
+    result = search(pool, query.text, candidates, filters, mode="hybrid", ctx=ctx, semantic_text=query.semantic,
+                    semantic_kind=query.semantic_kind)
     return result.hits, result.lexical_ceiling
 
 

@@ -17,7 +17,7 @@ from data.models import (
     Talent,
     Teacher,
 )
-from indexer.documents import lexical_text
+from indexer.documents import lexical_text, semantic_text
 
 
 @dataclass
@@ -25,6 +25,9 @@ class MatchQuery:
     """A need, a post, a profile or free text, with whatever structure it carries."""
 
     text: str
+    semantic: str | None = None  # what to embed, when shorter than ``text`` (e5 cost grows with length)
+    # "passage" for a stored record: its own vector, computed when it was indexed, is reused.
+    semantic_kind: str = "query"
     fields: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # skills/keywords wanted
     region_code: str | None = None
@@ -69,8 +72,9 @@ def query_from_record(record: PoolRecord) -> MatchQuery:
     """The query a stored record asks: its text and its structure."""
     pool = next(p for p, m in MODELS.items() if isinstance(record, m))
     facets = facets_of(record)
-    query = MatchQuery(text=lexical_text(pool, record)[:500], fields=facets.fields, tags=facets.tags,
-                       region_code=record.region_code, org_id=facets.org_id, source=record)
+    query = MatchQuery(text=lexical_text(pool, record)[:500], semantic=semantic_text(pool, record),
+                       semantic_kind="passage", fields=facets.fields, tags=facets.tags, region_code=record.region_code,
+                       org_id=facets.org_id, source=record)
     if isinstance(record, Internship):
         query.majors, query.min_level = list(record.majors), record.min_level
         query.period = (record.start_date, record.end_date)

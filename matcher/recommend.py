@@ -12,6 +12,7 @@ from data.enums import OrgKind, ProjectKind, Status, TeacherKind
 from data.models import MODELS, Internship, Organization, PoolRecord, Project, Talent, Teacher
 from data.pools import Pool
 from indexer.context import IndexContext
+from indexer.documents import SEMANTIC_MAX_CHARS
 from matcher import directions as d
 from matcher.engine import Match, PoolPlan, Viewer, rank
 from matcher.feedback import rejected_targets
@@ -83,6 +84,7 @@ def organization_query(session: Session, org: Organization) -> MatchQuery:
         names += session.scalars(select(model.name).where(model.owner_org_id == org.id,
                                                            model.status == Status.PUBLISHED).limit(20))
     query.text = "。".join([query.text, *names])[:800]
+    query.semantic = query.text[:SEMANTIC_MAX_CHARS]
     return query
 
 

@@ -93,6 +93,18 @@ def register_bench(cli: click.Group) -> None:
 
     register_bench_match(bench)
 
+    @bench.command("web")
+    @click.option("--seconds", default=15.0, show_default=True, help="Load time per endpoint (bounded).")
+    @click.option("--clients", default=4, show_default=True)
+    def bench_web(seconds: float, clients: int) -> None:
+        """Latency and throughput of the running site under gunicorn (2 workers, 127.0.0.1)."""
+        from web.loadtest import run_web_bench
+
+        try:
+            run_web_bench(seconds, clients, click.echo)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+
 
 def register_eval(cli: click.Group) -> None:
     @cli.command("eval")
