@@ -62,6 +62,15 @@ def list_records(session: Session, pool: Pool, viewer: Viewer, page: int, field:
     return {"pool": pool, "items": rows, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE))}
 
 
+def filtered_ids(session: Session, pool: Pool, field: str | None) -> list[int]:
+    """Ids of a pool list as staff see it (every status), with the list's filters."""
+    model = MODELS[pool]
+    query = select(model.id).order_by(model.id)
+    if field:
+        query = query.where(model.field == field)
+    return list(session.scalars(query))
+
+
 @dataclass
 class SearchPage:
     text: str

@@ -34,7 +34,7 @@ def _upload_path(upload_id: str, suffix: str) -> Path:
 @roles_required(Role.STAFF)
 def staff_import():  # type: ignore[no-untyped-def]
     if request.method == "GET":
-        return render_template("staff_import.html", pools=list(Pool), preview=None)
+        return render_template("staff_import.html", preview=None)
     pool = Pool.parse(request.form.get("pool", ""))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -59,7 +59,7 @@ def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str)
     get_session().rollback()
     preview = {"pool": pool, "headers": table.headers, "rows": table.rows[:PREVIEW_ROWS], "total": len(table.rows),
                "report": report, "upload_id": upload_id, "suffix": suffix, "filename": filename}
-    return render_template("staff_import.html", pools=list(Pool), preview=preview), (200 if report.ok else 400)
+    return render_template("staff_import.html", preview=preview), (200 if report.ok else 400)
 
 
 @bp.post("/staff/import/confirm")
@@ -102,3 +102,33 @@ def staff_decide(pool_name: str, record_id: int):  # type: ignore[no-untyped-def
     session.commit()
     flash(f"已{'通过' if approve else '驳回'}：{record.name}")
     return redirect(url_for("pages.staff_review"))
+
+
+@bp.get("/staff/dashboard")
+@roles_required(Role.STAFF)
+def staff_dashboard():  # type: ignore[no-untyped-def]
+    from data.dashboard import overview
+
+    return render_template("staff_dashboard.html", **overview(get_session()))
+
+
+@bp.get("/pool/<pool_name>/export.xlsx")
+@roles_required(Role.STAFF)
+def export_list(pool_name: str):  # type: ignore[no-untyped-def]
+    """The filtered list as an Excel file in the import layout (re-importable)."""
+    import io
+    import tempfile
+
+    from flask import send_file
+
+    from data.exporter import export_pool
+    from web import services
+
+    pool = Pool.parse(pool_name)
+    ids = services.filtered_ids(get_session(), pool, request.args.get("field") or None)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.xlsx"
+        export_pool(get_session(), pool, path, ids=ids)
+        data = io.BytesIO(path.read_bytes())
+    return send_file(data, as_attachment=True, download_name=f"{pool.label}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

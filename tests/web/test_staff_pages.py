@@ -1,0 +1,38 @@
+"""Staff: overview dashboard and Excel export of a filtered list (re-importable)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from data.accounts import create_user
+from data.db import session_scope
+from data.enums import Role
+from tests.matcher.world import build_world
+from tests.web.test_accounts import login
+from web import create_app
+
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+
+
+def test_dashboard_and_export(live_db: str) -> None:
+    build_world()
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
+        create_user(s, "maker", "secret-pass", "企业甲", Role.ENTERPRISE, None)
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "maker")
+        assert c.get("/staff/dashboard").status_code == 403
+        assert c.get("/pool/expert/export.xlsx").status_code == 403
+        c.post("/logout", data={"csrf_token": ""})
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "staff")
+        html = c.get("/staff/dashboard").get_data(as_text=True)
+        assert "资源库规模" in html and "<svg" in html and "4 条" in html
+        assert html.count("/pool/expert") >= 1  # the navigation is there too
+        response = c.get("/pool/expert/export.xlsx?field=食品工程")
+        assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+        rows = list(load_workbook(io.BytesIO(response.data)).worksheets[0].values)
+        assert rows[0][:2] == ("姓名", "所属单位") and [r[0] for r in rows[1:]] == ["李发酵"]
