@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.enums import MemberStatus, OrgKind, Role
-from data.models import Organization, User
+from data.models import ApiToken, Organization, User
 
 _hasher = PasswordHasher()
 DEMO_PASSWORD = "chanjiao2026"
@@ -79,3 +82,36 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             user = create_user(session, username, DEMO_PASSWORD, name, role, org.id if org else None)
         out.append((username, role.label, user.org.name if user.org else "—"))
     return out
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, username: str, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token for ``username``; the plain token is returned once and never stored."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError("username", f"没有用户名为「{username}」的账号")
+    token = "cj_" + secrets.token_urlsafe(32)
+    item = ApiToken(user_id=user.id, name=name[:64], token_hash=_token_hash(token))
+    session.add(item)
+    session.flush()
+    return item, token
+
+
+def revoke_api_token(session: Session, token_id: int) -> ApiToken:
+    item = session.get(ApiToken, token_id)
+    if item is None:
+        raise AccountError("token_id", f"没有编号为 {token_id} 的令牌")
+    item.revoked = True
+    session.flush()
+    return item
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a valid, unrevoked token belongs to."""
+    item = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if item is None or item.revoked or not item.user.active:
+        return None
+    return item.user

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from data.accounts import authenticate
+from data.accounts import authenticate, user_for_token
 from data.enums import MemberStatus, Role
 from data.models import User
 from web.db import get_session
@@ -33,6 +33,18 @@ class LoginForm(FlaskForm):
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
+    """Machine clients of the API send ``Authorization: Bearer <token>``."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    user = user_for_token(get_session(), header.removeprefix("Bearer ").strip())
+    if user is None:
+        raise AppError(401, "API 令牌无效或已撤销", "Authorization", code="invalid_token")
+    return user
 
 
 def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -9,7 +9,7 @@ import click
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from data.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from data.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
 from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
 from data.enums import Status
@@ -158,6 +158,36 @@ def demo_command(serve: bool, port: int) -> None:
         from werkzeug.serving import run_simple
 
         run_simple("127.0.0.1", port, create_app(), use_reloader=False, threaded=True)
+
+
+@cli.group("token")
+def token_group() -> None:
+    """API tokens for machine clients."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+def token_create(username: str, name: str) -> None:
+    """Issue a token for USERNAME and print it once."""
+    try:
+        with session_scope() as session:
+            item, token = create_api_token(session, username, name)
+            click.echo(f"令牌编号 {item.id}（只显示这一次，请妥善保存）：\n{token}")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID."""
+    try:
+        with session_scope() as session:
+            revoke_api_token(session, token_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已撤销令牌 {token_id}")
 
 
 cli_index.register(cli, POOL)

@@ -18,7 +18,8 @@ class AppError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
-        self.code = code or {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "error")
+        self.code = code or {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                             409: "conflict"}.get(status, "error")
 
 
 def wants_json() -> bool:

@@ -9,6 +9,7 @@ from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
 from data.models.region import Region
 from data.models.review import Review
+from data.models.token import ApiToken
 from data.models.user import User
 from data.models.work import Achievement, Internship, Project
 from data.pools import Pool
@@ -24,6 +25,6 @@ MODELS: dict[Pool, type[PoolRecord]] = {
 }
 
 __all__ = [
-    "MODELS", "Achievement", "Application", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
+    "MODELS", "Achievement", "ApiToken", "Application", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
     "Project", "Region", "Review", "Talent", "Teacher", "User",
 ]

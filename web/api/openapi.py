@@ -50,7 +50,10 @@ def openapi_document() -> dict[str, Any]:
             "/jobs/{job_id}": {"get": {"summary": "后台任务进度", "operationId": "jobStatus",
                                        "parameters": [_param("job_id", "path", {"type": "string"}, True)], "responses": _responses("任务进度")}},
         },
-        "components": {"schemas": {
+        "security": [{}, {"bearer": []}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                      "description": "chanjiao token create 用户名"}},
+                       "schemas": {
             "Error": {"type": "object", "required": ["code", "message"], "properties": {
                 "code": {"type": "string"}, "message": {"type": "string", "description": "中文说明"},
                 "field": {"type": "string", "description": "出错的字段"}}},
