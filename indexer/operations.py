@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from data.db import session_scope
 from data.enums import Status
-from data.models import MODELS, PoolRecord
+from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.documents import lexical_text, semantic_text
@@ -47,8 +47,7 @@ class Prepared:
 
 def prepare(ctx: IndexContext, pool: Pool, record: PoolRecord) -> Prepared:
     lexical, semantic = lexical_text(pool, record), semantic_text(pool, record)
-    doc = Doc(record.id, record.field, record.region_code, record.visibility.value,
-              getattr(record, "owner_org_id", record.id if pool is Pool.ORGANIZATION else None),
+    doc = Doc(record.id, record.field, record.region_code, record.visibility.value, owner_org_id(record),
               _hash(lexical), _hash(semantic))
     return Prepared(doc, ctx.analyzer.tokens(lexical), semantic)
 

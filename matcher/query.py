@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from data.enums import EducationLevel
 from data.models import (
     MODELS,
-    Achievement,
     Expert,
     Internship,
     Organization,
@@ -16,6 +15,7 @@ from data.models import (
     Project,
     Talent,
     Teacher,
+    owner_org_id,
 )
 from indexer.documents import lexical_text, semantic_text
 
@@ -62,10 +62,7 @@ def facets_of(record: PoolRecord) -> Facets:
     elif isinstance(record, Organization):
         fields = [*fields, *record.industries]
         tags = [*record.industries, *record.majors, *tags]
-    elif isinstance(record, Achievement):
-        tags = [*tags]
-    org_id = record.id if isinstance(record, Organization) else getattr(record, "owner_org_id", None)
-    return Facets(fields, tags, record.region_code, org_id)
+    return Facets(fields, tags, record.region_code, owner_org_id(record))
 
 
 def query_from_record(record: PoolRecord) -> MatchQuery:

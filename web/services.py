@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.enums import Status, Visibility
-from data.models import MODELS, PoolRecord
+from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, search
@@ -31,7 +31,7 @@ def parse_pool(text: str) -> Pool:
 
 
 def can_see(record: PoolRecord, viewer: Viewer) -> bool:
-    owner = record.id if MODELS[Pool.ORGANIZATION] is type(record) else getattr(record, "owner_org_id", None)
+    owner = owner_org_id(record)
     if viewer.staff or (viewer.org_id is not None and owner == viewer.org_id):
         return True
     if record.status is not Status.PUBLISHED:

@@ -24,7 +24,12 @@ MODELS: dict[Pool, type[PoolRecord]] = {
     Pool.INTERNSHIP: Internship,
 }
 
+def owner_org_id(record: PoolRecord) -> int | None:
+    """The organization a record belongs to; an organization belongs to itself."""
+    return record.id if isinstance(record, Organization) else getattr(record, "owner_org_id", None)
+
+
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
-    "Project", "Region", "Review", "Talent", "Teacher", "User",
+    "Project", "Region", "Review", "Talent", "Teacher", "User", "owner_org_id",
 ]
