@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.errors import FieldError
 from data.enums import MemberStatus, OrgKind, Role
 from data.models import ApiToken, Organization, User
 
@@ -18,10 +19,8 @@ DEMO_PASSWORD = "chanjiao2026"
 MIN_PASSWORD = 8
 
 
-class AccountError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+class AccountError(FieldError):
+    pass
 
 
 def hash_password(password: str) -> str:

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.errors import FieldError
 from data.enums import Status
 from data.models import MODELS, PoolRecord, Review
 from data.pools import Pool
 
 
-class ReviewError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+class ReviewError(FieldError):
+    pass
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.errors import FieldError
 from data.columns import columns_of
 from data.enums import ApplicationStatus, Status
 from data.models import Application, Internship, Talent, User
@@ -18,10 +19,8 @@ PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", 
                   "可实习结束", "个人简介", "可见范围")
 
 
-class StudentError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+class StudentError(FieldError):
+    pass
 
 
 def profile_of(session: Session, user: User) -> Talent | None:

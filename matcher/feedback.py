@@ -7,17 +7,14 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.errors import FieldError
 from data.enums import FeedbackAction, RejectReason
 from data.models import MODELS, Feedback
 from data.pools import Pool
 
 
-class FeedbackError(ValueError):
-    """Bad feedback input; the message names the field, in Chinese."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+class FeedbackError(FieldError):
+    pass
 
 
 def record_feedback(session: Session, *, actor: str, direction: str, target_pool: Pool, target_id: int,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from data.errors import FieldError
+
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
             413: "上传内容过大", 500: "服务器内部错误，请稍后再试"}
 
@@ -42,6 +44,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
     def app_error(exc: AppError):  # type: ignore[no-untyped-def]
         return respond(exc.status, exc.code, exc.message, exc.field)
+
+    @app.errorhandler(FieldError)
+    def field_error(exc: FieldError):  # type: ignore[no-untyped-def]
+        return respond(400, "invalid", str(exc), exc.field)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from data.models import PoolRecord
 from data.pools import Pool
 from indexer.context import get_context
 from indexer.jobs import get_job
-from matcher.feedback import FeedbackError, record_feedback
+from matcher.feedback import record_feedback
 from matcher.recommend import RecommendError, recommend
 from web import services
 from web.api.openapi import openapi_document
@@ -108,16 +108,14 @@ def feedback():  # type: ignore[no-untyped-def]
     if actor is None:
         raise AppError(401, "请先登录后再反馈", code="unauthorized")
     try:
-        with session_scope() as session:
-            item = record_feedback(session, actor=actor, direction=str(body.get("direction", "")),
-                                   target_pool=services.parse_pool(str(body.get("target_pool", ""))),
-                                   target_id=int(body.get("target_id", 0)), action=str(body.get("action", "")),
-                                   reason=body.get("reason"))
-            return jsonify({"id": item.id}), 201
-    except FeedbackError as exc:
-        raise AppError(400, str(exc), exc.field) from exc
+        target_id = int(body.get("target_id", 0))
     except (TypeError, ValueError) as exc:
         raise AppError(400, "「target_id」应为整数", "target_id") from exc
+    with session_scope() as session:
+        item = record_feedback(session, actor=actor, direction=str(body.get("direction", "")),
+                               target_pool=services.parse_pool(str(body.get("target_pool", ""))),
+                               target_id=target_id, action=str(body.get("action", "")), reason=body.get("reason"))
+        return jsonify({"id": item.id}), 201
 
 
 @bp.get("/jobs/<job_id>")

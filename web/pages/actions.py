@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from data.enums import FeedbackAction, Role, Visibility
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
-from matcher.feedback import FeedbackError, record_feedback
+from matcher.feedback import record_feedback
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
@@ -42,12 +42,9 @@ def feedback():  # type: ignore[no-untyped-def]
     except ValueError as exc:
         raise AppError(400, "反馈参数不完整") from exc
     session = get_session()
-    try:
-        record_feedback(session, actor=str(current_user.id), direction=form.get("direction", ""),
-                        source_pool=source_pool, source_id=source_id, target_pool=target_pool, target_id=target_id,
-                        action=form.get("action", ""), reason=form.get("reason") or None)
-    except FeedbackError as exc:
-        raise AppError(400, str(exc), exc.field) from exc
+    record_feedback(session, actor=str(current_user.id), direction=form.get("direction", ""),
+                    source_pool=source_pool, source_id=source_id, target_pool=target_pool, target_id=target_id,
+                    action=form.get("action", ""), reason=form.get("reason") or None)
     session.commit()
     flash(f"已记录反馈：{FeedbackAction.parse(form.get('action', '')).label}")
     return redirect(url_for("pages.detail", pool_name=source_pool.value, record_id=source_id) + f"#rec-{form.get('direction', '')}")

@@ -12,7 +12,7 @@ from data.columns import header_map
 from data.enums import Role, Status
 from data.importer import import_file
 from data.pools import Pool
-from data.review import ReviewError, decide, pending_records
+from data.review import decide, pending_records
 from data.settings import instance_dir
 from data.tabular import TableError, read_table
 from web.auth import roles_required
@@ -95,10 +95,7 @@ def staff_decide(pool_name: str, record_id: int):  # type: ignore[no-untyped-def
     pool = Pool.parse(pool_name)
     session = get_session()
     approve = request.form.get("decision") == "approve"
-    try:
-        record = decide(session, pool, record_id, approve, request.form.get("reason", ""), current_user.id)
-    except ReviewError as exc:
-        raise AppError(400, str(exc), exc.field) from exc
+    record = decide(session, pool, record_id, approve, request.form.get("reason", ""), current_user.id)
     session.commit()
     flash(f"已{'通过' if approve else '驳回'}：{record.name}")
     return redirect(url_for("pages.staff_review"))

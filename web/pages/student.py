@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from data.enums import EducationLevel, Role, Visibility
 from data.pools import Pool
-from data.students import StudentError, applications_of, apply, profile_of, save_profile
+from data.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
 from indexer.store import IndexError_
 from matcher.recommend import recommend
@@ -70,10 +70,7 @@ def student_apply(internship_id: int):  # type: ignore[no-untyped-def]
     talent = profile_of(session, current_user)
     if talent is None:
         raise AppError(400, "请先填写个人资料", "profile")
-    try:
-        application = apply(session, talent, internship_id)
-    except StudentError as exc:
-        raise AppError(400, str(exc), exc.field) from exc
+    application = apply(session, talent, internship_id)
     session.commit()
     flash(f"已申请：{application.internship.name}")
     return redirect(url_for("pages.student_applications"))

@@ -1,0 +1,9 @@
+"""The error every service raises for input a user can fix: a Chinese message and the field at fault."""
+
+from __future__ import annotations
+
+
+class FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
