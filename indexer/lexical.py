@@ -18,6 +18,15 @@ class LexicalHits(NamedTuple):
     scores: np.ndarray
 
 
+def top_rows(scores: np.ndarray, k: int) -> LexicalHits:
+    """The ``k`` best rows with a positive score, best first, ties broken by row."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size > k:
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    rows = positive[np.lexsort((positive, -scores[positive]))]
+    return LexicalHits(rows, scores[rows])
+
+
 class LexicalIndex:
     """A BM25 index over pre-tokenized documents; rows are positions in the build order."""
 
@@ -70,13 +79,7 @@ class LexicalIndex:
         scores = self.scores(query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        if positive.size > k:
-            top = np.argpartition(-scores[positive], k - 1)[:k]
-            positive = positive[top]
-        order = np.lexsort((positive, -scores[positive]))
-        rows = positive[order]
-        return LexicalHits(rows, scores[rows])
+        return top_rows(scores, k)
 
     def matched_terms(self, row: int, query: Sequence[str]) -> list[str]:
         """The query tokens that occur in document ``row``, in query order."""

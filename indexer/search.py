@@ -15,6 +15,7 @@ import numpy as np
 
 from data.pools import Pool
 from indexer.context import IndexContext, get_context
+from indexer.lexical import top_rows
 from indexer.store import PoolIndex
 
 
@@ -95,7 +96,7 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     total = int((all_scores > 0).sum())
     candidates: dict[int, Hit] = {}
     if mode in ("hybrid", "lexical"):
-        lexical = index.lexical.search(terms, k, mask)
+        lexical = top_rows(all_scores, k)  # the scores above, already filtered
         for rank, row in enumerate(lexical.rows, start=1):
             record_id = int(index.ids[row])
             candidates[record_id] = Hit(record_id, float(lexical.scores[rank - 1]), None, lexical_rank=rank)
