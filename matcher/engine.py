@@ -19,7 +19,7 @@ from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
 from matcher.query import Facets, MatchQuery, facets_of
-from matcher.scoring import final_score, lexical_strength, semantic_strength, text_score
+from matcher.scoring import final_score, hit_strengths
 
 CANDIDATES = 100
 
@@ -130,9 +130,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
 
 def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
               record: PoolRecord, passed: list[str]) -> Match:
-    lexical = lexical_strength(hit.lexical, ceiling)
-    semantic = semantic_strength(hit.semantic, ctx.embedder.backend)
-    text = text_score(lexical, semantic)
+    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend)
     features = plan.features(query, record, facets_of(record))
     parts = {"文本相关": 100 * lexical}
     if any(f.side for f in features):

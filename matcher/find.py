@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
-from matcher.scoring import lexical_strength, semantic_strength, text_score
+from matcher.scoring import hit_strengths
 
 
 @dataclass
@@ -29,9 +29,8 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     result = search(pool, text, depth, filters, ctx=ctx)
     scored = []
     for hit in result.hits:
-        lexical = lexical_strength(hit.lexical, result.lexical_ceiling)
-        semantic = semantic_strength(hit.semantic, ctx.embedder.backend)
-        scored.append(Found(hit, 100 * text_score(lexical, semantic)))
+        _, _, text = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend)
+        scored.append(Found(hit, 100 * text))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
     start = (page - 1) * per_page
     return FoundPage(scored[start : start + per_page], max(result.total_lexical, len(scored)), result.query_terms)

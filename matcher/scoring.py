@@ -53,6 +53,13 @@ def text_score(lexical: float, semantic: float | None, semantic_weight: float = 
     return semantic_weight * semantic + (1 - semantic_weight) * lexical
 
 
+def hit_strengths(bm25: float, ceiling: float, cosine: float | None, backend: str) -> tuple[float, float | None, float]:
+    """(lexical strength, semantic strength or None, fused text score) of one retrieved hit."""
+    lexical = lexical_strength(bm25, ceiling)
+    semantic = semantic_strength(cosine, backend)
+    return lexical, semantic, text_score(lexical, semantic)
+
+
 def final_score(text: float, features: Mapping[str, tuple[float | None, float]],
                 text_weight: float = TEXT_WEIGHT) -> float:
     """Blend the text score with the weighted mean of applicable features (value, weight).

@@ -14,7 +14,7 @@ from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, search
 from indexer.store import IndexError_
-from matcher.engine import Match, Viewer
+from matcher.engine import Match, Viewer, load_records
 from matcher.find import find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.errors import AppError
@@ -99,8 +99,7 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
                 continue
             found = find(ctx, p, text, filters, page, PER_PAGE)
             counts[p], total, terms = found.total, found.total, found.terms
-            model = MODELS[p]
-            records = {r.id: r for r in session.scalars(select(model).where(model.id.in_([f.hit.id for f in found.items])))}
+            records = load_records(session, p, [f.hit.id for f in found.items])
             items = [(records[f.hit.id], f.hit.matched_terms, f.score) for f in found.items if f.hit.id in records]
     except IndexError_ as exc:
         return SearchPage(text, pool, {}, [], [], 1, 1, str(exc))
