@@ -220,7 +220,8 @@ def open_post(query: MatchQuery, record: PoolRecord, today: dt.date) -> str | No
     return None
 
 
-def _two_sided(post: Internship, talent: Talent, facets_post: Facets, facets_talent: Facets) -> list[Feature]:
+def _two_sided(post: Internship, talent: Talent) -> list[Feature]:
+    """Features of both sides: the post's requirements ("post") and the student's wishes ("student")."""
     skills = fx.overlap(post.skills, talent.skills)
     majors = fx.overlap(post.majors, [talent.major])
     level = fx.level_fit(post.min_level.rank if post.min_level else None, talent.level.rank)
@@ -241,24 +242,24 @@ def _two_sided(post: Internship, talent: Talent, facets_post: Facets, facets_tal
 
 def talent_features(query: MatchQuery, record: PoolRecord, facets: Facets) -> list[Feature]:
     assert isinstance(record, Talent) and isinstance(query.source, Internship)
-    return _two_sided(query.source, record, Facets([], [], None, None), facets)
+    return _two_sided(query.source, record)
 
 
 def internship_features(query: MatchQuery, record: PoolRecord, facets: Facets) -> list[Feature]:
     assert isinstance(record, Internship) and isinstance(query.source, Talent)
-    return _two_sided(record, query.source, facets, Facets([], [], None, None))
+    return _two_sided(record, query.source)
 
 
-def talents_for_internship(session: Session, ctx: IndexContext, post: Internship, query: MatchQuery, *,
+def talents_for_internship(session: Session, ctx: IndexContext, query: MatchQuery, *,
                            viewer: Viewer | None = None, k: int = 10) -> list[Match]:
-    query.source = post
+    """Students for the post in ``query.source`` (a query built by ``query_from_record``)."""
     plan = PoolPlan(Pool.TALENT, talent_features, passed=("已发布", "学生授权可见"))
     return rank(session, ctx, query, [plan], viewer=viewer, k=k)
 
 
-def internships_for_talent(session: Session, ctx: IndexContext, talent: Talent, query: MatchQuery, *,
+def internships_for_talent(session: Session, ctx: IndexContext, query: MatchQuery, *,
                            viewer: Viewer | None = None, k: int = 10) -> list[Match]:
-    query.source = talent
+    """Posts for the student in ``query.source`` (a query built by ``query_from_record``)."""
     plan = PoolPlan(Pool.INTERNSHIP, internship_features, gate=open_post, passed=("已发布", "岗位未结束且有名额"))
     return rank(session, ctx, query, [plan], viewer=viewer, k=k)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,8 +73,7 @@ class Viewer:
         visibility = {"public", "members"} if self.member else {"public"}
         own = {self.org_id} if self.org_id is not None else set()
         passed = ["可见范围：" + ("公开、会员可见" if self.member else "公开") + ("、本单位" if own else "")]
-        return Filters(base.fields, base.region_prefix, visibility, base.owner_org_ids,
-                       base.exclude_owner_org_ids, base.exclude_ids, own), passed
+        return replace(base, visibility=visibility, private_owner_org_ids=own), passed
 
 
 FeatureFn = Callable[[MatchQuery, PoolRecord, Facets], list[Feature]]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.enums import OrgKind, ProjectKind, Status, TeacherKind
-from data.models import MODELS, Internship, Organization, PoolRecord, Project, Talent, Teacher
+from data.models import MODELS, Internship, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.documents import SEMANTIC_MAX_CHARS
@@ -44,16 +44,6 @@ def _is(kind: tuple[OrgKind, ...]) -> Callable[[PoolRecord], bool]:
     return lambda record: isinstance(record, Organization) and record.kind in kind
 
 
-def _talents(session, ctx, query, *, viewer=None, k=10):  # type: ignore[no-untyped-def]
-    assert isinstance(query.source, Internship)
-    return d.talents_for_internship(session, ctx, query.source, query, viewer=viewer, k=k)
-
-
-def _internships(session, ctx, query, *, viewer=None, k=10):  # type: ignore[no-untyped-def]
-    assert isinstance(query.source, Talent)
-    return d.internships_for_talent(session, ctx, query.source, query, viewer=viewer, k=k)
-
-
 DIRECTIONS: dict[str, Direction] = {x.key: x for x in (
     Direction("need_experts", "匹配专家与教师", Pool.PROJECT, d.experts_for_need),
     Direction("need_achievements", "匹配科技成果", Pool.PROJECT, d.achievements_for_need),
@@ -62,8 +52,8 @@ DIRECTIONS: dict[str, Direction] = {x.key: x for x in (
     Direction("achievement_enterprises", "推荐意向企业", Pool.ACHIEVEMENT, d.enterprises_for_achievement),
     Direction("enterprise_colleges", "推荐合作院校", Pool.ORGANIZATION, d.colleges_for_enterprise, _is((OrgKind.ENTERPRISE,))),
     Direction("college_enterprises", "推荐合作企业", Pool.ORGANIZATION, d.enterprises_for_college, _is(d.COLLEGE_KINDS)),
-    Direction("internship_talents", "推荐学生", Pool.INTERNSHIP, _talents),
-    Direction("talent_internships", "推荐实习岗位", Pool.TALENT, _internships),
+    Direction("internship_talents", "推荐学生", Pool.INTERNSHIP, d.talents_for_internship),
+    Direction("talent_internships", "推荐实习岗位", Pool.TALENT, d.internships_for_talent),
     Direction("teacher_enterprises", "教师企业实践", Pool.TEACHER, d.enterprises_for_teacher,
               lambda r: isinstance(r, Teacher) and r.teacher_kind is TeacherKind.FULL_TIME),
     Direction("expert_projects", "需要您的项目", Pool.EXPERT, _projects_for_person),
