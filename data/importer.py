@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.columns import DATE_RANGES, EXAMPLE_MARK, Kind, columns_of, header_map
+from data.columns import EXAMPLE_MARK, Kind, columns_of, header_map
 from data.enums import Status
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord
@@ -121,20 +121,14 @@ def _validate(
     pool: Pool, rows: Sequence[tuple[int, dict[str, Any]]], report: ImportReport
 ) -> list[tuple[int, dict[str, Any]]]:
     parsed = []
-    start, end = DATE_RANGES.get(pool, (None, None))
-    headers = {c.attr: c.header for c in columns_of(pool)}
     for number, raw in rows:
         if raw.get("外部编号") == EXAMPLE_MARK:
             report.skipped += 1
             continue
         values, errors = validate_row(pool, raw)
         report.errors.extend(RowError(number, h, m) for h, m in errors)
-        if errors:
-            continue
-        if start and values.get(start) and values.get(end) and values[end] < values[start]:
-            report.errors.append(RowError(number, headers[end], f"不能早于「{headers[start]}」"))
-            continue
-        parsed.append((number, values))
+        if not errors:
+            parsed.append((number, values))
     return parsed
 
 

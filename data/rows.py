@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from data.columns import Column, Kind, columns_of
+from data.columns import DATE_RANGES, Column, Kind, columns_of
 from data.pools import Pool
 from data.regions import resolve_region
 
@@ -131,7 +131,23 @@ def validate_row(pool: Pool, raw: dict[str, Any]) -> tuple[dict[str, Any], list[
     for column in columns_of(pool):
         if column.kind is Kind.LIST and values[column.attr] is None:
             values[column.attr] = []
+    if pool in DATE_RANGES:
+        start, end = DATE_RANGES[pool]
+        if values.get(start) and values.get(end) and values[end] < values[start]:
+            headers = {c.attr: c.header for c in columns_of(pool)}
+            return {}, [(headers[end], f"不能早于「{headers[start]}」")]
     return values, []
+
+
+def validate_form(pool: Pool, form: Any, fields: tuple[str, ...], fixed: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate a web form whose inputs are named by column headers, exactly like a spreadsheet
+    row. ``fixed`` fills columns the user does not type (their organization). Returns the
+    attributes of the submitted columns (blank ones as None) and errors by header."""
+    raw = {h: (form.get(h) or "").strip() for h in fields} | fixed
+    values, errors = validate_row(pool, raw)
+    if errors:
+        return {}, dict(errors)
+    return {c.attr: values[c.attr] for c in columns_of(pool) if c.header in raw}, {}
 
 
 def _chinese(err: Any) -> str:

@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.errors import FieldError
-from data.columns import columns_of
 from data.enums import ApplicationStatus, Status
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
-from data.rows import validate_row
+from data.rows import validate_form
 
 PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", "证书", "期望城市", "期望岗位", "可实习开始",
                   "可实习结束", "个人简介", "可见范围")
@@ -31,15 +30,9 @@ def save_profile(session: Session, user: User, form: dict[str, Any]) -> tuple[Ta
     """Create or update the student's profile; errors by field header (same schema as imports)."""
     if user.org is None:
         return None, {"姓名": "账号未关联学校，请联系秘书处"}
-    raw = {h: (form.get(h) or "").strip() for h in PROFILE_FIELDS}
-    raw["就读院校"] = user.org.name
-    values, errors = validate_row(Pool.TALENT, raw)
-    problems = dict(errors)
-    if not problems and values["available_from"] and values["available_to"] and values["available_to"] < values["available_from"]:
-        problems["可实习结束"] = "不能早于「可实习开始」"
+    attrs, problems = validate_form(Pool.TALENT, form, PROFILE_FIELDS, {"就读院校": user.org.name})
     if problems:
         return None, problems
-    attrs = {c.attr: values[c.attr] for c in columns_of(Pool.TALENT) if c.attr in values and c.header in raw}
     attrs["owner_org_id"] = user.org_id
     talent = profile_of(session, user)
     if talent is None:

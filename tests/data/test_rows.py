@@ -46,3 +46,8 @@ def test_ranges_and_lengths() -> None:
 def test_blank_cells_count_as_missing() -> None:
     _, errors = validate_row(Pool.TALENT, {**GOOD_TALENT, "姓名": "   "})
     assert errors == [("姓名", "必填，不能为空")]
+
+
+def test_end_before_start_is_an_error_of_the_end_column() -> None:
+    _, errors = validate_row(Pool.TALENT, {**GOOD_TALENT, "可实习开始": "2026-09-01", "可实习结束": "2026-07-01"})
+    assert errors == [("可实习结束", "不能早于「可实习开始」")]

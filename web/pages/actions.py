@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from data.enums import FeedbackAction, Role, Visibility
+from data.needs import NEED_KINDS, create_need
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from matcher.feedback import record_feedback
@@ -13,7 +14,6 @@ from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
 from web.pages import bp
-from web.posting import NEED_KINDS, create_need
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
