@@ -29,6 +29,7 @@ from indexer.context import IndexContext
 from indexer.documents import lexical_text, semantic_text
 from indexer.lexical import LexicalIndex
 from indexer.store import Doc, IndexMissing, PoolIndex
+from indexer.vector_cache import cache_key
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage)
 _CHUNK = 500
@@ -78,8 +79,6 @@ def _current_or_empty(ctx: IndexContext, pool: Pool) -> PoolIndex:
 
 def _cached_vectors(ctx: IndexContext, items: list[Prepared]) -> tuple[list[int], np.ndarray, list[Prepared]]:
     """Split into (ids with a cached vector, their vectors, items still to embed)."""
-    from indexer.vector_cache import cache_key
-
     keys = [cache_key(ctx.embedder.model, "passage", p.text) for p in items]
     found = ctx.cache.get_many(keys)
     hit_ids = [p.doc.id for p, k in zip(items, keys) if k in found]

@@ -103,13 +103,13 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     query = None
     if mode in ("hybrid", "semantic") and len(index.vectors):
         query = ctx.query_vector(semantic_text or text, semantic_kind)
-        allowed = None if mask is None else set(int(i) for i in index.ids[mask])
-        fetch = k if allowed is None else min(len(index.vectors), max(4 * k, 200))
+        fetch = k if mask is None else min(len(index.vectors), max(4 * k, 200))
         found = index.vectors.search(query, fetch)
         rank = 0
         for record_id, score in zip(found.ids, found.scores):
             record_id = int(record_id)
-            if record_id not in index.row_of or (allowed is not None and record_id not in allowed):
+            row = index.row_of.get(record_id)
+            if row is None or (mask is not None and not mask[row]):
                 continue
             rank += 1
             hit = candidates.setdefault(record_id, Hit(record_id, float(all_scores[index.row_of[record_id]]), None))

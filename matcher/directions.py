@@ -163,7 +163,7 @@ def aggregate_by_org(session: Session, matches: Sequence[Match], kinds: Sequence
         best = weighted[0]
         base = best.score * (profile_weight if best.pool is Pool.ORGANIZATION else 1)
         score = min(100.0, base + min(5.0, 2.0 * (len(items) - 1)))
-        reasons = [f"{_record_label(m)}「{m.name}」相符（{m.score:.0f}）" for m in weighted[:3]]
+        reasons = [f"{_LABELS[m.pool]}「{m.name}」相符（{m.score:.0f}）" for m in weighted[:3]]
         terms = list(dict.fromkeys(t for m in weighted for t in m.matched_terms))[:8]
         parts = dict(best.parts)
         parts["相关记录"] = min(100.0, 20.0 * len(items))
@@ -176,10 +176,6 @@ def aggregate_by_org(session: Session, matches: Sequence[Match], kinds: Sequence
 
 _LABELS = {Pool.PROJECT: "需求", Pool.INTERNSHIP: "岗位", Pool.EXPERT: "专家", Pool.TEACHER: "教师",
            Pool.ACHIEVEMENT: "成果", Pool.ORGANIZATION: "单位简介", Pool.TALENT: "人才"}
-
-
-def _record_label(match: Match) -> str:
-    return _LABELS[match.pool]
 
 
 def enterprises_for_achievement(session: Session, ctx: IndexContext, query: MatchQuery, *,

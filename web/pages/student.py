@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from data.columns import columns_of
 from data.enums import EducationLevel, Role, Visibility
+from data.exporter import format_cell
 from data.pools import Pool
 from data.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
@@ -38,9 +40,6 @@ def student_profile():  # type: ignore[no-untyped-def]
 def _form_of(talent):  # type: ignore[no-untyped-def]
     if talent is None:
         return {"姓名": current_user.display_name, "可见范围": Visibility.MEMBERS.label}
-    from data.exporter import format_cell
-    from data.columns import columns_of
-
     return {c.header: ("" if (v := format_cell(c, talent)) is None else str(v)) for c in columns_of(Pool.TALENT)}
 
 
