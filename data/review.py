@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.errors import FieldError
@@ -31,6 +31,11 @@ def pending_records(session: Session, limit: int = 200) -> list[Pending]:
         found.extend(Pending(pool, r) for r in rows)
     found.sort(key=lambda p: (p.record.created_at, p.pool.value, p.record.id))
     return found[:limit]
+
+
+def pending_count(session: Session) -> int:
+    return sum(session.scalar(select(func.count()).select_from(model).where(model.status == Status.PENDING)) or 0
+               for model in MODELS.values())
 
 
 def decide(session: Session, pool: Pool, record_id: int, approve: bool, reason: str, reviewer_id: int | None) -> PoolRecord:

@@ -36,3 +36,18 @@ def test_dashboard_and_export(live_db: str) -> None:
         assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
         rows = list(load_workbook(io.BytesIO(response.data)).worksheets[0].values)
         assert rows[0][:2] == ("姓名", "所属单位") and [r[0] for r in rows[1:]] == ["李发酵"]
+
+
+def test_review_queue_counts_everything_pending(live_db: str) -> None:
+    from data.enums import Status
+    from data.models import Achievement
+
+    build_world()
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
+        for record in s.query(Achievement):
+            record.status = Status.PENDING
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "staff")
+        html = c.get("/staff/review").get_data(as_text=True)
+        assert "共 2 条待审核" in html and "先显示" not in html

@@ -12,7 +12,7 @@ from data.columns import header_map
 from data.enums import Role, Status
 from data.importer import import_file
 from data.pools import Pool
-from data.review import decide, pending_records
+from data.review import decide, pending_count, pending_records
 from data.settings import instance_dir
 from data.tabular import TableError, read_table
 from web.auth import roles_required
@@ -86,7 +86,8 @@ def staff_import_confirm():  # type: ignore[no-untyped-def]
 @bp.get("/staff/review")
 @roles_required(Role.STAFF)
 def staff_review():  # type: ignore[no-untyped-def]
-    return render_template("staff_review.html", items=pending_records(get_session()))
+    session = get_session()
+    return render_template("staff_review.html", items=pending_records(session), total=pending_count(session))
 
 
 @bp.post("/staff/review/<pool_name>/<int:record_id>")
