@@ -196,3 +196,41 @@ class ApplicationStatus(LabeledEnum):
     ACCEPTED = ("accepted", "已录用")
     REJECTED = ("rejected", "未录用")
     WITHDRAWN = ("withdrawn", "已撤回")
+
+
+class RevisionStatus(LabeledEnum):
+    """An edit of a published record, waiting for the secretariat."""
+
+    PENDING = ("pending", "待审核")
+    APPLIED = ("applied", "已生效")
+    REJECTED = ("rejected", "已驳回")
+    CHANGES_REQUESTED = ("changes_requested", "退回修改")
+    SUPERSEDED = ("superseded", "已被新修改取代")
+
+
+class ProposalStatus(LabeledEnum):
+    """A college proposes one of its teachers for practice at an enterprise (教师企业实践)."""
+
+    PROPOSED = ("proposed", "待企业答复")
+    ACCEPTED = ("accepted", "企业已接受")
+    DECLINED = ("declined", "企业已婉拒")
+    WITHDRAWN = ("withdrawn", "院校已撤回")
+
+
+class AuditAction(LabeledEnum):
+    """What an audit log entry records. Stored as a plain string so new actions need no migration."""
+
+    CREATE = ("create", "新建")
+    UPDATE = ("update", "修改")
+    SUBMIT = ("submit", "提交修改")
+    APPROVE = ("approve", "审核通过")
+    REJECT = ("reject", "驳回")
+    REQUEST_CHANGES = ("request_changes", "退回修改")
+    MERGE = ("merge", "合并重复记录")
+    DELETE = ("delete", "删除")
+    IMPORT = ("import", "批量导入")
+    EXPORT = ("export", "导出")
+    PROPOSE = ("propose", "推荐教师实践")
+    ANSWER = ("answer", "答复实践推荐")
+    APPLICATION = ("application", "处理实习申请")
+    ACCOUNT = ("account", "账号变更")

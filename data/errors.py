@@ -7,3 +7,7 @@ class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class NotAllowed(FieldError):
+    """The user may not do this (wrong role, or not their organization's record): HTTP 403."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from data.models.application import Application
+from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
 from data.models.feedback import Feedback
+from data.models.impression import MatchImpression
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
+from data.models.proposal import PracticeProposal
 from data.models.region import Region
 from data.models.review import Review
+from data.models.revision import Revision
 from data.models.token import ApiToken
 from data.models.user import User
 from data.models.work import Achievement, Internship, Project
@@ -30,6 +34,7 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 
 __all__ = [
-    "MODELS", "Achievement", "ApiToken", "Application", "Base", "Expert", "Feedback", "Internship", "Organization", "PoolRecord",
-    "Project", "Region", "Review", "Talent", "Teacher", "User", "owner_org_id",
+    "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "Expert", "Feedback", "Internship",
+    "MatchImpression", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Talent", "Teacher", "User", "owner_org_id",
 ]

@@ -28,6 +28,7 @@ class Expert(PoolRecord, Contact, Base):
     research_areas: Mapped[list[str]] = mapped_column(default=list)
     discipline: Mapped[str | None] = mapped_column(String(50))
     availability: Mapped[Availability] = enum_column(Availability, default=Availability.AVAILABLE)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the expert's own account
 
 
 class Teacher(PoolRecord, Contact, Base):
@@ -42,6 +43,7 @@ class Teacher(PoolRecord, Contact, Base):
     skills: Mapped[list[str]] = mapped_column(default=list)
     dual_qualified: Mapped[bool] = mapped_column(default=False)
     hours_available: Mapped[int | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the teacher's own account
 
 
 class Talent(PoolRecord, Contact, Base):

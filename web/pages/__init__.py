@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
+from data.editing import may_edit
 from data.enums import FeedbackAction, RejectReason
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
@@ -44,10 +46,12 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     session, viewer = get_session(), current_viewer()
     record = services.get_record(session, pool, record_id, viewer)
     panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
+    editable = current_user.is_authenticated and may_edit(current_user, record)
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
-                           reasons=RejectReason.labels())
+                           reasons=RejectReason.labels(), editable=editable)
 
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)
 from web.pages import staff  # noqa: E402,F401  (the secretariat's pages)
 from web.pages import student  # noqa: E402,F401  (students' pages)
+from web.pages import records  # noqa: E402,F401  (create and edit records of every pool)

@@ -8,19 +8,22 @@ from pathlib import Path
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from data.audit import action_label, browse
 from data.columns import header_map
-from data.enums import Role, Status
+from data.enums import AuditAction, Role, Status
 from data.importer import import_file
 from data.pools import Pool
-from data.review import decide, pending_count, pending_records
+from data.review import decide, decide_revision, pending_count, pending_records
 from data.settings import instance_dir
 from data.tabular import TableError, read_table
+from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
 from web.pages import bp
 
 PREVIEW_ROWS = 20
+DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "退回修改"}
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 
 
@@ -93,12 +96,21 @@ def staff_review():  # type: ignore[no-untyped-def]
 @bp.post("/staff/review/<pool_name>/<int:record_id>")
 @roles_required(Role.STAFF)
 def staff_decide(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
-    pool = Pool.parse(pool_name)
-    session = get_session()
-    approve = request.form.get("decision") == "approve"
-    record = decide(session, pool, record_id, approve, request.form.get("reason", ""), current_user.id)
+    session, decision = get_session(), request.form.get("decision", "")
+    record = decide(session, services.parse_pool(pool_name), record_id, decision, request.form.get("reason", ""),
+                    current_user)
     session.commit()
-    flash(f"已{'通过' if approve else '驳回'}：{record.name}")
+    flash(f"已{DECISION_LABELS.get(decision, '')}：{record.name}")
+    return redirect(url_for("pages.staff_review"))
+
+
+@bp.post("/staff/review/revision/<int:revision_id>")
+@roles_required(Role.STAFF)
+def staff_decide_revision(revision_id: int):  # type: ignore[no-untyped-def]
+    session, decision = get_session(), request.form.get("decision", "")
+    record = decide_revision(session, revision_id, decision, request.form.get("reason", ""), current_user)
+    session.commit()
+    flash(f"已{DECISION_LABELS.get(decision, '')}对「{record.name}」的修改")
     return redirect(url_for("pages.staff_review"))
 
 
@@ -120,7 +132,6 @@ def export_list(pool_name: str):  # type: ignore[no-untyped-def]
     from flask import send_file
 
     from data.exporter import export_pool
-    from web import services
 
     pool = Pool.parse(pool_name)
     ids = services.filtered_ids(get_session(), pool, request.args.get("field") or None)
@@ -130,3 +141,16 @@ def export_list(pool_name: str):  # type: ignore[no-untyped-def]
         data = io.BytesIO(path.read_bytes())
     return send_file(data, as_attachment=True, download_name=f"{pool.label}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/staff/audit")
+@roles_required(Role.STAFF)
+def staff_audit():  # type: ignore[no-untyped-def]
+    """Browse and filter the audit log (read only: nothing in the application edits it)."""
+    args = request.args
+    record_id = args.get("record_id", "")
+    page = browse(get_session(), action=args.get("action") or None, pool=args.get("pool") or None,
+                  actor=args.get("actor", "").strip() or None, record_id=int(record_id) if record_id.isdigit() else None,
+                  page=max(1, args.get("page", 1, type=int) or 1))
+    return render_template("staff_audit.html", page=page, actions=list(AuditAction), pools=list(Pool),
+                           label=action_label, args=args)

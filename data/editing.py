@@ -1,0 +1,284 @@
+"""Creating and editing pool records from a form (web page or JSON API), with review and audit.
+
+Forms are validated exactly like spreadsheet rows (``data.rows.validate_form``). Who may do what:
+
+- staff edit everything, directly;
+- other users create records of their own organization in the pools their role works with, and
+  edit what their organization owns (a student only their own profile, an expert or teacher
+  their own record or their organization's);
+- a new record of a member in good standing is published at once, otherwise it waits for review;
+- an edit of a published record by a non-staff user is held as a :class:`Revision` for review
+  while the published version stays live; an edit of an unpublished record is resubmitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.audit import audit, changed_only
+from data.columns import Column, Kind, columns_of
+from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
+from data.errors import FieldError, NotAllowed
+from data.exporter import format_cell
+from data.keys import natural_key, normalize_name
+from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_org_id
+from data.pools import Pool
+from data.rows import validate_form
+
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+# The pools each role creates records in (staff: every pool).
+CREATES: dict[Role, tuple[Pool, ...]] = {
+    Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT),
+    Role.COLLEGE: (Pool.PROJECT, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),
+    Role.EXPERT: (Pool.ACHIEVEMENT,),
+    Role.STUDENT: (),
+}
+# Columns only the secretariat sets: workflow state, import keys, membership (governed by the charter).
+STAFF_ONLY = {"状态", "外部编号", "会员级别", "会员状态", "单位类型", "单位名称"}
+
+
+class EditError(FieldError):
+    pass
+
+
+def is_staff(user: User) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def pool_of(record: PoolRecord) -> Pool:
+    return next(p for p, m in MODELS.items() if isinstance(record, m))
+
+
+def may_create(user: User, pool: Pool) -> bool:
+    return is_staff(user) or (user.org_id is not None and pool in CREATES.get(user.role, ()))
+
+
+def may_edit(user: User, record: PoolRecord) -> bool:
+    """Staff: everything. Others: what their organization owns and their role works with."""
+    if is_staff(user):
+        return True
+    pool = pool_of(record)
+    if getattr(record, "user_id", None) == user.id:
+        return True  # one's own profile
+    if user.org_id is None or owner_org_id(record) != user.org_id:
+        return False
+    if pool is Pool.ORGANIZATION:
+        return user.role in (Role.ENTERPRISE, Role.COLLEGE)
+    if pool is Pool.TALENT:
+        return False  # a student's profile is the student's own
+    return pool in CREATES.get(user.role, ())
+
+
+def form_columns(pool: Pool, user: User) -> list[Column]:
+    """The inputs of the pool's form for this user, in sheet order."""
+    if is_staff(user):
+        return list(columns_of(pool))
+    return [c for c in columns_of(pool) if c.kind is not Kind.ORG and c.header not in STAFF_ONLY]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def form_values(pool: Pool, record: PoolRecord) -> dict[str, str]:
+    """The record as its form shows it: {column header: text}, the inverse of validation."""
+    return {c.header: _text(format_cell(c, record)) for c in columns_of(pool)}
+
+
+@dataclass
+class Saved:
+    record: PoolRecord | None
+    errors: dict[str, str] = field(default_factory=dict)
+    outcome: str = ""  # published / pending / updated / revision / resubmitted / unchanged
+
+    @property
+    def message(self) -> str:
+        return {
+            "published": "已保存并发布",
+            "pending": "已保存，等待秘书处审核后发布",
+            "updated": "修改已保存",
+            "revision": "修改已提交秘书处审核，审核通过前继续展示原内容",
+            "resubmitted": "修改已保存并重新提交审核",
+            "unchanged": "内容没有变化",
+        }.get(self.outcome, "")
+
+
+def _fixed(pool: Pool, user: User, record: PoolRecord | None) -> dict[str, str]:
+    """Columns the user does not type: their organization, and for staff-only columns the current value."""
+    fixed: dict[str, str] = {}
+    current = form_values(pool, record) if record is not None else {}
+    typed = {c.header for c in form_columns(pool, user)}
+    for column in columns_of(pool):
+        if column.header in typed:
+            continue
+        if column.kind is Kind.ORG:
+            org = record.owner_org if record is not None else user.org  # type: ignore[attr-defined]
+            fixed[column.header] = org.name if org is not None else ""
+        elif column.header in current:
+            fixed[column.header] = current[column.header]
+    return fixed
+
+
+def _resolve_org(session: Session, pool: Pool, attrs: dict[str, Any]) -> dict[str, str]:
+    """Turn the organization's name into its id; errors by header."""
+    column = next((c for c in columns_of(pool) if c.kind is Kind.ORG), None)
+    if column is None or not isinstance(attrs.get("owner_org_id"), str):
+        return {}
+    name = attrs["owner_org_id"]
+    wanted = normalize_name(name)
+    orgs = session.scalars(select(Organization).where(Organization.name == name)).all() or [
+        o for o in session.scalars(select(Organization)) if normalize_name(o.name) == wanted]
+    if len(orgs) != 1:
+        return {column.header: f"找不到名为「{name}」的单位，请先在单位库中登记"}
+    attrs["owner_org_id"] = orgs[0].id
+    attrs["_org_name"] = orgs[0].name
+    return {}
+
+
+def _key(pool: Pool, attrs: dict[str, Any], record: PoolRecord | None) -> str:
+    if record is not None and record.natural_key.startswith("user:"):
+        return record.natural_key  # a profile is keyed by its account
+    org_name = attrs.get("_org_name") or (record.owner_org.name if record is not None and hasattr(record, "owner_org")
+                                          else None)
+    return natural_key(attrs["name"], None if pool is Pool.ORGANIZATION else org_name, attrs.get("source_id"))
+
+
+def _validate(session: Session, pool: Pool, user: User | None, form: Any,
+              record: PoolRecord | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """``user=None`` validates the whole row (every column taken from ``form``)."""
+    if user is None:
+        attrs, errors = validate_form(pool, form, tuple(c.header for c in columns_of(pool)), {})
+    else:
+        headers = tuple(c.header for c in form_columns(pool, user))
+        attrs, errors = validate_form(pool, form, headers, _fixed(pool, user, record))
+    if errors:
+        return {}, errors
+    errors = _resolve_org(session, pool, attrs)
+    if errors:
+        return {}, errors
+    key = _key(pool, attrs, record)
+    model = MODELS[pool]
+    clash = session.scalar(select(model.id).where(model.natural_key == key))
+    if clash is not None and (record is None or clash != record.id):
+        name_header = columns_of(pool)[0].header
+        return {}, {name_header: f"{pool.label}中已有同名记录（编号 {clash}），请修改{name_header}或编辑已有记录"}
+    attrs["natural_key"] = key
+    attrs.pop("_org_name", None)
+    return attrs, {}
+
+
+def _apply(record: PoolRecord, attrs: dict[str, Any]) -> None:
+    for key, value in attrs.items():
+        if value is not None or record.__table__.c[key].nullable:
+            setattr(record, key, value)
+
+
+def _member_in_good_standing(user: User) -> bool:
+    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE
+
+
+def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
+    """A new record of the user's organization (staff: any), published or queued for review."""
+    if not may_create(user, pool):
+        raise NotAllowed("pool", f"当前账号不能在{pool.label}中新建记录")
+    attrs, errors = _validate(session, pool, user, form, None)
+    if errors:
+        return Saved(None, errors)
+    publish = is_staff(user) or _member_in_good_standing(user)
+    if not is_staff(user) or attrs.get("status") is None:
+        attrs["status"] = Status.PUBLISHED if publish else Status.PENDING
+    if pool is not Pool.ORGANIZATION and "owner_org_id" not in attrs:
+        attrs["owner_org_id"] = user.org_id
+    record = MODELS[pool](source=f"web:{user.username}", **{k: v for k, v in attrs.items() if v is not None})
+    session.add(record)
+    session.flush()
+    audit(session, user, AuditAction.CREATE, pool.value, record.id, f"新建{pool.label}「{record.name}」",
+          after=form_values(pool, record))
+    return Saved(record, outcome="published" if record.status is Status.PUBLISHED else "pending")
+
+
+def update_record(session: Session, user: User, pool: Pool, record: PoolRecord, form: Any) -> Saved:
+    """Edit a record: staff directly; others through review when it is published."""
+    if not may_edit(user, record):
+        raise NotAllowed("id", f"当前账号不能修改这条{pool.label}记录")
+    attrs, errors = _validate(session, pool, user, form, record)
+    if errors:
+        return Saved(record, errors)
+    before = form_values(pool, record)
+    if not is_staff(user) and record.status is Status.PUBLISHED:
+        submitted = {c.header: (form.get(c.header) or "").strip() for c in form_columns(pool, user)}
+        old, new = changed_only(before, submitted)
+        if not new:
+            return Saved(record, outcome="unchanged")
+        for earlier in session.scalars(select(Revision).where(
+                Revision.pool == pool.value, Revision.record_id == record.id,
+                Revision.status.in_((RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)))):
+            earlier.status = RevisionStatus.SUPERSEDED
+        revision = Revision(pool=pool.value, record_id=record.id, author_id=user.id, form=submitted)
+        session.add(revision)
+        session.flush()
+        audit(session, user, AuditAction.SUBMIT, pool.value, record.id, f"提交修改「{record.name}」（待审核）",
+              before=old, after=new)
+        return Saved(record, outcome="revision")
+    _apply(record, attrs)
+    resubmit = not is_staff(user) and record.status in (Status.DRAFT, Status.REJECTED)
+    if resubmit:
+        record.status = Status.PENDING
+    session.flush()
+    old, new = changed_only(before, form_values(pool, record))
+    if not new:
+        return Saved(record, outcome="unchanged")
+    audit(session, user, AuditAction.UPDATE, pool.value, record.id, f"修改{pool.label}「{record.name}」",
+          before=old, after=new)
+    return Saved(record, outcome="resubmitted" if resubmit else "updated")
+
+
+def apply_revision(session: Session, revision: Revision) -> PoolRecord:
+    """Validate the held form again (vocabularies may have changed) and apply it to the record."""
+    pool = Pool.parse(revision.pool)
+    record = session.get(MODELS[pool], revision.record_id)
+    if record is None:
+        raise EditError("record_id", f"{pool.label}中已没有编号为 {revision.record_id} 的记录")
+    attrs, errors = _validate(session, pool, None, form_values(pool, record) | revision.form, record)
+    if errors:
+        header, reason = next(iter(errors.items()))
+        raise EditError("revision", f"该修改已不能通过校验：「{header}」{reason}")
+    _apply(record, attrs)
+    session.flush()
+    return record
+
+
+def owned_records(session: Session, user: User, limit: int = 200) -> list[tuple[Pool, PoolRecord]]:
+    """What the user looks after, every status, newest first: a student or expert their own
+    records, an enterprise or college user their organization and everything it owns."""
+    found: list[tuple[Pool, PoolRecord]] = []
+    for pool, model in MODELS.items():
+        mine = select(model).where(model.user_id == user.id) if hasattr(model, "user_id") else None
+        if pool is Pool.ORGANIZATION:
+            query = select(model).where(model.id == user.org_id) if user.role in (Role.ENTERPRISE, Role.COLLEGE) else None
+        elif user.role in (Role.STUDENT, Role.EXPERT) or pool is Pool.TALENT:
+            query = mine
+            if user.role is Role.EXPERT and pool in CREATES[Role.EXPERT]:
+                query = select(model).where(model.owner_org_id == user.org_id)  # type: ignore[attr-defined]
+        else:
+            query = select(model).where(model.owner_org_id == user.org_id)  # type: ignore[attr-defined]
+        if query is not None:
+            found.extend((pool, r) for r in session.scalars(query.order_by(model.id.desc()).limit(limit)))
+    return found
+
+
+def open_revisions(session: Session, pool: Pool, record_id: int) -> list[Revision]:
+    return list(session.scalars(select(Revision).where(
+        Revision.pool == pool.value, Revision.record_id == record_id,
+        Revision.status.in_((RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED))).order_by(Revision.id)))

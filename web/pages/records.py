@@ -1,0 +1,68 @@
+"""Create and edit records of every pool with one form per pool; 「我的记录」 with review state."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from data.columns import Kind
+from data.editing import (create_record, form_columns, form_values, may_create, may_edit, open_revisions,
+                          owned_records, update_record)
+from data.enums import Status
+from data.errors import NotAllowed
+from data.pools import Pool
+from data.review import last_reason
+from data.vocabulary import FIELD_NAMES
+from web import services
+from web.db import get_session
+from web.pages import bp
+from web.viewer import current_viewer
+
+
+def _render(pool, form, errors, record=None):  # type: ignore[no-untyped-def]
+    return render_template("record_form.html", pool=pool, record=record, columns=form_columns(pool, current_user),
+                           form=form, errors=errors, kinds=Kind, fields=FIELD_NAMES), (400 if errors else 200)
+
+
+def _after_save(pool, saved):  # type: ignore[no-untyped-def]
+    get_session().commit()
+    flash(saved.message)
+    return redirect(url_for("pages.detail", pool_name=pool.value, record_id=saved.record.id) + "#recs")
+
+
+@bp.route("/pool/<pool_name>/new", methods=["GET", "POST"])
+@login_required
+def new_record(pool_name: str):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    if not may_create(current_user, pool):
+        raise NotAllowed("pool", f"当前账号不能在{pool.label}中新建记录")
+    if request.method == "GET":
+        return _render(pool, {}, {})
+    saved = create_record(get_session(), current_user, pool, request.form)
+    return _render(pool, request.form, saved.errors) if saved.errors else _after_save(pool, saved)
+
+
+@bp.route("/pool/<pool_name>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_record(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    session = get_session()
+    record = services.get_record(session, pool, record_id, current_viewer())
+    if not may_edit(current_user, record):
+        raise NotAllowed("id", f"当前账号不能修改这条{pool.label}记录")
+    if request.method == "GET":
+        return _render(pool, form_values(pool, record), {}, record)
+    saved = update_record(session, current_user, pool, record, request.form)
+    return _render(pool, request.form, saved.errors, record) if saved.errors else _after_save(pool, saved)
+
+
+@bp.get("/mine")
+@login_required
+def mine():  # type: ignore[no-untyped-def]
+    session = get_session()
+    items = []
+    for pool, record in owned_records(session, current_user):
+        reason = last_reason(session, pool, record.id) if record.status in (Status.DRAFT, Status.REJECTED) else ""
+        items.append((pool, record, reason, open_revisions(session, pool, record.id)))
+    creatable = [p for p in Pool if may_create(current_user, p)]
+    return render_template("mine.html", items=items, creatable=creatable)
