@@ -248,6 +248,10 @@ class DemoBuilder:
                 f"{expert['职称']}，{expert['学科']}方向，主要研究{'、'.join(areas[:3])}。"
                 f"近年完成「{titles}」等研究，可为企业提供技术咨询与联合攻关。"
             )
+        # Two experts entered twice by a second import with its own 外部编号 (same phone and
+        # profile): what the secretariat's duplicate finder is for.
+        for i, original in enumerate(experts[:2]):
+            experts[-1 - i] = {**original, "外部编号": f"DEMO-E-DUP{i + 1}"}
         self.experts = experts
         return experts, achievements
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.columns import EXAMPLE_MARK, Column, Kind, columns_of
-from data.enums import LabeledEnum
-from data.models import MODELS, PoolRecord
+from data.audit import audit
+from data.enums import AuditAction, LabeledEnum
+from data.models import MODELS, PoolRecord, User
 from data.pools import Pool
 from data.regions import get_region
 from data.tabular import write_table
@@ -38,8 +39,12 @@ def format_cell(column: Column, record: PoolRecord) -> Any:
     return value
 
 
-def export_pool(session: Session, pool: Pool, path: Path, ids: list[int] | None = None) -> int:
-    """Write every record of ``pool`` (or those with ``ids``) to ``path``; return the row count."""
+def export_pool(session: Session, pool: Pool, path: Path, ids: list[int] | None = None,
+                actor: User | None = None) -> int:
+    """Write every record of ``pool`` (or those with ``ids``) to ``path``; return the row count.
+
+    The export is written to the audit log under ``actor`` (None: the CLI) in the caller's transaction.
+    """
     model = MODELS[pool]
     query = select(model).order_by(model.id)
     if ids is not None:
@@ -47,6 +52,8 @@ def export_pool(session: Session, pool: Pool, path: Path, ids: list[int] | None 
     columns = columns_of(pool)
     rows = [[format_cell(c, r) for c in columns] for r in session.scalars(query)]
     write_table(Path(path), [c.header for c in columns], rows)
+    audit(session, actor, AuditAction.EXPORT, pool.value, None, f"导出{pool.label} {len(rows)} 条",
+          after={"条数": len(rows), "筛选": "按列表筛选" if ids is not None else "全部"})
     return len(rows)
 
 

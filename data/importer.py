@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.audit import audit
 from data.columns import EXAMPLE_MARK, Kind, columns_of, header_map
-from data.enums import Status
+from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
-from data.models import MODELS, Organization, PoolRecord
+from data.models import MODELS, Organization, PoolRecord, User
 from data.pools import Pool
 from data.rows import validate_row
 from data.tabular import read_table
@@ -68,8 +69,12 @@ def import_file(
     dry_run: bool = False,
     status: Status | None = None,
     progress: Progress | None = None,
+    actor: User | None = None,
 ) -> ImportReport:
-    """Read and import a .xlsx/.csv file; :class:`data.tabular.TableError` for unreadable files."""
+    """Read and import a .xlsx/.csv file; :class:`data.tabular.TableError` for unreadable files.
+
+    A successful import (not a dry run) is written to the audit log under ``actor`` (None: the CLI).
+    """
     table = read_table(Path(path), list(header_map(pool)))
     missing = [c.header for c in columns_of(pool) if c.required and c.header not in table.headers]
     report = ImportReport(pool=pool, dry_run=dry_run, total=len(table.rows))
@@ -77,10 +82,15 @@ def import_file(
         report.errors.append(RowError(1, "", f"缺少必填列：{'、'.join(missing)}"))
         return report
     cell_errors = [RowError(n, h, m) for n, h, m in table.cell_errors]
-    return import_rows(
+    report = import_rows(
         session, pool, table.rows, dry_run=dry_run, status=status, progress=progress,
         source=f"import:{Path(path).name}", extra_errors=cell_errors, present=table.headers,
     )
+    if report.ok and not dry_run:
+        audit(session, actor, AuditAction.IMPORT, pool.value, None, f"{Path(path).name}：{report.summary()}",
+              after={"新增": report.created, "更新": report.updated, "未变": report.unchanged,
+                     "记录编号": report.ids[:1000]})
+    return report
 
 
 def import_rows(

@@ -51,3 +51,39 @@ def test_review_queue_counts_everything_pending(live_db: str) -> None:
         login(c, "staff")
         html = c.get("/staff/review").get_data(as_text=True)
         assert "共 2 条待审核" in html and "先显示" not in html
+
+
+def test_duplicate_finder_and_merge(live_db: str) -> None:
+    from sqlalchemy import select
+
+    from data.models import AuditEntry, Expert
+    from tests.web.test_accounts import token
+
+    world = build_world()
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
+        create_user(s, "maker", "secret-pass", "企业甲", Role.ENTERPRISE, None)
+        original = s.get(Expert, world.ids["vision_expert"])
+        s.add(Expert(name="陈视觉", owner_org_id=original.owner_org_id, natural_key="dup", field="智能制造",
+                     research_areas=["工业视觉"], description="重复录入"))
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "maker")
+        assert c.get("/staff/duplicates").status_code == 403
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "staff")
+        html = c.get("/staff/duplicates?pool=expert").get_data(as_text=True)
+        assert "可能重复的记录 1 对" in html and "姓名相同且同一单位" in html
+        with session_scope() as s:
+            dup_id = s.scalar(select(Expert.id).where(Expert.natural_key == "dup"))
+        response = c.post("/staff/duplicates/merge", data={"pool": "expert", "keep_id": world.ids["vision_expert"],
+                                                           "drop_id": dup_id, "csrf_token": token(c, "/staff/review")})
+        assert response.status_code == 302
+        assert "没有发现可能重复的记录" in c.get("/staff/duplicates?pool=expert").get_data(as_text=True)
+        assert c.get(f"/pool/expert/{dup_id}").status_code == 404
+        with session_scope() as s:
+            kept = s.get(Expert, world.ids["vision_expert"])
+            assert "工业视觉" in kept.research_areas
+            assert s.scalar(select(AuditEntry.action).where(AuditEntry.record_id == kept.id)) == "merge"
+        bad = c.post("/staff/duplicates/merge", data={"pool": "expert", "keep_id": "1", "drop_id": "x",
+                                                      "csrf_token": token(c, "/staff/review")})
+        assert bad.status_code == 400 and "请选择要保留和要合并的记录" in bad.get_data(as_text=True)

@@ -9,7 +9,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from data.audit import action_label, browse
-from data.columns import header_map
+from data.columns import columns_of, header_map
+from data.duplicates import find_duplicates, merge
+from data.editing import form_values
 from data.enums import AuditAction, Role, Status
 from data.importer import import_file
 from data.pools import Pool
@@ -74,7 +76,7 @@ def staff_import_confirm():  # type: ignore[no-untyped-def]
         raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
     session = get_session()
     try:
-        report = import_file(session, pool, path, status=Status.PENDING)
+        report = import_file(session, pool, path, status=Status.PENDING, actor=current_user)
     except TableError as exc:
         raise AppError(400, str(exc), "file") from exc
     if not report.ok:
@@ -137,8 +139,9 @@ def export_list(pool_name: str):  # type: ignore[no-untyped-def]
     ids = services.filtered_ids(get_session(), pool, request.args.get("field") or None)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
-        export_pool(get_session(), pool, path, ids=ids)
+        export_pool(get_session(), pool, path, ids=ids, actor=current_user)
         data = io.BytesIO(path.read_bytes())
+    get_session().commit()
     return send_file(data, as_attachment=True, download_name=f"{pool.label}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -154,3 +157,27 @@ def staff_audit():  # type: ignore[no-untyped-def]
                   page=max(1, args.get("page", 1, type=int) or 1))
     return render_template("staff_audit.html", page=page, actions=list(AuditAction), pools=list(Pool),
                            label=action_label, args=args)
+
+
+@bp.get("/staff/duplicates")
+@roles_required(Role.STAFF)
+def staff_duplicates():  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(request.args.get("pool", Pool.EXPERT.value))
+    pairs = find_duplicates(get_session(), pool)
+    return render_template("staff_duplicates.html", pool=pool, pairs=pairs, pools=list(Pool),
+                           shown=[c for c in columns_of(pool) if c.header not in ("可见范围", "外部编号")][:8],
+                           values=form_values)
+
+
+@bp.post("/staff/duplicates/merge")
+@roles_required(Role.STAFF)
+def staff_merge():  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(request.form.get("pool", ""))
+    keep_id, drop_id = request.form.get("keep_id", ""), request.form.get("drop_id", "")
+    if not (keep_id.isdigit() and drop_id.isdigit()):
+        raise AppError(400, "请选择要保留和要合并的记录", "keep_id")
+    session = get_session()
+    kept = merge(session, pool, int(keep_id), int(drop_id), current_user)
+    session.commit()
+    flash(f"已将编号 {drop_id} 合并入「{kept.name}」（编号 {keep_id}），合并前的两条记录已写入审计日志")
+    return redirect(url_for("pages.staff_duplicates", pool=pool.value))
