@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.errors import FieldError
 from data.enums import MemberStatus, OrgKind, Role
-from data.models import ApiToken, Organization, User
+from data.models import ApiToken, Expert, Organization, User
 
 _hasher = PasswordHasher()
 DEMO_PASSWORD = "chanjiao2026"
@@ -79,8 +79,19 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             org = session.scalar(select(Organization).where(Organization.kind.in_(kinds),
                                  Organization.member_status == MemberStatus.ACTIVE).order_by(Organization.id))
             user = create_user(session, username, DEMO_PASSWORD, name, role, org.id if org else None)
+            if role is Role.EXPERT and org is not None:
+                _link_profile(session, user, org.id)
         out.append((username, role.label, user.org.name if user.org else "—"))
     return out
+
+
+def _link_profile(session: Session, user: User, org_id: int) -> None:
+    """The demo expert account is one of its organization's experts (their own profile)."""
+    expert = session.scalar(select(Expert).where(Expert.owner_org_id == org_id, Expert.user_id.is_(None))
+                            .order_by(Expert.id))
+    if expert is not None:
+        expert.user_id = user.id
+        session.flush()
 
 
 def _token_hash(token: str) -> str:

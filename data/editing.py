@@ -35,10 +35,11 @@ STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 CREATES: dict[Role, tuple[Pool, ...]] = {
     Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT),
     Role.COLLEGE: (Pool.PROJECT, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),
-    Role.EXPERT: (Pool.ACHIEVEMENT,),
+    Role.EXPERT: (Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # people: only their own profile
     Role.STUDENT: (),
 }
 # Columns only the secretariat sets: workflow state, import keys, membership (governed by the charter).
+OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
 STAFF_ONLY = {"状态", "外部编号", "会员级别", "会员状态", "单位类型", "单位名称"}
 
 
@@ -69,8 +70,8 @@ def may_edit(user: User, record: PoolRecord) -> bool:
         return False
     if pool is Pool.ORGANIZATION:
         return user.role in (Role.ENTERPRISE, Role.COLLEGE)
-    if pool is Pool.TALENT:
-        return False  # a student's profile is the student's own
+    if pool is Pool.TALENT or (user.role is Role.EXPERT and pool in OWN_PROFILE):
+        return False  # a person's profile is their own (matched above)
     return pool in CREATES.get(user.role, ())
 
 
@@ -200,6 +201,10 @@ def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
         attrs["status"] = Status.PUBLISHED if publish else Status.PENDING
     if pool is not Pool.ORGANIZATION and "owner_org_id" not in attrs:
         attrs["owner_org_id"] = user.org_id
+    if user.role is Role.EXPERT and pool in OWN_PROFILE:
+        if any(session.scalar(select(MODELS[p].id).where(MODELS[p].user_id == user.id)) for p in OWN_PROFILE):
+            raise EditError("pool", "您已有个人档案，请编辑已有档案")
+        attrs["user_id"] = user.id
     record = MODELS[pool](source=f"web:{user.username}", **{k: v for k, v in attrs.items() if v is not None})
     session.add(record)
     session.flush()

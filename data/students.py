@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.errors import FieldError
-from data.enums import ApplicationStatus, Status
+from data.audit import audit
+from data.enums import ApplicationStatus, AuditAction, Role, Status
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
 from data.rows import validate_form
@@ -79,3 +80,31 @@ def apply(session: Session, talent: Talent, internship_id: int, today: dt.date |
 def applications_of(session: Session, talent: Talent) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.talent_id == talent.id)
                                 .order_by(Application.created_at.desc(), Application.id.desc())))
+
+
+def received_applications(session: Session, user: User) -> list[Application]:
+    """Applications to the posts of the user's organization, newest first."""
+    if user.org_id is None:
+        return []
+    return list(session.scalars(select(Application).join(Internship).where(Internship.owner_org_id == user.org_id)
+                                .order_by(Application.created_at.desc(), Application.id.desc()).limit(500)))
+
+
+def decide_application(session: Session, user: User, application_id: int, accept: bool) -> Application:
+    """The posting organization (or staff) accepts or turns down a submitted application;
+    accepting is refused when the post's seats are taken."""
+    application = session.get(Application, application_id)
+    staff = user.role in (Role.STAFF, Role.ADMIN)
+    if application is None or (not staff and application.internship.owner_org_id != user.org_id):
+        # Another organization's applications are not even confirmed to exist.
+        raise StudentError("application_id", f"没有编号为 {application_id} 的本单位岗位申请")
+    if application.status is not ApplicationStatus.SUBMITTED:
+        raise StudentError("application_id", f"该申请已是「{application.status.label}」，不能再处理")
+    if accept and seats_taken(session, application.internship_id) >= application.internship.seats:
+        raise StudentError("application_id", "该岗位名额已满，不能再录用")
+    application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.REJECTED
+    audit(session, user, AuditAction.APPLICATION, "talent", application.talent_id,
+          f"{application.status.label}：「{application.internship.name}」", before={"状态": ApplicationStatus.SUBMITTED.label},
+          after={"状态": application.status.label})
+    session.flush()
+    return application

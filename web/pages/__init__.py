@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from data.editing import may_edit
-from data.enums import FeedbackAction, RejectReason
+from data.enums import FeedbackAction, RejectReason, Role
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
@@ -47,11 +47,14 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     record = services.get_record(session, pool, record_id, viewer)
     panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
     editable = current_user.is_authenticated and may_edit(current_user, record)
+    can_propose = (current_user.is_authenticated and current_user.role is Role.COLLEGE and pool is Pool.TEACHER
+                   and record.owner_org_id == current_user.org_id)
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
-                           reasons=RejectReason.labels(), editable=editable)
+                           reasons=RejectReason.labels(), editable=editable, can_propose=can_propose)
 
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)
 from web.pages import staff  # noqa: E402,F401  (the secretariat's pages)
 from web.pages import student  # noqa: E402,F401  (students' pages)
 from web.pages import records  # noqa: E402,F401  (create and edit records of every pool)
+from web.pages import work  # noqa: E402,F401  (applications, practice proposals, own profile)
