@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.audit import audit
 from data.errors import FieldError
-from data.enums import MemberStatus, OrgKind, Role
+from data.enums import AuditAction, MemberStatus, OrgKind, Role
 from data.models import ApiToken, Expert, Organization, User
+from data.models.base import utcnow
 
 _hasher = PasswordHasher()
 DEMO_PASSWORD = "chanjiao2026"
@@ -35,7 +38,8 @@ def check_password(user: User, password: str) -> bool:
 
 
 def create_user(session: Session, username: str, password: str, display_name: str, role: Role,
-                org_id: int | None) -> User:
+                org_id: int | None, *, pending: bool = False) -> User:
+    """An account; ``pending`` ones (self-registered) cannot log in until staff approve them."""
     username = username.strip()
     if not username or len(username) > 64:
         raise AccountError("username", "用户名应为 1–64 个字符")
@@ -44,17 +48,94 @@ def create_user(session: Session, username: str, password: str, display_name: st
     if len(password) < MIN_PASSWORD:
         raise AccountError("password", f"密码至少 {MIN_PASSWORD} 位")
     user = User(username=username, password_hash=hash_password(password), display_name=display_name,
-                role=role, org_id=org_id)
+                role=role, org_id=org_id, active=not pending, approved_at=None if pending else utcnow())
     session.add(user)
     session.flush()
     return user
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user with these credentials; AccountError if they are right but the account may not log in."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not check_password(user, password):
+    if user is None or not check_password(user, password):
         return None
+    if not user.active:
+        raise AccountError("username", "账号正在等待秘书处审核" if user.approved_at is None else "账号已停用，请联系秘书处")
     return user
+
+
+SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.COLLEGE, Role.STUDENT, Role.EXPERT)
+_ROLE_ORG_KINDS = {Role.ENTERPRISE: (OrgKind.ENTERPRISE,), Role.STUDENT: (OrgKind.COLLEGE, OrgKind.INDUSTRY_COLLEGE),
+                   Role.COLLEGE: (OrgKind.COLLEGE, OrgKind.INDUSTRY_COLLEGE),
+                   Role.EXPERT: (OrgKind.COLLEGE, OrgKind.INSTITUTE, OrgKind.ENTERPRISE, OrgKind.INDUSTRY_COLLEGE)}
+
+
+def register(session: Session, form: Any) -> tuple[User | None, dict[str, str]]:
+    """Self-registration: an inactive account in an existing organization, waiting for staff.
+
+    Inputs: username, password, password2, display_name, role (code), org_name. Errors by input.
+    """
+    errors: dict[str, str] = {}
+    username, display = (form.get("username") or "").strip(), (form.get("display_name") or "").strip()
+    password, org_name = form.get("password") or "", (form.get("org_name") or "").strip()
+    if not display or len(display) > 64:
+        errors["display_name"] = "请填写 1–64 个字的姓名或称呼"
+    if password != (form.get("password2") or ""):
+        errors["password2"] = "两次输入的密码不一致"
+    try:
+        role = Role.parse(form.get("role") or "")
+        if role not in SELF_SERVICE_ROLES:
+            raise ValueError
+    except ValueError:
+        errors["role"] = "请选择 企业用户、院校用户、学生 或 专家/教师"
+        role = None
+    org = session.scalar(select(Organization).where(Organization.name == org_name)) if org_name else None
+    if org is None:
+        errors["org_name"] = f"单位库中没有「{org_name}」，请填写完整的单位名称" if org_name else "请填写所在单位"
+    elif role is not None and org.kind not in _ROLE_ORG_KINDS[role]:
+        errors["org_name"] = f"「{org.name}」是{org.kind.label}，不能注册为{role.label}"
+    if errors:
+        return None, errors
+    try:
+        user = create_user(session, username, password, display, role, org.id, pending=True)  # type: ignore[arg-type,union-attr]
+    except AccountError as exc:
+        return None, {exc.field: str(exc)}
+    audit(session, user, AuditAction.ACCOUNT, "user", user.id, f"注册账号「{username}」（{role.label}，{org.name}），待审核")  # type: ignore[union-attr]
+    return user, {}
+
+
+def pending_accounts(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.approved_at.is_(None)).order_by(User.id)))
+
+
+def approve_account(session: Session, staff: User, user_id: int, approve: bool) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.approved_at is not None:
+        raise AccountError("user_id", f"没有编号为 {user_id} 的待审核账号")
+    if approve:
+        user.active, user.approved_at = True, utcnow()
+        audit(session, staff, AuditAction.ACCOUNT, "user", user.id, f"通过账号「{user.username}」的注册",
+              after={"状态": "已启用"})
+    else:
+        audit(session, staff, AuditAction.ACCOUNT, "user", user.id, f"拒绝账号「{user.username}」的注册",
+              before={"用户名": user.username, "单位": user.org.name if user.org else ""})
+        session.delete(user)
+    session.flush()
+    return user
+
+
+def change_password(session: Session, user: User, old: str, new: str, new2: str) -> dict[str, str]:
+    """Errors by input; nothing changes unless the old password is right and the new one valid."""
+    if not check_password(user, old):
+        return {"old": "原密码不正确"}
+    if len(new) < MIN_PASSWORD:
+        return {"new": f"新密码至少 {MIN_PASSWORD} 位"}
+    if new != new2:
+        return {"new2": "两次输入的新密码不一致"}
+    user.password_hash = hash_password(new)
+    audit(session, user, AuditAction.ACCOUNT, "user", user.id, "修改密码")
+    session.flush()
+    return {}
 
 
 DEMO_ACCOUNTS = (

@@ -287,3 +287,32 @@ def open_revisions(session: Session, pool: Pool, record_id: int) -> list[Revisio
     return list(session.scalars(select(Revision).where(
         Revision.pool == pool.value, Revision.record_id == record_id,
         Revision.status.in_((RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED))).order_by(Revision.id)))
+
+
+def delete_record(session: Session, user: User, pool: Pool, record: PoolRecord) -> None:
+    """Remove a record its owner (or staff) no longer wants; its values stay in the audit log."""
+    if not may_edit(user, record):
+        raise NotAllowed("id", f"当前账号不能删除这条{pool.label}记录")
+    if pool is Pool.ORGANIZATION:
+        raise EditError("id", "单位不能直接删除：退出联盟请按章程办理，重复的单位请由秘书处合并")
+    before = form_values(pool, record)
+    for revision in open_revisions(session, pool, record.id):
+        revision.status = RevisionStatus.SUPERSEDED
+    record_id, name = record.id, record.name
+    session.delete(record)
+    session.flush()
+    audit(session, user, AuditAction.DELETE, pool.value, record_id, f"删除{pool.label}「{name}」", before=before)
+
+
+def form_from_json(pool: Pool, body: dict[str, Any], current: dict[str, str] | None = None) -> dict[str, str]:
+    """A JSON body keyed by column header or attribute name, as form text; over ``current`` for a partial update."""
+    by_attr = {c.attr: c.header for c in columns_of(pool)}
+    form = dict(current or {})
+    for key, value in body.items():
+        header = by_attr.get(key, key)
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
+        form[header] = "" if value is None else str(value)
+    return form

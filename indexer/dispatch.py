@@ -14,7 +14,7 @@ from data.events import on_records_changed, remove_listener
 from data.pools import Pool
 from data.settings import database_url
 from indexer.jobs import new_job
-from indexer.tasks import rebuild_task, sync_records_task
+from indexer.tasks import import_task, rebuild_task, sync_records_task
 from indexer.worker import is_eager
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,16 @@ def start_rebuild(pool: Pool) -> str:
         _run_in_background(rebuild_task, pool.value, job_id)
     else:
         rebuild_task.delay(pool.value, job_id)
+    return job_id
+
+
+def start_import(pool: Pool, path: str, actor_id: int | None) -> str:
+    """Import the sheet at ``path`` in the background; returns a job id."""
+    job_id = new_job("import", pool=pool.value)
+    if is_eager():
+        _run_in_background(import_task, pool.value, path, job_id, actor_id)
+    else:
+        import_task.delay(pool.value, path, job_id, actor_id)
     return job_id
 
 

@@ -35,3 +35,37 @@ def rebuild_task(pool: str, job_id: str) -> dict[str, Any]:
         raise
     update_job(job_id, state="SUCCESS", **counts)
     return counts
+
+
+@celery_app.task(name="indexer.import_file")
+def import_task(pool: str, path: str, job_id: str, actor_id: int | None) -> dict[str, Any]:
+    """Import an uploaded sheet (new records wait for review), reporting to the job ``job_id``.
+
+    Every row is validated first; with any row error nothing is written and the job lists the errors.
+    """
+    from pathlib import Path
+
+    from data.db import session_scope
+    from data.enums import Status
+    from data.importer import import_file
+    from data.models import User
+    from data.tabular import TableError
+
+    update_job(job_id, state="PROGRESS")
+    file = Path(path)
+    try:
+        with session_scope() as session:
+            actor = session.get(User, actor_id) if actor_id is not None else None
+            report = import_file(session, Pool(pool), file, status=Status.PENDING, actor=actor,
+                                 progress=lambda done, total: update_job(job_id, done=done, total=total))
+            if not report.ok:
+                session.rollback()
+    except TableError as exc:
+        update_job(job_id, state="FAILURE", message=str(exc))
+        return {"ok": False}
+    finally:
+        file.unlink(missing_ok=True)
+    result = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+              "message": report.summary(), "errors": [str(e) for e in report.errors[:200]]}
+    update_job(job_id, state="SUCCESS" if report.ok else "FAILURE", total=report.total, done=report.total, **result)
+    return result

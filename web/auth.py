@@ -13,7 +13,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from data.accounts import authenticate, user_for_token
+from data.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
+                           pending_accounts, register, user_for_token)
 from data.enums import MemberStatus, Role
 from data.models import User
 from web.db import get_session
@@ -64,14 +65,72 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(get_session(), form.username.data or "", form.password.data or "")
-        if user is None:
-            form.password.errors = ["用户名或密码不正确"]
+        try:
+            user = authenticate(get_session(), form.username.data or "", form.password.data or "")
+        except AccountError as exc:
+            user, form.password.errors = None, [str(exc)]
         else:
+            if user is None:
+                form.password.errors = ["用户名或密码不正确"]
+        if user is not None:
             login_user(user)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.home"))
     return render_template("login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_account():  # type: ignore[no-untyped-def]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        session = get_session()
+        user, errors = register(session, request.form)
+        if user is not None:
+            session.commit()
+            flash("注册申请已提交，秘书处审核通过后即可登录")
+            return redirect(url_for("auth.login"))
+    return render_template("register.html", errors=errors, form=request.form, roles=SELF_SERVICE_ROLES), \
+        (400 if errors else 200)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():  # type: ignore[no-untyped-def]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        session = get_session()
+        form = request.form
+        errors = change_password(session, current_user, form.get("old", ""), form.get("new", ""), form.get("new2", ""))
+        if not errors:
+            session.commit()
+            flash("密码已修改")
+            return redirect(url_for("pages.mine"))
+    return render_template("password.html", errors=errors), (400 if errors else 200)
+
+
+@bp.get("/staff/accounts")
+@login_required
+def pending():  # type: ignore[no-untyped-def]
+    _staff_only()
+    return render_template("staff_accounts.html", users=pending_accounts(get_session()))
+
+
+@bp.post("/staff/accounts/<int:user_id>")
+@login_required
+def decide_account(user_id: int):  # type: ignore[no-untyped-def]
+    _staff_only()
+    session = get_session()
+    approve = request.form.get("decision") == "approve"
+    user = approve_account(session, current_user, user_id, approve)
+    username = user.username
+    session.commit()
+    flash(f"已{'通过' if approve else '拒绝'}账号「{username}」的注册")
+    return redirect(url_for("auth.pending"))
+
+
+def _staff_only() -> None:
+    if current_user.role not in STAFF_ROLES:
+        raise AppError(403, "当前账号的角色不能进行此操作")
 
 
 @bp.post("/logout")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from data.enums import Status, Visibility
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
+from data.settings import instance_dir
 from indexer.context import IndexContext
 from indexer.search import Filters, search
 from indexer.store import IndexError_
@@ -20,6 +24,7 @@ from matcher.recommend import RecommendError, directions_for, recommend
 from web.errors import AppError
 
 PER_PAGE = 10
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
 PUBLIC_FIELDS = ("phone", "email")  # never rendered: contact needs a grant (see DESIGN)
 
 
@@ -117,3 +122,23 @@ def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: Poo
         except (IndexError_, RecommendError) as exc:
             panels.append((direction.key, direction.label, str(exc)))
     return panels
+
+
+def upload_path(upload_id: str, suffix: str) -> Path:
+    if len(upload_id) != 32 or not all(c in "0123456789abcdef" for c in upload_id) or suffix not in UPLOAD_SUFFIXES:
+        raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
+    return instance_dir() / "uploads" / f"{upload_id}{suffix}"
+
+
+def save_upload(upload: FileStorage | None) -> tuple[Path, str, str]:
+    """Keep an uploaded sheet under an unguessable name: (path, upload id, suffix)."""
+    if upload is None or not upload.filename:
+        raise AppError(400, "请选择要导入的 Excel 或 CSV 文件", "file")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise AppError(400, "只支持 .xlsx 或 .csv 文件", "file")
+    upload_id = uuid.uuid4().hex
+    path = upload_path(upload_id, suffix)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upload.save(path)
+    return path, upload_id, suffix

@@ -23,6 +23,8 @@ class User(Base):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     org: Mapped[Organization | None] = relationship(lazy="joined")
     active: Mapped[bool] = mapped_column(default=True)
+    # Self-registered accounts wait (inactive, approved_at empty) until the secretariat approves them.
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     # Flask-Login's user protocol, kept here so the web layer needs no wrapper class.

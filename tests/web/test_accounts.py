@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from data.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from data.db import session_scope
@@ -109,3 +110,50 @@ def test_demo_accounts_exist_for_every_role(world: World) -> None:
         assert {role for _, role, _ in accounts} == {r.label for r in Role}
         assert ensure_demo_accounts(s) == accounts  # idempotent
     assert DEMO_PASSWORD
+
+
+def test_register_waits_for_staff_then_logs_in_and_changes_password(client: FlaskClient, world: World) -> None:
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处", Role.STAFF, None)
+    form = {"username": "newcomer", "display_name": "新同学", "role": "student", "org_name": "广州智视装备有限公司",
+            "password": "long-enough", "password2": "long-enouhg"}
+    bad = client.post("/register", data={**form, "csrf_token": token(client, "/register")})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "两次输入的密码不一致" in html and "是企业，不能注册为学生" in html
+    taken = client.post("/register", data={**form, "username": "maker", "org_name": "广州智造职业技术学院",
+                                           "password2": "long-enough", "csrf_token": token(client, "/register")})
+    assert taken.status_code == 400 and "已被使用" in taken.get_data(as_text=True)
+    ok = client.post("/register", data={**form, "org_name": "广州智造职业技术学院", "password2": "long-enough",
+                                        "csrf_token": token(client, "/register")})
+    assert ok.status_code == 302
+    waiting = login(client, "newcomer", "long-enough")
+    assert waiting.status_code == 200 and "等待秘书处审核" in waiting.get_data(as_text=True)
+
+    login(client, "staff")
+    listed = client.get("/staff/accounts").get_data(as_text=True)
+    assert "新同学" in listed and "广州智造职业技术学院" in listed
+    from data.models import User
+
+    with session_scope() as s:
+        new_id = s.scalar(select(User.id).where(User.username == "newcomer"))
+    assert client.post(f"/staff/accounts/{new_id}", data={"decision": "approve",
+                                                          "csrf_token": token(client, "/staff/accounts")}).status_code == 302
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+
+    assert login(client, "newcomer", "long-enough").status_code == 302
+    wrong = client.post("/account/password", data={"old": "nope", "new": "another-pass", "new2": "another-pass",
+                                                   "csrf_token": token(client, "/account/password")})
+    assert wrong.status_code == 400 and "原密码不正确" in wrong.get_data(as_text=True)
+    short = client.post("/account/password", data={"old": "long-enough", "new": "short", "new2": "short",
+                                                   "csrf_token": token(client, "/account/password")})
+    assert short.status_code == 400 and "至少 8 位" in short.get_data(as_text=True)
+    assert client.post("/account/password", data={"old": "long-enough", "new": "another-pass", "new2": "another-pass",
+                                                  "csrf_token": token(client, "/account/password")}).status_code == 302
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    assert login(client, "newcomer", "long-enough").status_code == 200
+    assert login(client, "newcomer", "another-pass").status_code == 302
+
+
+def test_only_staff_review_accounts(client: FlaskClient) -> None:
+    login(client, "maker")
+    assert client.get("/staff/accounts").status_code == 403

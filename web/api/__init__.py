@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
 
+from data.columns import columns_of
 from data.db import session_scope
-from data.enums import LabeledEnum
+from data.editing import create_record, delete_record, form_from_json, form_values, update_record
+from data.enums import LabeledEnum, Role
 from data.models import PoolRecord
 from data.pools import Pool
 from indexer.context import get_context
+from indexer.dispatch import start_import, start_rebuild
 from indexer.jobs import get_job
 from matcher.feedback import record_feedback
 from matcher.recommend import RecommendError, recommend
@@ -68,6 +72,61 @@ def get_record(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     return jsonify(serialize(services.get_record(get_session(), pool, record_id, current_viewer())))
 
 
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise AppError(400, "请求体应为 JSON 对象")
+    return body
+
+
+def _login_user() -> Any:
+    if not current_user.is_authenticated:
+        raise AppError(401, "请先登录或使用 API 令牌", code="unauthorized")
+    return current_user._get_current_object()
+
+
+def _record_form(pool: Pool, body: dict[str, Any], current: dict[str, str] | None = None) -> dict[str, str]:
+    known = {c.header for c in columns_of(pool)} | {c.attr for c in columns_of(pool)}
+    unknown = sorted(k for k in body if k not in known)
+    if unknown:
+        raise AppError(400, f"{pool.label}没有字段「{unknown[0]}」", unknown[0])
+    return form_from_json(pool, body, current)
+
+
+def _saved(pool: Pool, saved: Any, status: int):  # type: ignore[no-untyped-def]
+    if saved.errors:
+        header, reason = next(iter(saved.errors.items()))
+        return jsonify({"code": "invalid", "message": f"「{header}」{reason}", "field": header,
+                        "errors": saved.errors}), 400
+    get_session().commit()
+    return jsonify({"outcome": saved.outcome, "message": saved.message, "item": serialize(saved.record)}), status
+
+
+@bp.post("/pools/<pool_name>")
+def create_record_api(pool_name: str):  # type: ignore[no-untyped-def]
+    pool, user = services.parse_pool(pool_name), _login_user()
+    form = _record_form(pool, _json_body())
+    return _saved(pool, create_record(get_session(), user, pool, form), 201)
+
+
+@bp.patch("/pools/<pool_name>/<int:record_id>")
+def update_record_api(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool, user = services.parse_pool(pool_name), _login_user()
+    session = get_session()
+    record = services.get_record(session, pool, record_id, current_viewer())
+    form = _record_form(pool, _json_body(), form_values(pool, record))
+    return _saved(pool, update_record(session, user, pool, record, form), 200)
+
+
+@bp.delete("/pools/<pool_name>/<int:record_id>")
+def delete_record_api(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool, user = services.parse_pool(pool_name), _login_user()
+    session = get_session()
+    delete_record(session, user, pool, services.get_record(session, pool, record_id, current_viewer()))
+    session.commit()
+    return "", 204
+
+
 @bp.get("/search")
 def search():  # type: ignore[no-untyped-def]
     text = request.args.get("q", "").strip()
@@ -116,6 +175,30 @@ def feedback():  # type: ignore[no-untyped-def]
                                target_pool=services.parse_pool(str(body.get("target_pool", ""))),
                                target_id=target_id, action=str(body.get("action", "")), reason=body.get("reason"))
         return jsonify({"id": item.id}), 201
+
+
+def _staff_user() -> Any:
+    user = _login_user()
+    if user.role not in (Role.STAFF, Role.ADMIN):
+        raise AppError(403, "只有秘书处可以批量导入或重建索引")
+    return user
+
+
+@bp.post("/imports/<pool_name>")
+def start_import_api(pool_name: str):  # type: ignore[no-untyped-def]
+    """Upload a sheet (multipart field ``file``); the import runs in the background. New records wait for review."""
+    pool, user = services.parse_pool(pool_name), _staff_user()
+    path, _, _ = services.save_upload(request.files.get("file"))
+    job_id = start_import(pool, str(path), user.id)
+    return jsonify({"job_id": job_id, "status_url": f"/api/v1/jobs/{job_id}"}), 202
+
+
+@bp.post("/reindex/<pool_name>")
+def start_reindex_api(pool_name: str):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    _staff_user()
+    job_id = start_rebuild(pool)
+    return jsonify({"job_id": job_id, "status_url": f"/api/v1/jobs/{job_id}"}), 202
 
 
 @bp.get("/jobs/<job_id>")

@@ -24,17 +24,48 @@ def _responses(ok: str) -> dict[str, Any]:
             "404": {"description": "找不到", "content": {"application/json": {"schema": ERROR}}}}
 
 
+def _errors(*codes: str) -> dict[str, Any]:
+    labels = {"400": "参数或字段错误", "401": "未登录或令牌无效", "403": "无权操作", "404": "找不到"}
+    return {c: {"description": labels[c], "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+RECORD_BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordInput"}}}}
+SAVED = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}}
+JOB = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStarted"}}}}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "产教通 API", "version": "1.0.0", "description": "产教融合供需对接平台的资源库、检索与推荐接口"},
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/pools/{pool_name}": {"get": {"summary": "资源库列表", "operationId": "listPool", "parameters": [
-                POOL, _param("page", "query", {"type": "integer", "minimum": 1, "maximum": 100000}),
-                _param("field", "query", {"type": "string"})], "responses": _responses("记录列表")}},
-            "/pools/{pool_name}/{record_id}": {"get": {"summary": "记录详情", "operationId": "getRecord",
-                                                       "parameters": [POOL, RECORD_ID], "responses": _responses("记录")}},
+            "/pools/{pool_name}": {
+                "get": {"summary": "资源库列表", "operationId": "listPool", "parameters": [
+                    POOL, _param("page", "query", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                    _param("field", "query", {"type": "string"})], "responses": _responses("记录列表")},
+                "post": {"summary": "新建记录（本单位；会员单位直接发布，否则待审核）", "operationId": "createRecord",
+                         "parameters": [POOL], "requestBody": RECORD_BODY,
+                         "responses": {"201": {"description": "已保存", **SAVED}, **_errors("400", "401", "403", "404")}}},
+            "/pools/{pool_name}/{record_id}": {
+                "get": {"summary": "记录详情", "operationId": "getRecord", "parameters": [POOL, RECORD_ID],
+                        "responses": _responses("记录")},
+                "patch": {"summary": "修改记录（只需给出要改的字段；已发布记录的修改经秘书处审核后生效）",
+                          "operationId": "updateRecord", "parameters": [POOL, RECORD_ID], "requestBody": RECORD_BODY,
+                          "responses": {"200": {"description": "已保存或已提交审核", **SAVED},
+                                        **_errors("400", "401", "403", "404")}},
+                "delete": {"summary": "删除记录（内容保留在审计日志中）", "operationId": "deleteRecord",
+                           "parameters": [POOL, RECORD_ID],
+                           "responses": {"204": {"description": "已删除"}, **_errors("400", "401", "403", "404")}}},
+            "/imports/{pool_name}": {"post": {
+                "summary": "批量导入 Excel/CSV（秘书处；后台执行，新记录进入审核队列）", "operationId": "startImport",
+                "parameters": [POOL], "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": ".xlsx 或 .csv，表头同导入模板"}}}}}},
+                "responses": {"202": {"description": "已开始，按 job_id 查询进度", **JOB}, **_errors("400", "401", "403", "404")}}},
+            "/reindex/{pool_name}": {"post": {
+                "summary": "重建资源库索引（秘书处；后台执行）", "operationId": "startReindex", "parameters": [POOL],
+                "responses": {"202": {"description": "已开始", **JOB}, **_errors("401", "403", "404")}}},
             "/search": {"get": {"summary": "检索", "operationId": "search", "parameters": [
                 _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 200}, True, "检索内容"),
                 _param("pool", "query", {"type": "string", "enum": [p.value for p in Pool]}),
@@ -54,9 +85,19 @@ def openapi_document() -> dict[str, Any]:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                                       "description": "chanjiao token create 用户名"}},
                        "schemas": {
+            "RecordInput": {"type": "object", "description": "键为导入模板的列名（如 名称、行业领域、截止日期）或字段名（name、field、deadline）；"
+                            "列表可写成数组或用顿号分隔，枚举写中文标签，日期写 2026-12-31",
+                            "additionalProperties": {"type": ["string", "number", "boolean", "array", "null"]}},
+            "Saved": {"type": "object", "required": ["outcome", "message", "item"], "properties": {
+                "outcome": {"type": "string", "enum": ["published", "pending", "updated", "revision", "resubmitted", "unchanged"]},
+                "message": {"type": "string"}, "item": {"type": "object"}}},
+            "JobStarted": {"type": "object", "required": ["job_id", "status_url"], "properties": {
+                "job_id": {"type": "string"}, "status_url": {"type": "string"}}},
             "Error": {"type": "object", "required": ["code", "message"], "properties": {
                 "code": {"type": "string"}, "message": {"type": "string", "description": "中文说明"},
-                "field": {"type": "string", "description": "出错的字段"}}},
+                "field": {"type": "string", "description": "出错的字段"},
+                "errors": {"type": "object", "description": "表单校验时，每个出错字段的说明",
+                           "additionalProperties": {"type": "string"}}}},
             "Feedback": {"type": "object", "required": ["direction", "target_pool", "target_id", "action"], "properties": {
                 "direction": {"type": "string", "enum": sorted(DIRECTIONS)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},

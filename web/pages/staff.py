@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
@@ -16,7 +15,6 @@ from data.enums import AuditAction, Role, Status
 from data.importer import import_file
 from data.pools import Pool
 from data.review import decide, decide_revision, pending_count, pending_records
-from data.settings import instance_dir
 from data.tabular import TableError, read_table
 from web import services
 from web.auth import roles_required
@@ -26,13 +24,6 @@ from web.pages import bp
 
 PREVIEW_ROWS = 20
 DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "退回修改"}
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
-
-
-def _upload_path(upload_id: str, suffix: str) -> Path:
-    if len(upload_id) != 32 or not all(c in "0123456789abcdef" for c in upload_id) or suffix not in ALLOWED_SUFFIXES:
-        raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
-    return instance_dir() / "uploads" / f"{upload_id}{suffix}"
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])
@@ -40,18 +31,9 @@ def _upload_path(upload_id: str, suffix: str) -> Path:
 def staff_import():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("staff_import.html", preview=None)
-    pool = Pool.parse(request.form.get("pool", ""))
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise AppError(400, "请选择要导入的 Excel 或 CSV 文件", "file")
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise AppError(400, "只支持 .xlsx 或 .csv 文件", "file")
-    upload_id = uuid.uuid4().hex
-    path = _upload_path(upload_id, suffix)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    upload.save(path)
-    return _preview(pool, path, upload_id, suffix, upload.filename)
+    pool = services.parse_pool(request.form.get("pool", ""))
+    path, upload_id, suffix = services.save_upload(request.files.get("file"))
+    return _preview(pool, path, upload_id, suffix, request.files["file"].filename or path.name)
 
 
 def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str):  # type: ignore[no-untyped-def]
@@ -71,7 +53,7 @@ def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str)
 @roles_required(Role.STAFF)
 def staff_import_confirm():  # type: ignore[no-untyped-def]
     pool = Pool.parse(request.form.get("pool", ""))
-    path = _upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
+    path = services.upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
     if not path.exists():
         raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
     session = get_session()

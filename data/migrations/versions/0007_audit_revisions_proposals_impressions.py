@@ -85,6 +85,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_practice_proposals_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_proposals_teacher_id'), ['teacher_id'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE users SET approved_at = created_at")
+
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_experts_user_id'), ['user_id'])
@@ -102,6 +106,9 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_teachers_user_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_teachers_user_id'), type_='unique')
         batch_op.drop_column('user_id')
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('approved_at')
 
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_experts_user_id_users'), type_='foreignkey')
