@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
+from data.dashboard import count_shown
+from data.db import session_scope
 from data.enums import Status, Visibility
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
@@ -23,6 +27,7 @@ from matcher.find import find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.errors import AppError
 
+log = logging.getLogger(__name__)
 PER_PAGE = 10
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 PUBLIC_FIELDS = ("phone", "email")  # never rendered: contact needs a grant (see DESIGN)
@@ -121,7 +126,18 @@ def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: Poo
                            recommend(session, ctx, pool, record.id, direction.key, viewer=viewer, actor=actor, k=k)))
         except (IndexError_, RecommendError) as exc:
             panels.append((direction.key, direction.label, str(exc)))
+    note_shown({key: len(matches) for key, _, matches in panels if not isinstance(matches, str)})
     return panels
+
+
+def note_shown(shown: dict[str, int]) -> None:
+    """Count matches shown for the dashboard, in a transaction of its own; a failure here
+    (a busy SQLite file) costs a statistic, never the page."""
+    try:
+        with session_scope() as session:
+            count_shown(session, shown)
+    except SQLAlchemyError:
+        log.warning("could not count shown matches", exc_info=True)
 
 
 def upload_path(upload_id: str, suffix: str) -> Path:

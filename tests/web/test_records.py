@@ -180,3 +180,19 @@ def test_the_audit_log_cannot_be_changed(live_db: str) -> None:
         s.delete(s.get(AuditEntry, entry.id))
     with session_scope() as s:
         assert s.get(AuditEntry, entry.id).summary == "导出专家库" and s.get(AuditEntry, entry.id).actor == "命令行"
+
+
+def test_owner_deletes_a_record_from_its_form(app_client: FlaskClient, world: World) -> None:
+    post_id = world.ids["post"]
+    login(app_client, "food")
+    denied = app_client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(app_client, "/mine")})
+    assert denied.status_code == 403
+    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
+    login(app_client, "maker")
+    assert "删除这条记录" in app_client.get(f"/pool/internship/{post_id}/edit").get_data(as_text=True)
+    deleted = app_client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(app_client, "/mine")})
+    assert deleted.status_code == 302 and deleted.location.endswith("/mine")
+    assert app_client.get(f"/pool/internship/{post_id}").status_code == 404
+    assert audit_actions(post_id, "internship") == ["delete"]
+    org = app_client.post(f"/pool/organization/{world.ids['maker']}/delete", data={"csrf_token": token(app_client, "/mine")})
+    assert org.status_code == 400 and "按章程办理" in org.get_data(as_text=True)

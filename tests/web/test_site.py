@@ -94,6 +94,22 @@ def test_openapi_document_is_valid(client: FlaskClient, world: World) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
     assert "/recommendations/{pool_name}/{record_id}" in document["paths"]
+    assert set(document["paths"]["/pools/{pool_name}/{record_id}"]) == {"get", "patch", "delete"}
+    # Every API route of the app is documented.
+    documented = {"/api/v1" + path.replace("{", "<").replace("}", ">") for path in document["paths"]}
+    routes = {r.rule for r in client.application.url_map.iter_rules()
+              if r.rule.startswith("/api/v1/") and not r.rule.startswith(("/api/v1/docs", "/api/v1/openapi"))}
+    normalized = {r.replace("<int:", "<") for r in routes}
+    assert normalized == documented
+
+
+def test_interactive_api_docs_are_served_locally(client: FlaskClient, world: World) -> None:
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert 'src="/api/v1/docs/assets/swagger-ui-bundle.js"' in page and "<script>" not in page and "http" not in page
+    with client.get("/api/v1/docs/assets/swagger-ui-bundle.js") as asset:
+        assert asset.status_code == 200 and b"SwaggerUIBundle" in asset.data
+    assert client.get("/api/v1/docs/assets/..%2Fcore.py").status_code == 404
+    assert client.get("/api/v1/docs/assets/index.html").status_code == 404
 
 
 def test_unknown_page_answers_html_or_json(client: FlaskClient, world: World) -> None:

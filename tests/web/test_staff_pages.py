@@ -18,7 +18,7 @@ pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
 
 def test_dashboard_and_export(live_db: str) -> None:
-    build_world()
+    world = build_world()
     with session_scope() as s:
         create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
         create_user(s, "maker", "secret-pass", "企业甲", Role.ENTERPRISE, None)
@@ -29,8 +29,13 @@ def test_dashboard_and_export(live_db: str) -> None:
         c.post("/logout", data={"csrf_token": ""})
     with create_app({"TESTING": True}).test_client() as c:
         login(c, "staff")
+        assert "近 30 天尚未展示推荐" in c.get("/staff/dashboard").get_data(as_text=True)
+        detail = c.get(f"/pool/project/{world.ids['vision_need']}").get_data(as_text=True)
+        shown = detail.count('class="match"')
+        assert shown >= 2
         html = c.get("/staff/dashboard").get_data(as_text=True)
         assert "资源库规模" in html and "<svg" in html and "4 条" in html
+        assert "近 30 天展示的推荐" in html and "匹配专家与教师" in html
         assert html.count("/pool/expert") >= 1  # the navigation is there too
         response = c.get("/pool/expert/export.xlsx?field=食品工程")
         assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")

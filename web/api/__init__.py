@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+import swagger_ui
+from flask import Blueprint, jsonify, render_template, request, send_from_directory
 from flask_login import current_user
 
 from data.columns import columns_of
@@ -25,6 +27,7 @@ from web.errors import AppError
 from web.viewer import current_actor, current_viewer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+DOCS_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}
 HIDDEN = {"natural_key", "phone", "email", "source", "source_id"}
 
 
@@ -50,6 +53,19 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise AppError(400, f"参数「{name}」应为 {low} 到 {high} 之间的整数", name)
     return int(raw)
+
+
+@bp.get("/docs")
+def docs():  # type: ignore[no-untyped-def]
+    """Interactive documentation (Swagger UI, served from the installed package, no CDN)."""
+    return render_template("api_docs.html")
+
+
+@bp.get("/docs/assets/<name>")
+def docs_asset(name: str):  # type: ignore[no-untyped-def]
+    if name not in DOCS_ASSETS:
+        raise AppError(404, "找不到该文件")
+    return send_from_directory(Path(swagger_ui.__file__).parent / "static", name, max_age=86400)
 
 
 @bp.get("/openapi.json")
@@ -155,6 +171,7 @@ def recommendations(pool_name: str, record_id: int):  # type: ignore[no-untyped-
                             actor=current_actor(), k=_int_arg("k", 10, 1, 50))
     except RecommendError as exc:
         raise AppError(400, str(exc), "direction") from exc
+    services.note_shown({direction: len(matches)})
     return jsonify({"direction": direction, "items": [m.to_dict() for m in matches]})
 
 

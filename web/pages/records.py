@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from data.columns import Kind
-from data.editing import (create_record, form_columns, form_values, may_create, may_edit, open_revisions,
+from data.editing import (create_record, delete_record, form_columns, form_values, may_create, may_edit, open_revisions,
                           owned_records, update_record)
 from data.enums import Status
 from data.errors import NotAllowed
@@ -66,3 +66,16 @@ def mine():  # type: ignore[no-untyped-def]
         items.append((pool, record, reason, open_revisions(session, pool, record.id)))
     creatable = [p for p in Pool if may_create(current_user, p)]
     return render_template("mine.html", items=items, creatable=creatable)
+
+
+@bp.post("/pool/<pool_name>/<int:record_id>/delete")
+@login_required
+def delete_record_page(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    session = get_session()
+    record = services.get_record(session, pool, record_id, current_viewer())
+    name = record.name
+    delete_record(session, current_user, pool, record)
+    session.commit()
+    flash(f"已删除{pool.label}记录「{name}」")
+    return redirect(url_for("pages.mine"))

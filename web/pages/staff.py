@@ -102,8 +102,10 @@ def staff_decide_revision(revision_id: int):  # type: ignore[no-untyped-def]
 @roles_required(Role.STAFF)
 def staff_dashboard():  # type: ignore[no-untyped-def]
     from data.dashboard import overview
+    from matcher.recommend import DIRECTIONS
 
-    return render_template("staff_dashboard.html", **overview(get_session()))
+    labels = {key: d.label for key, d in DIRECTIONS.items()}
+    return render_template("staff_dashboard.html", **overview(get_session(), labels))
 
 
 @bp.get("/pool/<pool_name>/export.xlsx")

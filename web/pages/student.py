@@ -13,6 +13,7 @@ from data.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
 from indexer.store import IndexError_
 from matcher.recommend import recommend
+from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
@@ -55,6 +56,7 @@ def student_internships():  # type: ignore[no-untyped-def]
         matches = recommend(session, get_context(), Pool.TALENT, talent.id, "talent_internships",
                             viewer=current_viewer(), actor=current_actor(), k=10)
         problem = None
+        services.note_shown({"talent_internships": len(matches)})
     except IndexError_ as exc:
         matches, problem = [], str(exc)
     applied = {a.internship_id: a for a in applications_of(session, talent)}
