@@ -33,7 +33,7 @@ from data.rows import validate_form
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 # The pools each role creates records in (staff: every pool).
 CREATES: dict[Role, tuple[Pool, ...]] = {
-    Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT),
+    Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # 企业兼职教师
     Role.COLLEGE: (Pool.PROJECT, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),
     Role.EXPERT: (Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # people: only their own profile
     Role.STUDENT: (),

@@ -63,7 +63,7 @@ def mine():  # type: ignore[no-untyped-def]
     items = []
     for pool, record in owned_records(session, current_user):
         reason = last_reason(session, pool, record.id) if record.status in (Status.DRAFT, Status.REJECTED) else ""
-        items.append((pool, record, reason, open_revisions(session, pool, record.id)))
+        items.append((pool, record, reason, open_revisions(session, pool, record.id), may_edit(current_user, record)))
     creatable = [p for p in Pool if may_create(current_user, p)]
     return render_template("mine.html", items=items, creatable=creatable)
 
