@@ -234,3 +234,38 @@ class AuditAction(LabeledEnum):
     ANSWER = ("answer", "答复实践推荐")
     APPLICATION = ("application", "处理实习申请")
     ACCOUNT = ("account", "账号变更")
+    MEMBERSHIP = ("membership", "会员变更")
+    VOTE = ("vote", "理事会表决")
+    CONTACT = ("contact", "联系方式授权")
+    DATA_EXPORT = ("data_export", "个人数据下载")
+
+
+class ContactPurpose(LabeledEnum):
+    INTERNSHIP = ("internship", "实习邀请")
+    PROJECT = ("project", "项目合作")
+    CONSULTING = ("consulting", "技术咨询")
+    HIRING = ("hiring", "人才招聘")
+    PRACTICE = ("practice", "教师企业实践")
+    OTHER = ("other", "其他")
+
+
+class ContactStatus(LabeledEnum):
+    PENDING = ("pending", "待对方答复")
+    ACCEPTED = ("accepted", "已同意")
+    DECLINED = ("declined", "已拒绝")
+    WITHDRAWN = ("withdrawn", "已撤回")  # by the requester, before an answer
+    REVOKED = ("revoked", "已收回授权")  # by the person, after agreeing
+
+
+class CaseKind(LabeledEnum):
+    JOIN = ("join", "入会申请")
+    EXPEL = ("expel", "除名动议")
+
+
+class CaseStatus(LabeledEnum):
+    SUBMITTED = ("submitted", "待秘书处初审")
+    RETURNED = ("returned", "退回补充材料")
+    REJECTED = ("rejected", "初审未通过")
+    VOTING = ("voting", "理事会表决中")
+    APPROVED = ("approved", "表决通过")
+    REFUSED = ("refused", "表决未通过")

@@ -11,10 +11,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``test_config`` overrides the environment-derived config."""
     from web.config import Config
 
+    from web import security
+
     app = Flask(__name__)
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = security.secret_key()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from web import auth, db, errors
@@ -32,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return {"pools": list(Pool)}
     db.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(pages_bp)
     # The API takes only application/json bodies, which a cross-site form cannot send

@@ -8,11 +8,12 @@ from data.settings import database_url
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     DATABASE_URL = database_url()
     REDIS_URL = os.environ.get("REDIS_URL") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Behind HTTPS (CHANJIAO_HTTPS=1) cookies are sent over HTTPS only and HSTS is on.
+    SESSION_COOKIE_SECURE = os.environ.get("CHANJIAO_HTTPS") == "1"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from data.models.application import Application
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
+from data.models.contact import ContactRequest
 from data.models.feedback import Feedback
 from data.models.impression import MatchImpression
+from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
 from data.models.proposal import PracticeProposal
@@ -34,7 +36,7 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 
 __all__ = [
-    "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "Expert", "Feedback", "Internship",
-    "MatchImpression", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
+    "Feedback", "Internship", "MatchImpression", "MembershipCase", "MembershipEvent", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
     "Talent", "Teacher", "User", "owner_org_id",
 ]

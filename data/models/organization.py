@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+import datetime as dt
+
+from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data.enums import MemberLevel, MemberStatus, OrgKind
@@ -18,3 +20,8 @@ class Organization(PoolRecord, Base):
     majors: Mapped[list[str]] = mapped_column(default=list)
     member_level: Mapped[MemberLevel | None] = enum_column(MemberLevel, nullable=True)
     member_status: Mapped[MemberStatus] = enum_column(MemberStatus, default=MemberStatus.NONE)
+    member_certificate: Mapped[str | None] = mapped_column(String(40), unique=True)
+    member_since: Mapped[dt.date | None] = mapped_column(Date)
+    last_fee_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_active_on: Mapped[dt.date | None] = mapped_column(Date)  # a login or a change by its users
+    withdrawal_effective_on: Mapped[dt.date | None] = mapped_column(Date)  # notice given: leaves on this day

@@ -25,6 +25,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Self-registered accounts wait (inactive, approved_at empty) until the secretariat approves them.
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
     # Flask-Login's user protocol, kept here so the web layer needs no wrapper class.
