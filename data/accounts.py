@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -54,11 +55,30 @@ def create_user(session: Session, username: str, password: str, display_name: st
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user with these credentials; AccountError if they are right but the account may not log in."""
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+
+
+def authenticate(session: Session, username: str, password: str, now: dt.datetime | None = None) -> User | None:
+    """The user with these credentials, or None. AccountError when the credentials are right but
+    the account may not log in, or when it is locked: five wrong passwords in a row lock it for
+    15 minutes (the caller commits, so failures are counted even though the login fails)."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not check_password(user, password):
+    if user is None:
         return None
+    now = now or utcnow()
+    locked = user.locked_until
+    if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.timezone.utc)) > now:
+        raise AccountError("username", f"密码连续错误次数过多，账号已锁定 {LOCK_MINUTES} 分钟，请稍后再试")
+    if not check_password(user, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins, user.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
+            audit(session, None, AuditAction.ACCOUNT, "user", user.id,
+                  f"账号「{user.username}」连续 {MAX_FAILED_LOGINS} 次密码错误，锁定 {LOCK_MINUTES} 分钟")
+        session.flush()
+        return None
+    user.failed_logins, user.locked_until = 0, None
     if not user.active:
         raise AccountError("username", "账号正在等待秘书处审核" if user.approved_at is None else "账号已停用，请联系秘书处")
     return user

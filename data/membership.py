@@ -323,3 +323,20 @@ def unread_notices(session: Session, org_id: int | None) -> int:
 def cases(session: Session, statuses: tuple[CaseStatus, ...] = OPEN) -> list[MembershipCase]:
     return list(session.scalars(select(MembershipCase).where(MembershipCase.status.in_(statuses))
                                 .order_by(MembershipCase.id)))
+
+
+def voted(session: Session, case_id: int, org_id: int | None) -> bool:
+    return org_id is not None and session.scalar(select(CouncilVote.id).where(
+        CouncilVote.case_id == case_id, CouncilVote.voter_org_id == org_id)) is not None
+
+
+def cases_of(session: Session, org_id: int) -> list[MembershipCase]:
+    return list(session.scalars(select(MembershipCase).where(MembershipCase.org_id == org_id)
+                                .order_by(MembershipCase.id.desc())))
+
+
+def members(session: Session) -> list[Organization]:
+    """Member organizations in good standing, council first."""
+    found = session.scalars(select(Organization).where(Organization.member_status == MemberStatus.ACTIVE))
+    rank = {level: i for i, level in enumerate(MemberLevel)}
+    return sorted(found, key=lambda o: (rank.get(o.member_level, 99) if o.member_level else 99, o.id))

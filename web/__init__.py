@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from indexer import dispatch
 
         dispatch.install()  # every committed change reaches the indexes
+        security.run_membership_deadlines(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

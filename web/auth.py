@@ -16,9 +16,11 @@ from wtforms.validators import DataRequired, Length
 from data.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
                            pending_accounts, register, user_for_token)
 from data.enums import MemberStatus, Role
+from data.membership import touch_activity
 from data.models import User
 from web.db import get_session
 from web.errors import AppError
+from web.security import LOGIN_LIMIT, limiter
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -62,16 +64,21 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():
+        session = get_session()
         try:
-            user = authenticate(get_session(), form.username.data or "", form.password.data or "")
+            user = authenticate(session, form.username.data or "", form.password.data or "")
         except AccountError as exc:
             user, form.password.errors = None, [str(exc)]
         else:
             if user is None:
                 form.password.errors = ["用户名或密码不正确"]
+            else:
+                touch_activity(session, user.org_id)
+        session.commit()  # failed attempts count towards the lock-out
         if user is not None:
             login_user(user)
             target = request.args.get("next", "")

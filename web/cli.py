@@ -190,6 +190,21 @@ def token_revoke(token_id: int) -> None:
     click.echo(f"已撤销令牌 {token_id}")
 
 
+@cli.group("membership")
+def membership_group() -> None:
+    """Alliance membership."""
+
+
+@membership_group.command("update")
+def membership_update() -> None:
+    """Apply due withdrawals and lapses (the site also does this hourly)."""
+    from data.membership import apply_deadlines
+
+    with session_scope() as session:
+        counts = apply_deadlines(session)
+    click.echo(f"退出生效 {counts['withdrawn']} 家，资格失效 {counts['lapsed']} 家")
+
+
 cli_index.register(cli, POOL)
 cli_index.register_bench(cli)
 cli_index.register_eval(cli)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from data.errors import FieldError, NotAllowed
 
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
-            413: "上传内容过大", 500: "服务器内部错误，请稍后再试"}
+            413: "上传内容过大", 429: "操作过于频繁，请稍后再试", 500: "服务器内部错误，请稍后再试"}
 
 
 class AppError(Exception):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 from data.settings import instance_dir
 
@@ -68,3 +70,25 @@ def init_app(app: Flask) -> None:
         if https:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def run_membership_deadlines(app: Flask, every_seconds: float = 3600) -> None:
+    """Apply membership deadlines (withdrawals, lapses) at most hourly, on the first request
+    after the hour, so a one-server alliance needs no cron; ``chanjiao membership update`` does
+    the same from the command line."""
+    state = {"next": 0.0}
+
+    @app.before_request
+    def deadlines() -> None:
+        now = time.monotonic()
+        if now < state["next"]:
+            return
+        state["next"] = now + every_seconds
+        from data.db import session_scope
+        from data.membership import apply_deadlines
+
+        try:
+            with session_scope() as session:
+                apply_deadlines(session)
+        except SQLAlchemyError:
+            app.logger.warning("membership deadlines not applied", exc_info=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from data.contacts import contact_panel
 from data.editing import may_edit
-from data.enums import FeedbackAction, RejectReason, Role
+from data.enums import ContactPurpose, FeedbackAction, RejectReason, Role
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
@@ -49,8 +50,11 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     editable = current_user.is_authenticated and may_edit(current_user, record)
     can_propose = (current_user.is_authenticated and current_user.role is Role.COLLEGE and pool is Pool.TEACHER
                    and record.owner_org_id == current_user.org_id)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    contact = contact_panel(session, user, pool, record)
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
-                           reasons=RejectReason.labels(), editable=editable, can_propose=can_propose)
+                           reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
+                           purposes=list(ContactPurpose))
 
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)
@@ -58,3 +62,4 @@ from web.pages import staff  # noqa: E402,F401  (the secretariat's pages)
 from web.pages import student  # noqa: E402,F401  (students' pages)
 from web.pages import records  # noqa: E402,F401  (create and edit records of every pool)
 from web.pages import work  # noqa: E402,F401  (applications, practice proposals, own profile)
+from web.pages import trust  # noqa: E402,F401  (contact requests, own data, membership)

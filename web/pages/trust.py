@@ -1,0 +1,175 @@
+"""Trust: consent-gated contact, a person's own data, and alliance membership."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from data import contacts, membership
+from data.accounts import check_password
+from data.enums import CaseStatus, MemberLevel, Role
+from data.models import Organization
+from data.privacy import delete_account, personal_data
+from web import services
+from web.auth import roles_required
+from web.db import get_session
+from web.errors import AppError
+from web.pages import bp
+from web.viewer import current_viewer
+
+
+def _id(name: str) -> int:
+    raw = request.form.get(name, "")
+    if not raw.isdigit():
+        raise AppError(400, f"参数「{name}」应为编号", name)
+    return int(raw)
+
+
+@bp.post("/contact/<pool_name>/<int:record_id>")
+@login_required
+def contact_request(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    pool = services.parse_pool(pool_name)
+    session = get_session()
+    record = services.get_record(session, pool, record_id, current_viewer())
+    contacts.request_contact(session, current_user, pool, record, request.form.get("purpose", ""),
+                             request.form.get("message", ""))
+    session.commit()
+    flash("已发送联系申请，对方同意后可在此查看联系方式")
+    return redirect(url_for("pages.detail", pool_name=pool.value, record_id=record_id) + "#contact")
+
+
+@bp.get("/contacts")
+@login_required
+def contact_list():  # type: ignore[no-untyped-def]
+    session = get_session()
+    sent, received = contacts.requests_for(session, current_user)
+    return render_template("contacts.html", sent=sent, received=received,
+                           names=contacts.target_names(session, sent + received))
+
+
+@bp.post("/contacts/<int:request_id>/answer")
+@login_required
+def contact_answer(request_id: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    item = contacts.answer(session, current_user, request_id, request.form.get("decision") == "accept",
+                           request.form.get("reply", ""))
+    session.commit()
+    flash(f"已答复：{item.status.label}")
+    return redirect(url_for("pages.contact_list"))
+
+
+@bp.post("/contacts/<int:request_id>/revoke")
+@login_required
+def contact_revoke(request_id: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    item = contacts.revoke(session, current_user, request_id)
+    session.commit()
+    flash(item.status.label)
+    return redirect(url_for("pages.contact_list"))
+
+
+@bp.get("/me/data.json")
+@login_required
+def my_data():  # type: ignore[no-untyped-def]
+    session = get_session()
+    data = personal_data(session, current_user)
+    session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=chanjiao-{current_user.username}.json"})
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@roles_required(Role.STUDENT)
+def delete_me():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("delete_account.html", error=None)
+    if not check_password(current_user, request.form.get("password", "")):
+        return render_template("delete_account.html", error="密码不正确，账号未注销"), 400
+    session = get_session()
+    delete_account(session, current_user._get_current_object())
+    session.commit()
+    logout_user()
+    flash("账号已注销，您的档案、申请与联系记录已删除")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/membership", methods=["GET", "POST"])
+@roles_required(Role.ENTERPRISE, Role.COLLEGE)
+def membership_page():  # type: ignore[no-untyped-def]
+    session = get_session()
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "apply":
+            membership.apply_to_join(session, current_user, request.form.get("level", ""), request.form.get("materials", ""))
+            flash("入会申请已提交，等待秘书处初审")
+        elif action == "resubmit":
+            membership.resubmit(session, current_user, _id("case_id"), request.form.get("materials", ""))
+            flash("已重新提交")
+        elif action == "notice":
+            org = membership.give_notice(session, current_user)
+            flash(f"已申请退出，将于 {org.withdrawal_effective_on} 生效")
+        elif action == "vote":
+            case = membership.vote(session, current_user, _id("case_id"), request.form.get("decision") == "approve",
+                                   request.form.get("comment", ""))
+            flash(f"已表决；当前状态：{case.status.label}")
+        else:
+            raise AppError(400, "未知的操作", "action")
+        session.commit()
+        return redirect(url_for("pages.membership_page"))
+    org = session.get(Organization, current_user.org_id) if current_user.org_id else None
+    if org is None:
+        raise AppError(400, "账号未关联单位")
+    voting = [c for c in membership.cases(session, (CaseStatus.VOTING,))
+              if current_user.org_id in {o.id for o in membership.council(
+                  session, excluding=c.org_id if c.kind.value == "expel" else None)}]
+    voted = {c.id: membership.voted(session, c.id, current_user.org_id) for c in voting}
+    own_cases = membership.cases_of(session, org.id)
+    events = membership.history(session, org.id, mark_read=True)
+    session.commit()
+    return render_template("membership.html", org=org, events=events, cases=own_cases, voting=voting, voted=voted,
+                           levels=list(MemberLevel), tally=lambda c: membership.tally(session, c))
+
+
+@bp.route("/staff/membership", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def staff_membership():  # type: ignore[no-untyped-def]
+    session = get_session()
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "review":
+            case = membership.preliminary_review(session, current_user, _id("case_id"), request.form.get("decision", ""),
+                                                 request.form.get("reason", ""))
+            flash(f"初审完成：{case.status.label}")
+        elif action == "expel":
+            membership.propose_expulsion(session, current_user, _id("org_id"), request.form.get("reason", ""))
+            flash("除名动议已提交理事会表决")
+        elif action == "fee":
+            try:
+                paid = dt.date.fromisoformat(request.form.get("paid_on", "") or dt.date.today().isoformat())
+            except ValueError as exc:
+                raise AppError(400, "缴费日期应写成 2026-11-22", "paid_on") from exc
+            org = membership.record_fee(session, current_user, _id("org_id"), paid)
+            flash(f"已登记「{org.name}」的会费")
+        elif action == "deadlines":
+            counts = membership.apply_deadlines(session)
+            flash(f"已处理到期事项：退出生效 {counts['withdrawn']} 家，资格失效 {counts['lapsed']} 家")
+        else:
+            raise AppError(400, "未知的操作", "action")
+        session.commit()
+        return redirect(url_for("pages.staff_membership"))
+    return render_template("staff_membership.html", cases=membership.cases(session), council=membership.council(session),
+                           members=membership.members(session), tally=lambda c: membership.tally(session, c))
+
+
+@bp.app_context_processor
+def notices() -> dict[str, object]:
+    """The unread membership notices of the user's organization, for the navigation."""
+    if not current_user.is_authenticated or current_user.role not in (Role.ENTERPRISE, Role.COLLEGE):
+        return {"unread_notices": 0}
+    return {"unread_notices": membership.unread_notices(get_session(), current_user.org_id)}
+
+
