@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from data.audit import audit
 from data.enums import AuditAction, ContactPurpose, ContactStatus, Role
-from data.errors import FieldError, NotAllowed
+from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
@@ -85,10 +85,8 @@ def _target(session: Session, item: ContactRequest) -> PoolRecord:
 
 def answer(session: Session, user: User, request_id: int, accept: bool, reply: str = "") -> ContactRequest:
     item = session.get(ContactRequest, request_id)
-    if item is None:
-        raise ContactError("request_id", f"没有编号为 {request_id} 的联系申请")
-    if not answers_for(user, _target(session, item)):
-        raise NotAllowed("request_id", "只有被联系的本人或其所在单位可以答复")
+    if item is None or not answers_for(user, _target(session, item)):
+        raise NotFound("request_id", f"没有编号为 {request_id} 的待您答复的联系申请")
     if item.status is not ContactStatus.PENDING:
         raise ContactError("request_id", f"该申请{item.status.label}，不能再答复")
     item.status = ContactStatus.ACCEPTED if accept else ContactStatus.DECLINED
@@ -104,13 +102,13 @@ def revoke(session: Session, user: User, request_id: int) -> ContactRequest:
     """The person withdraws an agreement, or the requester withdraws a pending request."""
     item = session.get(ContactRequest, request_id)
     if item is None:
-        raise ContactError("request_id", f"没有编号为 {request_id} 的联系申请")
+        raise NotFound("request_id", f"没有编号为 {request_id} 的联系申请")
     if item.status is ContactStatus.ACCEPTED and answers_for(user, _target(session, item)):
         item.status = ContactStatus.REVOKED
     elif item.status is ContactStatus.PENDING and item.requester_id == user.id:
         item.status = ContactStatus.WITHDRAWN
     else:
-        raise NotAllowed("request_id", "不能撤回这项联系申请或授权")
+        raise NotFound("request_id", f"没有编号为 {request_id} 的可撤回的联系申请或授权")
     item.decided_at = utcnow()
     audit(session, user, AuditAction.CONTACT, item.target_pool, item.target_id, f"{item.status.label}（申请人 {item.requester.username}）",
           after={"状态": item.status.label})

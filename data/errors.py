@@ -11,3 +11,7 @@ class FieldError(ValueError):
 
 class NotAllowed(FieldError):
     """The user may not do this (wrong role, or not their organization's record): HTTP 403."""
+
+
+class NotFound(FieldError):
+    """No such thing, or not one the user may act on (the same answer, so ids reveal nothing): HTTP 404."""

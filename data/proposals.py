@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from data.audit import audit
 from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, TeacherKind
-from data.errors import FieldError, NotAllowed
+from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User
 from data.models.base import utcnow
 
@@ -51,10 +51,8 @@ def propose(session: Session, user: User, teacher_id: int, enterprise_id: int, m
 def answer(session: Session, user: User, proposal_id: int, accept: bool, reply: str) -> PracticeProposal:
     """The enterprise (or staff) accepts or declines; declining asks for a reason."""
     proposal = session.get(PracticeProposal, proposal_id)
-    if proposal is None:
-        raise ProposalError("proposal_id", f"没有编号为 {proposal_id} 的实践推荐")
-    if user.role not in STAFF_ROLES and (user.role is not Role.ENTERPRISE or proposal.enterprise_id != user.org_id):
-        raise NotAllowed("proposal_id", "只有被推荐的企业可以答复")
+    if proposal is None or (user.role not in STAFF_ROLES and proposal.enterprise_id != user.org_id):
+        raise NotFound("proposal_id", f"没有编号为 {proposal_id} 的本企业收到的实践推荐")
     if proposal.status is not ProposalStatus.PROPOSED:
         raise ProposalError("proposal_id", f"该推荐已{proposal.status.label}，不能再答复")
     reply = reply.strip()[:2000]
@@ -71,10 +69,8 @@ def answer(session: Session, user: User, proposal_id: int, accept: bool, reply: 
 
 def withdraw(session: Session, user: User, proposal_id: int) -> PracticeProposal:
     proposal = session.get(PracticeProposal, proposal_id)
-    if proposal is None:
-        raise ProposalError("proposal_id", f"没有编号为 {proposal_id} 的实践推荐")
-    if user.role not in STAFF_ROLES and proposal.teacher.owner_org_id != user.org_id:
-        raise NotAllowed("proposal_id", "只能撤回本校发出的推荐")
+    if proposal is None or (user.role not in STAFF_ROLES and proposal.teacher.owner_org_id != user.org_id):
+        raise NotFound("proposal_id", f"没有编号为 {proposal_id} 的本校发出的实践推荐")
     if proposal.status is not ProposalStatus.PROPOSED:
         raise ProposalError("proposal_id", f"该推荐已{proposal.status.label}，不能撤回")
     proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, utcnow()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.errors import FieldError
+from data.errors import FieldError, NotFound
 from data.audit import audit
 from data.enums import ApplicationStatus, AuditAction, Role, Status
 from data.models import Application, Internship, Talent, User
@@ -97,7 +97,7 @@ def decide_application(session: Session, user: User, application_id: int, accept
     staff = user.role in (Role.STAFF, Role.ADMIN)
     if application is None or (not staff and application.internship.owner_org_id != user.org_id):
         # Another organization's applications are not even confirmed to exist.
-        raise StudentError("application_id", f"没有编号为 {application_id} 的本单位岗位申请")
+        raise NotFound("application_id", f"没有编号为 {application_id} 的本单位岗位申请")
     if application.status is not ApplicationStatus.SUBMITTED:
         raise StudentError("application_id", f"该申请已是「{application.status.label}」，不能再处理")
     if accept and seats_taken(session, application.internship_id) >= application.internship.seats:

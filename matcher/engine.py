@@ -63,9 +63,10 @@ class Match:
 class Viewer:
     """Who asks: decides which visibility levels they may see."""
 
-    org_id: int | None = None
+    org_id: int | None = None  # the organization whose 仅本单位 records the viewer may see
     member: bool = False  # a member organization in good standing
     staff: bool = False
+    user_id: int | None = None  # sees their own profile whatever its visibility
 
     def filters(self, base: Filters) -> tuple[Filters, list[str]]:
         if self.staff:

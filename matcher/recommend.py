@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.enums import OrgKind, ProjectKind, Status, TeacherKind
+from data.enums import OrgKind, ProjectKind, Status, TeacherKind, Visibility
 from data.models import MODELS, Internship, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
 from indexer.context import IndexContext
@@ -66,13 +66,18 @@ def directions_for(record: PoolRecord) -> list[Direction]:
     return [x for x in DIRECTIONS.values() if x.source is pool and x.applies(record)]
 
 
-def organization_query(session: Session, org: Organization) -> MatchQuery:
-    """An organization asks with everything it published: profile, needs and posts."""
+def organization_query(session: Session, org: Organization, viewer: Viewer | None = None) -> MatchQuery:
+    """An organization asks with everything it published that ``viewer`` may see: profile,
+    needs and posts (a hidden need must not surface through the matched terms it would add)."""
     query = query_from_record(org)
     names = []
+    insider = viewer is None or viewer.staff or viewer.org_id == org.id
+    visible = [Visibility.PUBLIC] + ([Visibility.MEMBERS] if viewer is not None and viewer.member else [])
     for model in (Project, Internship):
-        names += session.scalars(select(model.name).where(model.owner_org_id == org.id,
-                                                           model.status == Status.PUBLISHED).limit(20))
+        wanted = select(model.name).where(model.owner_org_id == org.id, model.status == Status.PUBLISHED)
+        if not insider:
+            wanted = wanted.where(model.visibility.in_(visible))
+        names += session.scalars(wanted.order_by(model.id).limit(20))
     query.text = "。".join([query.text, *names])[:800]
     query.semantic = query.text[:SEMANTIC_MAX_CHARS]
     return query
@@ -89,7 +94,7 @@ def recommend(session: Session, ctx: IndexContext, pool: Pool, record_id: int, d
         raise RecommendError(f"{pool.label}中不存在编号为 {record_id} 的记录")
     if spec.source is not pool or not spec.applies(record):
         raise RecommendError(f"「{spec.label}」不适用于这条{pool.label}记录")
-    query = organization_query(session, record) if isinstance(record, Organization) else query_from_record(record)
+    query = organization_query(session, record, viewer) if isinstance(record, Organization) else query_from_record(record)
     hidden = rejected_targets(session, actor, pool, record_id) if actor else set()
     matches = spec.run(session, ctx, query, viewer=viewer, k=k + len(hidden))
     return [m for m in matches if (m.pool.value, m.id) not in hidden][:k]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from data.errors import FieldError, NotAllowed
+from data.errors import FieldError, NotAllowed, NotFound
 
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
             413: "上传内容过大", 429: "操作过于频繁，请稍后再试", 500: "服务器内部错误，请稍后再试"}
@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
     def field_error(exc: FieldError):  # type: ignore[no-untyped-def]
         if isinstance(exc, NotAllowed):
             return respond(403, "forbidden", str(exc), exc.field)
+        if isinstance(exc, NotFound):
+            return respond(404, "not_found", str(exc), exc.field)
         return respond(400, "invalid", str(exc), exc.field)
 
     @app.errorhandler(HTTPException)

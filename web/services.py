@@ -44,6 +44,8 @@ def can_see(record: PoolRecord, viewer: Viewer) -> bool:
     owner = owner_org_id(record)
     if viewer.staff or (viewer.org_id is not None and owner == viewer.org_id):
         return True
+    if viewer.user_id is not None and getattr(record, "user_id", None) == viewer.user_id:
+        return True
     if record.status is not Status.PUBLISHED:
         return False
     return record.visibility is Visibility.PUBLIC or (record.visibility is Visibility.MEMBERS and viewer.member)

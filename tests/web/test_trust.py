@@ -72,7 +72,7 @@ def test_contact_details_only_after_the_person_agrees(client: FlaskClient, world
     assert "100-0003-0001" not in client.get(talent).get_data(as_text=True)
     with session_scope() as s:
         request_id = s.scalar(select(ContactRequest.id))
-    assert act(client, f"/contacts/{request_id}/answer", decision="accept").status_code == 403
+    assert act(client, f"/contacts/{request_id}/answer", decision="accept").status_code == 404
 
     switch(client, "student")
     received = client.get("/contacts").get_data(as_text=True)

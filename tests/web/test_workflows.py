@@ -52,7 +52,7 @@ def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, wor
     login(client, "food")
     assert "还没有收到申请" in client.get("/org/applications").get_data(as_text=True)
     other = act(client, f"/org/applications/{first}", decision="accept")
-    assert other.status_code == 400 and "本单位岗位申请" in other.get_data(as_text=True)
+    assert other.status_code == 404 and "本单位岗位申请" in other.get_data(as_text=True)
     client.post("/logout", data={"csrf_token": token(client, "/")})
     login(client, "maker")
     page = client.get("/org/applications").get_data(as_text=True)
@@ -103,8 +103,8 @@ def test_college_proposes_a_teacher_and_the_enterprise_answers(client: FlaskClie
         assert proposal.status is ProposalStatus.ACCEPTED and proposal.reply == "欢迎，7月1日报到"
         assert [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.pool == "proposal"))] == ["propose", "answer"]
     client.post("/logout", data={"csrf_token": token(client, "/")})
-    login(client, "food")  # not the enterprise it was sent to
-    assert act(client, f"/proposals/{proposal_id}/answer", decision="accept").status_code == 403
+    login(client, "food")  # not the enterprise it was sent to: as if it did not exist
+    assert act(client, f"/proposals/{proposal_id}/answer", decision="accept").status_code == 404
 
 
 def test_an_expert_creates_their_profile_once_and_sees_projects_that_need_them(client: FlaskClient) -> None:

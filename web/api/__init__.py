@@ -187,10 +187,12 @@ def feedback():  # type: ignore[no-untyped-def]
         target_id = int(body.get("target_id", 0))
     except (TypeError, ValueError) as exc:
         raise AppError(400, "「target_id」应为整数", "target_id") from exc
+    target_pool = services.parse_pool(str(body.get("target_pool", "")))
+    services.get_record(get_session(), target_pool, target_id, current_viewer())  # hidden answers as missing
     with session_scope() as session:
         item = record_feedback(session, actor=actor, direction=str(body.get("direction", "")),
-                               target_pool=services.parse_pool(str(body.get("target_pool", ""))),
-                               target_id=target_id, action=str(body.get("action", "")), reason=body.get("reason"))
+                               target_pool=target_pool, target_id=target_id, action=str(body.get("action", "")),
+                               reason=body.get("reason"))
         return jsonify({"id": item.id}), 201
 
 
@@ -204,7 +206,8 @@ def _staff_user() -> Any:
 @bp.post("/imports/<pool_name>")
 def start_import_api(pool_name: str):  # type: ignore[no-untyped-def]
     """Upload a sheet (multipart field ``file``); the import runs in the background. New records wait for review."""
-    pool, user = services.parse_pool(pool_name), _staff_user()
+    user = _staff_user()
+    pool = services.parse_pool(pool_name)
     path, _, _ = services.save_upload(request.files.get("file"))
     job_id = start_import(pool, str(path), user.id)
     return jsonify({"job_id": job_id, "status_url": f"/api/v1/jobs/{job_id}"}), 202
@@ -212,9 +215,8 @@ def start_import_api(pool_name: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/reindex/<pool_name>")
 def start_reindex_api(pool_name: str):  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(pool_name)
     _staff_user()
-    job_id = start_rebuild(pool)
+    job_id = start_rebuild(services.parse_pool(pool_name))
     return jsonify({"job_id": job_id, "status_url": f"/api/v1/jobs/{job_id}"}), 202
 
 

@@ -10,10 +10,12 @@ from data.needs import NEED_KINDS, create_need
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from matcher.feedback import record_feedback
+from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
 from web.pages import bp
+from web.viewer import current_viewer
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -42,6 +44,9 @@ def feedback():  # type: ignore[no-untyped-def]
     except ValueError as exc:
         raise AppError(400, "反馈参数不完整") from exc
     session = get_session()
+    viewer = current_viewer()
+    services.get_record(session, source_pool, source_id, viewer)  # hidden records answer as missing
+    services.get_record(session, target_pool, target_id, viewer)
     record_feedback(session, actor=str(current_user.id), direction=form.get("direction", ""),
                     source_pool=source_pool, source_id=source_id, target_pool=target_pool, target_id=target_id,
                     action=form.get("action", ""), reason=form.get("reason") or None)

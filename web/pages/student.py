@@ -71,6 +71,7 @@ def student_apply(internship_id: int):  # type: ignore[no-untyped-def]
     talent = profile_of(session, current_user)
     if talent is None:
         raise AppError(400, "请先填写个人资料", "profile")
+    services.get_record(session, Pool.INTERNSHIP, internship_id, current_viewer())  # hidden posts answer as missing
     application = apply(session, talent, internship_id)
     session.commit()
     flash(f"已申请：{application.internship.name}")

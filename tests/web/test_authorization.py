@@ -1,0 +1,272 @@
+"""The authorization matrix: every route of the app × every kind of user, allow or deny.
+
+``RULES`` holds one or more cases per endpoint; the first test fails when the app has an
+endpoint without a rule, so a new route cannot ship unchecked. Each user kind runs every case
+against its own copy of the same database and indexes (cases change data, kinds must not see
+each other's changes). CSRF is switched off here so the outcome is the authorization alone;
+CSRF has tests of its own.
+
+Outcomes: *allow* means the request got past authorization (any status but 401/403/404 and
+a redirect to the login page; validation errors count as allowed); *deny* means 401, 403, a
+redirect to the login page, or 404 where a record must not be revealed. A 500 fails always.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from data.accounts import create_api_token, create_user
+from data.db import session_scope
+from data.enums import ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
+from data.models import (Application, ContactRequest, MembershipCase, Organization, PracticeProposal, Project,
+                         Revision, Talent, User)
+from data.enums import CaseKind, CaseStatus
+from data.keys import natural_key
+from indexer.context import get_context
+from indexer.operations import rebuild_pool
+from data.pools import Pool
+from tests.matcher.world import build_world
+from web import create_app
+
+SQLITE = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+
+ANON, MAKER, OTHER, LAPSED, COLLEGE, STUDENT, EXPERT, STAFF, ADMIN = (
+    "anonymous", "maker", "other_org", "lapsed", "college", "student", "expert", "staff", "admin")
+KINDS = (ANON, MAKER, OTHER, LAPSED, COLLEGE, STUDENT, EXPERT, STAFF, ADMIN)
+LOGGED_IN = frozenset(KINDS) - {ANON}
+EVERYONE = frozenset(KINDS)
+STAFFS = frozenset({STAFF, ADMIN})
+ENTERPRISES = frozenset({MAKER, OTHER, LAPSED})
+# 会员可见: members in good standing (any role), the owner's insiders, staff.
+MEMBERS_VIEW = frozenset({MAKER, COLLEGE, STUDENT, EXPERT, STAFF, ADMIN})
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    url: Callable[[dict[str, int]], str]
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = None
+    json: bool = False
+
+
+def C(method: str, url: str | Callable[[dict[str, int]], str], allowed: frozenset[str], body: dict[str, Any] | None = None,
+      json: bool = False) -> Case:
+    return Case(method, url if callable(url) else (lambda _ids, u=url: u), allowed, body, json)
+
+
+RULES: dict[str, list[Case]] = {
+    "static": [C("GET", "/static/style.css", EVERYONE)],
+    "healthz": [C("GET", "/healthz", EVERYONE)],
+    "auth.login": [C("GET", "/login", EVERYONE), C("POST", "/login", EVERYONE, {"username": "x", "password": "y"})],
+    "auth.register_account": [C("GET", "/register", EVERYONE)],
+    "auth.logout": [C("POST", "/logout", LOGGED_IN)],
+    "auth.password": [C("GET", "/account/password", LOGGED_IN), C("POST", "/account/password", LOGGED_IN, {"old": "x"})],
+    "auth.pending": [C("GET", "/staff/accounts", STAFFS)],
+    "auth.decide_account": [C("POST", "/staff/accounts/999999", STAFFS, {"decision": "approve"})],
+    "pages.home": [C("GET", "/?q=机器视觉", EVERYONE)],
+    "pages.pool_list": [C("GET", "/pool/expert", EVERYONE)],
+    "pages.detail": [C("GET", lambda i: f"/pool/project/{i['vision_need']}", EVERYONE),
+                     C("GET", lambda i: f"/pool/talent/{i['fit_student']}", MEMBERS_VIEW),  # 会员可见
+                     C("GET", lambda i: f"/pool/project/{i['private_need']}", frozenset({MAKER, STAFF, ADMIN}))],
+    "pages.new_need": [C("GET", "/needs/new", frozenset({MAKER, OTHER, LAPSED, COLLEGE}) | STAFFS)],
+    "pages.new_record": [C("GET", "/pool/internship/new", ENTERPRISES | STAFFS),
+                         C("POST", "/pool/teacher/new", ENTERPRISES | {COLLEGE, EXPERT} | STAFFS, {})],
+    "pages.edit_record": [C("GET", lambda i: f"/pool/project/{i['vision_need']}/edit", frozenset({MAKER}) | STAFFS),
+                          C("POST", lambda i: f"/pool/project/{i['vision_need']}/edit", frozenset({MAKER}) | STAFFS, {})],
+    "pages.delete_record_page": [C("POST", lambda i: f"/pool/internship/{i['post']}/delete", frozenset({MAKER}) | STAFFS)],
+    "pages.mine": [C("GET", "/mine", LOGGED_IN)],
+    "pages.feedback": [C("POST", "/feedback", LOGGED_IN, {"source_pool": "x"})],
+    "pages.export_list": [C("GET", "/pool/expert/export.xlsx", STAFFS)],
+    "pages.staff_audit": [C("GET", "/staff/audit", STAFFS)],
+    "pages.staff_dashboard": [C("GET", "/staff/dashboard", STAFFS)],
+    "pages.staff_review": [C("GET", "/staff/review", STAFFS)],
+    "pages.staff_decide": [C("POST", lambda i: f"/staff/review/project/{i['pending_need']}", STAFFS, {"decision": "x"})],
+    "pages.staff_decide_revision": [C("POST", lambda i: f"/staff/review/revision/{i['revision']}", STAFFS, {"decision": "x"})],
+    "pages.staff_duplicates": [C("GET", "/staff/duplicates?pool=expert", STAFFS)],
+    "pages.staff_merge": [C("POST", "/staff/duplicates/merge", STAFFS, {"pool": "expert"})],
+    "pages.staff_import": [C("GET", "/staff/import", STAFFS), C("POST", "/staff/import", STAFFS, {"pool": "expert"})],
+    "pages.staff_import_confirm": [C("POST", "/staff/import/confirm", STAFFS, {"pool": "expert", "upload_id": "x"})],
+    "pages.staff_membership": [C("GET", "/staff/membership", STAFFS),
+                               C("POST", "/staff/membership", STAFFS, {"action": "x"})],
+    "pages.student_profile": [C("GET", "/student/profile", frozenset({STUDENT}) | STAFFS)],
+    "pages.student_internships": [C("GET", "/student/internships", frozenset({STUDENT}) | STAFFS)],
+    "pages.student_apply": [C("POST", lambda i: f"/student/apply/{i['post']}", frozenset({STUDENT}) | STAFFS)],
+    "pages.student_applications": [C("GET", "/student/applications", frozenset({STUDENT}) | STAFFS)],
+    "pages.org_applications": [C("GET", "/org/applications", ENTERPRISES | STAFFS)],
+    "pages.org_decide_application": [C("POST", lambda i: f"/org/applications/{i['application']}", frozenset({MAKER}) | STAFFS,
+                                       {"decision": "reject"})],
+    "pages.proposals": [C("GET", "/proposals", ENTERPRISES | {COLLEGE} | STAFFS)],
+    "pages.proposal_new": [C("POST", "/proposals", frozenset({COLLEGE}) | STAFFS, {"teacher_id": "x"})],
+    "pages.proposal_answer": [C("POST", lambda i: f"/proposals/{i['proposal']}/answer", frozenset({MAKER}) | STAFFS,
+                                {"decision": "accept"})],
+    "pages.proposal_withdraw": [C("POST", lambda i: f"/proposals/{i['proposal']}/withdraw", frozenset({COLLEGE}) | STAFFS)],
+    "pages.my_profile": [C("GET", "/me/profile", frozenset({EXPERT}) | STAFFS)],
+    "pages.contact_request": [C("POST", lambda i: f"/contact/expert/{i['vision_expert']}", LOGGED_IN, {"purpose": "x"})],
+    "pages.contact_list": [C("GET", "/contacts", LOGGED_IN)],
+    "pages.contact_answer": [C("POST", lambda i: f"/contacts/{i['contact']}/answer", frozenset({COLLEGE}),
+                               {"decision": "decline"})],
+    "pages.contact_revoke": [C("POST", lambda i: f"/contacts/{i['contact']}/revoke", frozenset({OTHER}))],
+    "pages.my_data": [C("GET", "/me/data.json", LOGGED_IN)],
+    "pages.delete_me": [C("GET", "/me/delete", frozenset({STUDENT}) | STAFFS)],
+    "pages.membership_page": [C("GET", "/membership", ENTERPRISES | {COLLEGE} | STAFFS),
+                              C("POST", "/membership", ENTERPRISES | {COLLEGE} | STAFFS, {"action": "x"})],
+    "api.openapi": [C("GET", "/api/v1/openapi.json", EVERYONE)],
+    "api.docs": [C("GET", "/api/v1/docs", EVERYONE)],
+    "api.docs_asset": [C("GET", "/api/v1/docs/assets/swagger-ui.css", EVERYONE)],
+    "api.list_pool": [C("GET", "/api/v1/pools/project", EVERYONE)],
+    "api.get_record": [C("GET", lambda i: f"/api/v1/pools/project/{i['vision_need']}", EVERYONE),
+                       C("GET", lambda i: f"/api/v1/pools/talent/{i['fit_student']}", MEMBERS_VIEW),
+                       C("GET", lambda i: f"/api/v1/pools/project/{i['private_need']}", frozenset({MAKER, STAFF, ADMIN}))],
+    "api.search": [C("GET", "/api/v1/search?q=机器视觉&pool=project", EVERYONE)],
+    "api.recommendations": [
+        C("GET", lambda i: f"/api/v1/recommendations/project/{i['vision_need']}?direction=need_experts", EVERYONE),
+        C("GET", lambda i: f"/api/v1/recommendations/project/{i['private_need']}?direction=need_experts",
+          frozenset({MAKER, STAFF, ADMIN}))],
+    "api.feedback": [C("POST", "/api/v1/feedback", LOGGED_IN, {}, json=True)],
+    "api.job_status": [C("GET", "/api/v1/jobs/" + "0" * 32, EVERYONE)],
+    "api.create_record_api": [C("POST", "/api/v1/pools/internship", ENTERPRISES | STAFFS, {}, json=True)],
+    "api.update_record_api": [C("PATCH", lambda i: f"/api/v1/pools/project/{i['vision_need']}",
+                                frozenset({MAKER}) | STAFFS, {"name": ""}, json=True)],
+    "api.delete_record_api": [C("DELETE", lambda i: f"/api/v1/pools/project/{i['spare_need']}", frozenset({MAKER}) | STAFFS)],
+    "api.start_import_api": [C("POST", "/api/v1/imports/project", STAFFS, {})],
+    "api.start_reindex_api": [C("POST", "/api/v1/reindex/nopool", STAFFS)],
+}
+# Answers that count as "not past authorization" beside 401/403 and a redirect to the login page.
+NOT_FOUND_DENIES = {"pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
+                    "api.recommendations", "api.update_record_api", "api.delete_record_api",
+                    "pages.org_decide_application", "pages.proposal_answer", "pages.proposal_withdraw",
+                    "pages.contact_answer", "pages.contact_revoke"}
+
+
+def test_every_route_has_a_rule() -> None:
+    app = create_app({"TESTING": True})
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    assert endpoints - set(RULES) == set(), "routes without an authorization rule"
+    assert set(RULES) - endpoints == set(), "rules for routes that no longer exist"
+    for rule in app.url_map.iter_rules():
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        covered = {c.method for c in RULES[rule.endpoint]}
+        assert covered <= methods, rule.endpoint
+
+
+@pytest.fixture
+def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
+    world = build_world()
+    ids = dict(world.ids)
+    with session_scope() as s:
+        maker = s.get(Organization, ids["maker"])
+        maker.member_status, maker.member_level = MemberStatus.ACTIVE, MemberLevel.DIRECTOR
+        college = s.get(Organization, ids["gz_college"])
+        college.member_status, college.member_level = MemberStatus.ACTIVE, MemberLevel.DIRECTOR
+        lapsed = Organization(name="失效会员企业", kind=maker.kind, natural_key=natural_key("失效会员企业", None, None),
+                              member_status=MemberStatus.LAPSED)
+        s.add(lapsed)
+        s.flush()
+        users = {MAKER: (Role.ENTERPRISE, maker.id), OTHER: (Role.ENTERPRISE, ids["food"]), LAPSED: (Role.ENTERPRISE, lapsed.id),
+                 COLLEGE: (Role.COLLEGE, college.id), STUDENT: (Role.STUDENT, college.id),
+                 EXPERT: (Role.EXPERT, college.id), STAFF: (Role.STAFF, None), ADMIN: (Role.ADMIN, None)}
+        for name, (role, org) in users.items():
+            user = create_user(s, name, "secret-pass", name, role, org)
+            ids[f"user_{name}"] = user.id
+        s.get(Talent, ids["fit_student"]).user_id = None
+        for key, status, visibility in (("private_need", Status.PUBLISHED, Visibility.PRIVATE),
+                                        ("pending_need", Status.PENDING, Visibility.PUBLIC),
+                                        ("spare_need", Status.PUBLISHED, Visibility.PUBLIC)):
+            need = Project(name=key, owner_org_id=maker.id, natural_key=key, project_kind=s.get(Project, ids["vision_need"]).project_kind,
+                           description="机器视觉检测需求", status=status, visibility=visibility)
+            s.add(need)
+            s.flush()
+            ids[key] = need.id
+        revision = Revision(pool="project", record_id=ids["vision_need"], author_id=ids["user_maker"], form={"名称": "新名称"})
+        application = Application(talent_id=ids["fit_student"], internship_id=ids["post"])
+        proposal = PracticeProposal(teacher_id=ids["plc_teacher"], enterprise_id=maker.id, message="暑期实践")
+        contact = ContactRequest(requester_id=ids["user_other_org"], target_pool="expert", target_id=ids["vision_expert"],
+                                 purpose=ContactPurpose.CONSULTING, message="咨询")
+        case = MembershipCase(org_id=ids["food"], kind=CaseKind.JOIN, status=CaseStatus.SUBMITTED, materials="材料" * 20)
+        s.add_all([revision, application, proposal, contact, case])
+        s.flush()
+        ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id)
+    ctx = get_context()
+    for pool in (Pool.PROJECT,):
+        rebuild_pool(ctx, pool)
+    db_path = Path(live_db.removeprefix("sqlite:///"))
+    import os
+
+    return db_path, Path(os.environ["CHANJIAO_INSTANCE"]), ids
+
+
+def _outcome(endpoint: str, status: int, location: str) -> str:
+    if status >= 500:
+        return "error"
+    if status in (401, 403) or (status == 302 and "/login" in location):
+        return "deny"
+    if status == 404 and endpoint in NOT_FOUND_DENIES:
+        return "deny"
+    return "allow"
+
+
+@SQLITE
+def test_authorization_matrix(alliance: tuple[Path, Path, dict[str, int]], tmp_path: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    db_path, instance, ids = alliance
+    tokens: dict[str, str] = {}
+    wrong: list[str] = []
+    checked = 0
+    for kind in KINDS:
+        copy_db, copy_instance = tmp_path / f"{kind}.db", tmp_path / f"{kind}-instance"
+        with sqlite3.connect(db_path) as source, sqlite3.connect(copy_db) as target:
+            source.backup(target)  # includes what is still in the write-ahead log
+        shutil.copytree(instance, copy_instance)
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy_db}")
+        monkeypatch.setenv("CHANJIAO_INSTANCE", str(copy_instance))
+        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+        client = app.test_client()
+        headers: dict[str, str] = {}
+        if kind != ANON:
+            assert client.post("/login", data={"username": kind, "password": "secret-pass"}).status_code == 302, kind
+            with session_scope() as s:
+                tokens[kind] = create_api_token(s, kind)[1]
+        # Destructive cases last, so they cannot hide the outcome of another case.
+        cases = sorted(((e, c) for e, cs in RULES.items() for c in cs),
+                       key=lambda ec: (ec[0] == "auth.logout",
+                                       ec[0] in ("pages.delete_record_page", "api.delete_record_api"), ec[0]))
+        for endpoint, case in cases:
+            url = case.url(ids)
+            if endpoint.startswith("api.") and kind != ANON:
+                headers = {"Authorization": f"Bearer {tokens[kind]}"}  # machine clients: a token per user
+            else:
+                headers = {}
+            if case.json:
+                response = client.open(url, method=case.method, json=case.body, headers=headers)
+            else:
+                response = client.open(url, method=case.method, data=case.body, headers=headers)
+            outcome = _outcome(endpoint, response.status_code, response.headers.get("Location", ""))
+            expected = "allow" if kind in case.allowed else "deny"
+            checked += 1
+            if outcome != expected:
+                wrong.append(f"{kind} {case.method} {url} ({endpoint}): {response.status_code}, expected {expected}")
+            response.close()
+    assert not wrong, "\n".join(wrong)
+    assert checked == len(KINDS) * sum(len(c) for c in RULES.values())
+    print(f"authorization matrix: {sum(len(c) for c in RULES.values())} cases × {len(KINDS)} user kinds = {checked} checks")
+
+
+@SQLITE
+def test_a_bearer_token_acts_as_its_user_only(alliance: tuple[Path, Path, dict[str, int]]) -> None:
+    _, _, ids = alliance
+    with session_scope() as s:
+        token = create_api_token(s, OTHER)[1]
+        assert s.scalar(select(User.role).where(User.username == OTHER)) is Role.ENTERPRISE
+    client = create_app({"TESTING": True}).test_client()
+    response = client.patch(f"/api/v1/pools/project/{ids['vision_need']}", json={"name": "x"},
+                            headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
