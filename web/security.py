@@ -9,7 +9,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,6 +61,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING") or app.config.get("RATELIMIT_IN_TESTS", False))
     limiter.init_app(app)
+
+    @app.before_request
+    def refuse_oversized_bodies() -> None:
+        """Refuse by the declared length before anything parses the body (no temporary files)."""
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length is not None and request.content_length > limit:
+            abort(413)
 
     @app.after_request
     def headers(response: Response) -> Response:

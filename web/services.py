@@ -51,8 +51,19 @@ def can_see(record: PoolRecord, viewer: Viewer) -> bool:
     return record.visibility is Visibility.PUBLIC or (record.visibility is Visibility.MEMBERS and viewer.member)
 
 
+MAX_ID = 2**31 - 1  # the databases' integer range
+
+
+def parse_id(text: str, field: str) -> int:
+    """A record id typed into a form or JSON: digits within the integer range of the databases."""
+    text = str(text).strip()
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise AppError(400, f"「{field}」应为正整数编号", field)
+    return int(text)
+
+
 def get_record(session: Session, pool: Pool, record_id: int, viewer: Viewer) -> PoolRecord:
-    record = session.get(MODELS[pool], record_id)
+    record = session.get(MODELS[pool], record_id) if 0 < record_id <= MAX_ID else None
     if record is None or not can_see(record, viewer):
         # The same answer for "missing" and "hidden": ids must not reveal hidden records.
         raise AppError(404, f"{pool.label}中没有编号为 {record_id} 的可查看记录", "id")

@@ -162,3 +162,26 @@ def test_student_fills_profile_sees_two_sided_internships_and_applies(server, pa
     page.wait_for_selector("#applications")
     assert "已投递" in page.locator("#applications").inner_text()
     page.screenshot(path=str(ARTIFACTS / "student-applications.png"), full_page=True)
+
+
+def test_stored_payloads_do_not_execute_in_the_browser(server, page) -> None:  # type: ignore[no-untyped-def]
+    from data.enums import ProjectKind
+    from data.models import Project
+
+    base, world = server
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    with session_scope() as s:
+        need = Project(name=f"视觉检测{payload}", owner_org_id=world.ids["maker"], natural_key="xss",
+                       project_kind=ProjectKind.TECH_PROBLEM, description=f"机器视觉 {payload}", skills=[payload])
+        s.add(need)
+        s.flush()
+        need_id = need.id
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    log_in(page, base, "maker")
+    for path in (f"/pool/project/{need_id}", f"/pool/project/{need_id}/edit", "/mine", "/pool/project"):
+        page.goto(base + path)
+        assert page.evaluate("window.__xss") is None, path
+        assert payload in page.content().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    page.screenshot(path=str(ARTIFACTS / "xss-escaped.png"), full_page=True)
+    assert dialogs == []

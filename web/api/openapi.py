@@ -15,7 +15,7 @@ def _param(name: str, where: str, schema: dict[str, Any], required: bool = False
 
 
 POOL = _param("pool_name", "path", {"type": "string", "enum": [p.value for p in Pool]}, True, "资源库")
-RECORD_ID = _param("record_id", "path", {"type": "integer", "minimum": 1}, True, "记录编号")
+RECORD_ID = _param("record_id", "path", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, True, "记录编号")
 
 
 def _responses(ok: str) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def openapi_document() -> dict[str, Any]:
             "Feedback": {"type": "object", "required": ["direction", "target_pool", "target_id", "action"], "properties": {
                 "direction": {"type": "string", "enum": sorted(DIRECTIONS)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},
-                "target_id": {"type": "integer"}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
+                "target_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
                 "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},
         }},
     }

@@ -157,11 +157,12 @@ def staff_duplicates():  # type: ignore[no-untyped-def]
 @roles_required(Role.STAFF)
 def staff_merge():  # type: ignore[no-untyped-def]
     pool = services.parse_pool(request.form.get("pool", ""))
-    keep_id, drop_id = request.form.get("keep_id", ""), request.form.get("drop_id", "")
-    if not (keep_id.isdigit() and drop_id.isdigit()):
+    if not (request.form.get("keep_id", "").isdigit() and request.form.get("drop_id", "").isdigit()):
         raise AppError(400, "请选择要保留和要合并的记录", "keep_id")
+    keep_id = services.parse_id(request.form["keep_id"], "keep_id")
+    drop_id = services.parse_id(request.form["drop_id"], "drop_id")
     session = get_session()
-    kept = merge(session, pool, int(keep_id), int(drop_id), current_user)
+    kept = merge(session, pool, keep_id, drop_id, current_user)
     session.commit()
     flash(f"已将编号 {drop_id} 合并入「{kept.name}」（编号 {keep_id}），合并前的两条记录已写入审计日志")
     return redirect(url_for("pages.staff_duplicates", pool=pool.value))

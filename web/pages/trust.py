@@ -22,10 +22,7 @@ from web.viewer import current_viewer
 
 
 def _id(name: str) -> int:
-    raw = request.form.get(name, "")
-    if not raw.isdigit():
-        raise AppError(400, f"参数「{name}」应为编号", name)
-    return int(raw)
+    return services.parse_id(request.form.get(name, ""), name)
 
 
 @bp.post("/contact/<pool_name>/<int:record_id>")

@@ -10,6 +10,7 @@ from data.enums import Role
 from data.models import Expert, Teacher
 from data.proposals import answer, propose, proposals_for, withdraw
 from data.students import decide_application, received_applications
+from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
@@ -17,10 +18,7 @@ from web.pages import bp
 
 
 def _id(name: str) -> int:
-    raw = request.form.get(name, "")
-    if not raw.isdigit():
-        raise AppError(400, f"参数「{name}」应为编号", name)
-    return int(raw)
+    return services.parse_id(request.form.get(name, ""), name)
 
 
 @bp.get("/org/applications")
