@@ -208,6 +208,7 @@ def create_api_token(session: Session, username: str, name: str = "") -> tuple[A
     item = ApiToken(user_id=user.id, name=name[:64], token_hash=_token_hash(token))
     session.add(item)
     session.flush()
+    audit(session, None, AuditAction.ACCOUNT, "api_token", item.id, f"为「{user.username}」签发 API 令牌（{name[:64]}）")
     return item, token
 
 
@@ -216,6 +217,7 @@ def revoke_api_token(session: Session, token_id: int) -> ApiToken:
     if item is None:
         raise AccountError("token_id", f"没有编号为 {token_id} 的令牌")
     item.revoked = True
+    audit(session, None, AuditAction.ACCOUNT, "api_token", item.id, f"撤销「{item.user.username}」的 API 令牌")
     session.flush()
     return item
 

@@ -340,3 +340,17 @@ def members(session: Session) -> list[Organization]:
     found = session.scalars(select(Organization).where(Organization.member_status == MemberStatus.ACTIVE))
     rank = {level: i for i, level in enumerate(MemberLevel)}
     return sorted(found, key=lambda o: (rank.get(o.member_level, 99) if o.member_level else 99, o.id))
+
+
+def open_cases_for_applicants(session: Session) -> int:
+    """Organizations marked 申请中 by an import get a case the secretariat can review."""
+    created = 0
+    applying = session.scalars(select(Organization).where(Organization.member_status == MemberStatus.APPLYING)
+                               .order_by(Organization.id))
+    for org in applying:
+        if _open_case(session, org.id) is None:
+            session.add(MembershipCase(org_id=org.id, kind=CaseKind.JOIN, requested_level=MemberLevel.MEMBER,
+                                       materials=org.description or f"{org.name}申请加入联盟"))
+            created += 1
+    session.flush()
+    return created

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from data.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
 from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
+from data.membership import open_cases_for_applicants
 from data.enums import Status
 from data.exporter import export_pool, write_template
 from data.importer import import_file
@@ -138,6 +139,7 @@ def demo_command(serve: bool, port: int) -> None:
         if fresh:
             click.echo("正在载入演示联盟数据…")
             load_demo(session)
+            open_cases_for_applicants(session)  # the demo's 申请中 organizations await the preliminary review
     if fresh or not all(get_context().store.exists(p) for p in Pool):
         click.echo("正在建立检索索引…")
         reindex_pools(tuple(Pool))
