@@ -10,6 +10,10 @@ Labels come from the data itself, never from judgement by hand:
 - ``csco-jobs``: an occupation's name and alias (what a post is called) finds its
   description (2) and the descriptions of its sibling occupations in the same small
   category (1); queries carry the major category as ``fields``.
+- ``csco-skills``: four keywords of an occupation's tasks, typed as a keyword list the way an
+  enterprise lists what a post needs (the top TF-IDF terms of its tasks, not chosen by
+  hand), find the occupation (2) and its siblings (1). A second keyword-style set, from
+  another source than ``csl-keywords``.
 
 Each set: ``records.jsonl``, ``queries.jsonl``, ``qrels.tsv`` — the ``chanjiao eval`` format.
 """
@@ -18,14 +22,16 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from data.demo import load_papers
 from data.settings import SEED_DIR
+from indexer.analyzer import get_analyzer
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "eval"
 QUERIES_PER_SET = 400
@@ -105,6 +111,22 @@ def build_csco_set(root: Path = EVAL_DIR) -> None:
         queries.append({"id": f"j{r['code']}", "text": text, "fields": [majors.get(r["code"][0], "其他")]})
         rels.extend((f"j{r['code']}", code, 2 if code == r["code"] else 1) for code in by_group[r["code"][:7]])
     _write(root / "csco-jobs", records, queries, rels)
+
+    # TF-IDF over the occupations' tasks, with the product's own analyzer.
+    analyzer = get_analyzer()
+    tasks = {r["code"]: analyzer.tokens(r["tasks"]) for r in rows}
+    df = Counter(t for tokens in tasks.values() for t in set(tokens))
+
+    def keywords(tokens: list[str]) -> list[str]:
+        tf = Counter(t for t in tokens if len(t) >= 2 and not t.isdigit())
+        weight = {t: n * math.log(len(tasks) / df[t]) for t, n in tf.items()}
+        return sorted(weight, key=lambda t: (-weight[t], t))[:4]
+
+    skill_q, skill_rels = [], []
+    for r in chosen:
+        skill_q.append({"id": f"s{r['code']}", "text": " ".join(keywords(tasks[r["code"]]))})
+        skill_rels.extend((f"s{r['code']}", code, 2 if code == r["code"] else 1) for code in by_group[r["code"][:7]])
+    _write(root / "csco-skills", records, skill_q, skill_rels)
 
 
 def build_all(root: Path = EVAL_DIR) -> list[Path]:

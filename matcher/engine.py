@@ -18,8 +18,9 @@ from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
+from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
-from matcher.scoring import final_score, hit_strengths
+from matcher.scoring import final_score, hit_strengths, lexical_strength
 
 CANDIDATES = 100
 
@@ -130,7 +131,9 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
 
 def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
               record: PoolRecord, passed: list[str]) -> Match:
-    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend)
+    segments, found = _keywords_found(query, record)
+    phrase = len(found) / len(segments) if segments else None
+    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
     features = plan.features(query, record, facets_of(record))
     parts = {"文本相关": 100 * lexical}
     if any(f.side for f in features):
@@ -140,6 +143,8 @@ def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ce
     if semantic is not None:
         parts["语义相近"] = 100 * semantic
     reasons = []
+    if found:
+        reasons.append("完整出现的关键词：" + "、".join(found[:8]))
     if hit.matched_terms:
         reasons.append("命中关键词：" + "、".join(hit.matched_terms[:8]))
     if semantic is not None and semantic >= 0.5:
@@ -155,9 +160,19 @@ def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ce
     return Match(plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(passed), reasons,
                  org_id=facets_of(record).org_id, org_name=getattr(owner, "name", None),
                  detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
-                         "text": text, "lexical_strength": lexical, "ceiling": ceiling,
+                         "text": text, "lexical_strength": lexical_strength(hit.lexical, ceiling), "ceiling": ceiling,
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
-                         "structured": _structured_mean(features)})
+                         "structured": _structured_mean(features),
+                         "phrase": -1.0 if phrase is None else phrase})
+
+
+def _keywords_found(query: MatchQuery, record: PoolRecord) -> tuple[list[str], list[str]]:
+    """(the query's keywords, those found verbatim in the record). Keywords: a free-text query
+    typed as a keyword list; a stored record asks with none (its skills are a tag feature)."""
+    segments = fx.query_segments(query.text) if query.source is None and query.semantic_kind == "query" else []
+    if not segments:
+        return [], []
+    return segments, fx.keywords_found(segments, " ".join([record.name, record.description or "", *facets_of(record).tags]))
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:

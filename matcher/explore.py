@@ -32,6 +32,19 @@ def _weighted(w: float, text_weight: float, lo: float, hi: float) -> Callable[[d
     return key
 
 
+def _phrased(p: float, w: float, lo: float, hi: float, text_weight: float = 1.0) -> Callable[[dict[str, float]], float]:
+    """Weighted fusion whose lexical part also counts the query's keywords found verbatim."""
+    def key(d: dict[str, float]) -> float:
+        sem = d["semantic"]
+        s = None if sem < -0.5 else min(1.0, max(0.0, (sem - lo) / (hi - lo)))
+        phrase = d.get("phrase", -1.0)
+        lexical = d["lexical_strength"] if phrase < 0 else (1 - p) * d["lexical_strength"] + p * phrase
+        text = lexical if s is None else w * s + (1 - w) * lexical
+        structured = d["structured"]
+        return final_score(text, {"f": (None if structured < 0 else structured, 1.0)}, text_weight)
+    return key
+
+
 def fusions(backend: str) -> list[Fusion]:
     cal = CALIBRATION.get(backend, CALIBRATION["st"])
     found = [
@@ -45,6 +58,10 @@ def fusions(backend: str) -> list[Fusion]:
     for lo, hi in spans:
         for w in (0.3, 0.4, 0.5, 0.6):
             found.append(Fusion(f"加权 w={w} {lo:.2f}–{hi:.2f}", _weighted(w, 1.0, lo, hi)))
+    for p in (0.2, 0.35, 0.5, 0.7):
+        for w in (0.4, 0.5):
+            found.append(Fusion(f"短语 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic)))
+            found.append(Fusion(f"短语+结构 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic, 0.75)))
     for tw in (0.6, 0.75, 0.9):
         found.append(Fusion(f"加权+结构 tw={tw}", _weighted(SEMANTIC_WEIGHT, tw, cal.unrelated, cal.same_topic)))
     return found

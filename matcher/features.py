@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from data.regions import city_of, province_of
@@ -119,3 +121,29 @@ def bigram_similarity(a: str | None, b: str | None) -> float | None:
     grams_a = {a[i : i + 2] for i in range(len(a) - 1)} or {a}
     grams_b = {b[i : i + 2] for i in range(len(b) - 1)} or {b}
     return len(grams_a & grams_b) / len(grams_a)
+
+
+_SEGMENT_SPLIT = re.compile(r"[\s,，、;；。.．/|｜]+")
+
+
+def squash(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+KEYWORD_MAX = 12  # a longer segment is a clause, not a keyword
+
+
+def query_segments(text: str) -> list[str]:
+    """The keywords of a keyword-style query ("机器视觉 缺陷检测", "PLC、电气控制"): two or more
+    segments of 2–12 characters. A sentence-like query has none."""
+    parts = list(dict.fromkeys(squash(p) for p in _SEGMENT_SPLIT.split(text) if squash(p)))
+    if len(parts) < 2 or any(len(p) > KEYWORD_MAX for p in parts):
+        return []
+    return [p for p in parts if len(p) >= 2]
+
+
+def keywords_found(segments: list[str], text: str) -> list[str]:
+    """The query's keywords that occur verbatim in a record's text (spacing and width folded).
+    Bag-of-words scores split 「肝炎病毒」 into 肝炎 and 病毒; this keeps the phrase whole."""
+    squashed = squash(text)
+    return [s for s in segments if s in squashed]

@@ -1,7 +1,8 @@
 """Turning retrieval scores into one 0–100 score that means the same across queries.
 
 - Lexical strength: BM25 divided by its ceiling for the query (the sum of the query terms'
-  idf), so 1.0 would be "every query term, many times".
+  idf), so 1.0 would be "every query term, many times"; for a keyword query ("机器视觉 缺陷检测")
+  blended with the share of its keywords found verbatim, which bag-of-words scoring cannot see.
 - Semantic strength: cosine similarity mapped linearly between a backend's "unrelated" and
   "same topic" levels (measured on the dev sets; e5 similarities sit in a narrow high band).
 - Text score: a weighted sum of the two; weights chosen by ``chanjiao eval`` on all dev sets.
@@ -28,6 +29,10 @@ CALIBRATION: dict[str, Calibration] = {
     "st": Calibration(0.05, 0.65),
 }
 SEMANTIC_WEIGHT = 0.5  # the most robust across all dev sets (chanjiao eval --explore)
+# For a keyword query, the share of its keywords found verbatim takes this part of the lexical
+# strength: the largest weight that loses on no dev set (0.5 wins most on csl-keywords but
+# loses on csco-skills; chanjiao eval --explore on both keyword sets).
+PHRASE_WEIGHT = 0.2
 TEXT_WEIGHT = 0.75  # share of the final score that is text; the rest is structured features
 
 
@@ -53,9 +58,13 @@ def text_score(lexical: float, semantic: float | None, semantic_weight: float = 
     return semantic_weight * semantic + (1 - semantic_weight) * lexical
 
 
-def hit_strengths(bm25: float, ceiling: float, cosine: float | None, backend: str) -> tuple[float, float | None, float]:
-    """(lexical strength, semantic strength or None, fused text score) of one retrieved hit."""
+def hit_strengths(bm25: float, ceiling: float, cosine: float | None, backend: str,
+                  phrase: float | None = None) -> tuple[float, float | None, float]:
+    """(lexical strength, semantic strength or None, fused text score) of one retrieved hit;
+    ``phrase``: for a keyword query, the share of its keywords the record contains verbatim."""
     lexical = lexical_strength(bm25, ceiling)
+    if phrase is not None:
+        lexical = (1 - PHRASE_WEIGHT) * lexical + PHRASE_WEIGHT * phrase
     semantic = semantic_strength(cosine, backend)
     return lexical, semantic, text_score(lexical, semantic)
 

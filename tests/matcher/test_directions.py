@@ -144,3 +144,19 @@ def test_directions_and_unknown_ids(world: World) -> None:
             recommend(s, get_context(), Pool.PROJECT, 424242, "need_experts")
         with pytest.raises(RecommendError, match="未知的推荐方向"):
             recommend(s, get_context(), Pool.PROJECT, world.ids["vision_need"], "bogus")
+
+
+def test_a_keyword_query_prefers_records_with_its_phrases_whole(world: World) -> None:
+    """「表面缺陷 视觉检测」 typed as keywords: the result that has both phrases verbatim ranks
+    first and says so; a stored record's query is not treated as a keyword list."""
+    from matcher.query import MatchQuery
+    from matcher.recommend import recommend_text
+
+    with session_scope() as s:
+        matches = recommend_text(s, get_context(), MatchQuery(text="表面缺陷 视觉检测"), "need_achievements",
+                                 viewer=Viewer(staff=True), k=5)
+        assert matches[0].id == world.ids["vision_result"]
+        assert "完整出现的关键词：表面缺陷、视觉检测" in matches[0].reasons
+        assert matches[0].detail["phrase"] == 1.0
+        stored = run(s, Pool.PROJECT, "vision_need", "need_achievements", world)
+        assert all(m.detail["phrase"] == -1.0 for m in stored)

@@ -52,3 +52,18 @@ def test_scores_are_absolute_and_bounded() -> None:
     # no applicable feature: the text score stands; a mismatched field pulls it down
     assert final_score(0.6, {"领域": (None, 1.0)}) == 0.6
     assert final_score(0.6, {"领域": (1.0, 1.0)}) > 0.6 > final_score(0.6, {"领域": (0.0, 1.0)})
+
+
+def test_keyword_queries_and_their_verbatim_coverage() -> None:
+    from matcher.features import keywords_found, query_segments
+
+    assert query_segments("机器视觉 缺陷检测") == ["机器视觉", "缺陷检测"]
+    assert query_segments("PLC、电气控制；ＰＬＣ") == ["plc", "电气控制"]  # full width folded, repeats dropped
+    assert query_segments("基于过载信息的侵深确定方法数值研究") == []  # one title: not a keyword list
+    assert query_segments("需要对冲压零件表面划痕进行机器视觉在线检测，节拍小于1秒") == []  # clauses, not keywords
+    assert query_segments("仿真 x 滤波") == ["仿真", "滤波"]  # one-character segments do not count
+    segments = query_segments("乙型 肝炎病毒 疫苗接种")
+    assert keywords_found(segments, "乙型肝炎病毒表面抗原与疫苗 接种率") == segments  # 「疫苗 接种」 across a space
+    assert keywords_found(segments, "肝炎 病毒的流行") == ["肝炎病毒"]
+    assert keywords_found(segments, "乙肝病毒携带率") == []  # words shared, no phrase whole
+    assert keywords_found([], "任何文本") == []
