@@ -25,14 +25,14 @@ from sqlalchemy import select
 
 from data.accounts import create_api_token, create_user
 from data.db import session_scope
-from data.enums import ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
+from data.enums import CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
+from data.keys import natural_key
 from data.models import (Application, ContactRequest, MembershipCase, Organization, PracticeProposal, Project,
                          Revision, Talent, User)
-from data.enums import CaseKind, CaseStatus
-from data.keys import natural_key
+from data.pools import Pool
+from data.settings import instance_dir
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
-from data.pools import Pool
 from tests.matcher.world import build_world
 from web import create_app
 
@@ -195,13 +195,8 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
         s.add_all([revision, application, proposal, contact, case])
         s.flush()
         ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id)
-    ctx = get_context()
-    for pool in (Pool.PROJECT,):
-        rebuild_pool(ctx, pool)
-    db_path = Path(live_db.removeprefix("sqlite:///"))
-    import os
-
-    return db_path, Path(os.environ["CHANJIAO_INSTANCE"]), ids
+    rebuild_pool(get_context(), Pool.PROJECT)  # the extra needs are searchable
+    return Path(live_db.removeprefix("sqlite:///")), instance_dir(), ids
 
 
 def _outcome(endpoint: str, status: int, location: str) -> str:

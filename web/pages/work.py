@@ -13,7 +13,6 @@ from data.students import decide_application, received_applications
 from web import services
 from web.auth import roles_required
 from web.db import get_session
-from web.errors import AppError
 from web.pages import bp
 
 
