@@ -43,6 +43,16 @@ def token(client: FlaskClient, url: str) -> str:
     return found.group(1)
 
 
+def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyped-def]
+    """Post a form as the logged-in user (with a CSRF token from a page every user may open)."""
+    return client.post(url, data={**data, "csrf_token": token(client, "/mine")})
+
+
+def switch(client: FlaskClient, username: str) -> None:
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    login(client, username)
+
+
 def login(client: FlaskClient, username: str, password: str = "secret-pass"):  # type: ignore[no-untyped-def]
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token(client, "/login")})
 

@@ -15,7 +15,7 @@ from data.db import session_scope
 from data.enums import MemberLevel, MemberStatus, Role
 from data.models import (Application, AuditEntry, ContactRequest, Expert, Feedback, Organization, Talent, User)
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
+from tests.web.test_accounts import act, login, switch
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -45,15 +45,6 @@ def world(live_db: str) -> World:
 def client(world: World) -> Iterator[FlaskClient]:
     with create_app({"TESTING": True}).test_client() as client:
         yield client
-
-
-def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyped-def]
-    return client.post(url, data={**data, "csrf_token": token(client, "/mine")})
-
-
-def switch(client: FlaskClient, username: str) -> None:
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-    login(client, username)
 
 
 def test_contact_details_only_after_the_person_agrees(client: FlaskClient, world: World) -> None:

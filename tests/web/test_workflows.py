@@ -13,7 +13,7 @@ from data.db import session_scope
 from data.enums import ApplicationStatus, MemberStatus, ProposalStatus, Role
 from data.models import Application, AuditEntry, Expert, Internship, Organization, PracticeProposal
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
+from tests.web.test_accounts import act, login, switch
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -42,10 +42,6 @@ def client(world: World) -> Iterator[FlaskClient]:
         yield client
 
 
-def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyped-def]
-    return client.post(url, data={**data, "csrf_token": token(client, "/mine")})
-
-
 def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, world: World) -> None:
     with session_scope() as s:
         first, second = s.scalars(select(Application.id).order_by(Application.id)).all()
@@ -53,8 +49,7 @@ def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, wor
     assert "还没有收到申请" in client.get("/org/applications").get_data(as_text=True)
     other = act(client, f"/org/applications/{first}", decision="accept")
     assert other.status_code == 404 and "本单位岗位申请" in other.get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-    login(client, "maker")
+    switch(client, "maker")
     page = client.get("/org/applications").get_data(as_text=True)
     assert "林同学" in page and "工业机器人技术" in page and "录用" in page
     assert act(client, f"/org/applications/{first}", decision="accept").status_code == 302
@@ -74,9 +69,7 @@ def test_college_proposes_a_teacher_and_the_enterprise_answers(client: FlaskClie
     login(client, "cq")  # another college may not propose this teacher
     denied = act(client, "/proposals", teacher_id=teacher, enterprise_id=maker, message="暑期实践")
     assert denied.status_code == 403 and "本校的教师" in denied.get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-
-    login(client, "college")
+    switch(client, "college")
     detail = client.get(f"/pool/teacher/{teacher}").get_data(as_text=True)
     assert "推荐到该企业实践" in detail and f'name="enterprise_id" value="{maker}"' in detail
     empty = act(client, "/proposals", teacher_id=teacher, enterprise_id=maker, message=" ")
@@ -88,9 +81,7 @@ def test_college_proposes_a_teacher_and_the_enterprise_answers(client: FlaskClie
     twice = act(client, "/proposals", teacher_id=teacher, enterprise_id=maker, message="再推荐一次")
     assert twice.status_code == 400 and "等待答复" in twice.get_data(as_text=True)
     assert "待企业答复" in client.get("/proposals").get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-
-    login(client, "maker")
+    switch(client, "maker")
     received = client.get("/proposals").get_data(as_text=True)
     assert "孙讲师" in received and "参与产线PLC调试" in received
     with session_scope() as s:
@@ -102,8 +93,7 @@ def test_college_proposes_a_teacher_and_the_enterprise_answers(client: FlaskClie
         proposal = s.get(PracticeProposal, proposal_id)
         assert proposal.status is ProposalStatus.ACCEPTED and proposal.reply == "欢迎，7月1日报到"
         assert [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.pool == "proposal"))] == ["propose", "answer"]
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-    login(client, "food")  # not the enterprise it was sent to: as if it did not exist
+    switch(client, "food")  # not the enterprise it was sent to: as if it did not exist
     assert act(client, f"/proposals/{proposal_id}/answer", decision="accept").status_code == 404
 
 
