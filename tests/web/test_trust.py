@@ -147,6 +147,10 @@ def test_membership_pages_from_application_to_certificate(client: FlaskClient, w
     page = client.get("/membership").get_data(as_text=True)
     assert "正式会员" in page and "CJLM-" in page and "理事会表决通过（同意 2 / 理事会 2）" in page
     assert "badge" not in client.get("/membership").get_data(as_text=True)  # notices were read
+    unconfirmed = act(client, "/membership", action="notice")
+    assert unconfirmed.status_code == 400 and "请勾选确认" in unconfirmed.get_data(as_text=True)
+    assert act(client, "/membership", action="notice", confirm="yes").status_code == 302
+    assert "退出生效日" in client.get("/membership").get_data(as_text=True)
 
 
 def test_five_wrong_passwords_lock_the_account(client: FlaskClient) -> None:

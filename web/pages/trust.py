@@ -107,6 +107,8 @@ def membership_page():  # type: ignore[no-untyped-def]
             membership.resubmit(session, current_user, _id("case_id"), request.form.get("materials", ""))
             flash("已重新提交")
         elif action == "notice":
+            if request.form.get("confirm") != "yes":
+                raise AppError(400, "请勾选确认后再申请退出联盟", "confirm")
             org = membership.give_notice(session, current_user)
             flash(f"已申请退出，将于 {org.withdrawal_effective_on} 生效")
         elif action == "vote":
