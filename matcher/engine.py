@@ -170,9 +170,14 @@ def _keywords_found(query: MatchQuery, record: PoolRecord) -> tuple[list[str], l
     """(the query's keywords, those found verbatim in the record). Keywords: a free-text query
     typed as a keyword list; a stored record asks with none (its skills are a tag feature)."""
     segments = fx.query_segments(query.text) if query.source is None and query.semantic_kind == "query" else []
+    return segments, keywords_in(segments, record)
+
+
+def keywords_in(segments: list[str], record: PoolRecord) -> list[str]:
+    """The keywords that occur verbatim in a record's name, description or tags."""
     if not segments:
-        return [], []
-    return segments, fx.keywords_found(segments, " ".join([record.name, record.description or "", *facets_of(record).tags]))
+        return []
+    return fx.keywords_found(segments, " ".join([record.name, record.description or "", *facets_of(record).tags]))
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
+from matcher.engine import keywords_in, load_records
+from matcher.features import query_segments
 from matcher.scoring import hit_strengths
 
 
@@ -23,14 +27,20 @@ class FoundPage:
     terms: list[str]
 
 
-def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, per_page: int) -> FoundPage:
-    """Rank candidates of both channels by fused text score; ties by id."""
+def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, per_page: int,
+         session: Session | None = None) -> FoundPage:
+    """Rank candidates of both channels by fused text score; ties by id. A keyword query counts
+    its keywords found verbatim, as recommendations do (with ``session`` to read the records)."""
     depth = max(100, page * per_page)
     result = search(pool, text, depth, filters, ctx=ctx)
+    segments = query_segments(text) if session is not None else []
+    records = load_records(session, pool, [h.id for h in result.hits]) if segments and session is not None else {}
     scored = []
     for hit in result.hits:
-        _, _, text = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend)
-        scored.append(Found(hit, 100 * text))
+        record = records.get(hit.id)
+        phrase = len(keywords_in(segments, record)) / len(segments) if record is not None else None
+        _, _, fused = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
+        scored.append(Found(hit, 100 * fused))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
     start = (page - 1) * per_page
     return FoundPage(scored[start : start + per_page], max(result.total_lexical, len(scored)), result.query_terms)

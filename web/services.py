@@ -120,7 +120,7 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
             if p is not pool:
                 counts[p] = search(p, text, 1, filters, mode="lexical", ctx=ctx).total_lexical
                 continue
-            found = find(ctx, p, text, filters, page, PER_PAGE)
+            found = find(ctx, p, text, filters, page, PER_PAGE, session)
             counts[p], total, terms = found.total, found.total, found.terms
             records = load_records(session, p, [f.hit.id for f in found.items])
             items = [(records[f.hit.id], f.hit.matched_terms, f.score) for f in found.items if f.hit.id in records]

@@ -160,3 +160,14 @@ def test_a_keyword_query_prefers_records_with_its_phrases_whole(world: World) ->
         assert matches[0].detail["phrase"] == 1.0
         stored = run(s, Pool.PROJECT, "vision_need", "need_achievements", world)
         assert all(m.detail["phrase"] == -1.0 for m in stored)
+
+
+def test_the_search_box_scores_keyword_queries_like_recommendations(world: World) -> None:
+    from indexer.search import Filters
+    from matcher.find import find
+
+    with session_scope() as s:
+        plain = find(get_context(), Pool.ACHIEVEMENT, "表面缺陷 视觉检测", Filters(), 1, 5)
+        keyed = find(get_context(), Pool.ACHIEVEMENT, "表面缺陷 视觉检测", Filters(), 1, 5, s)
+    assert keyed.items[0].hit.id == plain.items[0].hit.id == world.ids["vision_result"]
+    assert keyed.items[0].score > plain.items[0].score  # both keywords whole: a higher text score
