@@ -21,7 +21,8 @@ from data.enums import Status, Visibility
 from data.models import Project
 
 Echo = Callable[[str], None]
-QUERIES = ("机器视觉缺陷检测", "酱油发酵工艺", "工业机器人运维", "区块链溯源", "康复治疗", "石油化工安全", "新材料", "智慧农业")
+QUERIES = ("机器视觉缺陷检测", "酱油发酵工艺", "工业机器人运维", "区块链溯源", "康复治疗", "石油化工安全", "新材料", "智慧农业",
+           "机器视觉 缺陷检测", "PLC 电气控制 工业机器人")  # the last two typed as keyword lists
 
 
 def _free_port() -> int:
