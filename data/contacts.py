@@ -18,6 +18,7 @@ from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
+from data.rows import typed_text
 
 CONTACT_FIELDS = ("phone", "email", "contact_name")  # never shown to others without a grant
 ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)
@@ -56,11 +57,8 @@ def request_contact(session: Session, user: User, pool: Pool, record: PoolRecord
         reason = ContactPurpose.parse(purpose)
     except ValueError as exc:
         raise ContactError("purpose", f"联系目的{exc}") from exc
-    message = message.strip()
-    if not message:
-        raise ContactError("message", "请简要说明来意，对方据此决定是否同意")
-    if len(message) > 1000:
-        raise ContactError("message", "说明不能超过 1000 个字")
+    message = typed_text(message, "message", "请简要说明来意，对方据此决定是否同意", max_len=1000,
+                         error=ContactError)
     existing = session.scalar(select(ContactRequest).where(
         ContactRequest.requester_id == user.id, ContactRequest.target_pool == pool.value,
         ContactRequest.target_id == record.id,
@@ -139,7 +137,7 @@ def contact_view(session: Session, user: User | None, pool: Pool, record: PoolRe
     values = {labels[f]: getattr(record, f) for f in CONTACT_FIELDS if getattr(record, f, None)}
     if user is None:
         return ContactView({})
-    if user.role in (Role.STAFF, Role.ADMIN) or own_side(user, record):
+    if user.role.is_staff or own_side(user, record):
         return ContactView(values, own=True)
     grant = granted(session, user.id, pool, record.id)
     return ContactView(values, grant.reply) if grant else ContactView({})

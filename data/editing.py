@@ -30,7 +30,6 @@ from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_
 from data.pools import Pool
 from data.rows import validate_form
 
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 # The pools each role creates records in (staff: every pool).
 CREATES: dict[Role, tuple[Pool, ...]] = {
     Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # 企业兼职教师
@@ -48,7 +47,7 @@ class EditError(FieldError):
 
 
 def is_staff(user: User) -> bool:
-    return user.role in STAFF_ROLES
+    return user.role.is_staff
 
 
 def pool_of(record: PoolRecord) -> Pool:

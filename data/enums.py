@@ -190,6 +190,11 @@ class Role(LabeledEnum):
     STAFF = ("staff", "秘书处工作人员")
     ADMIN = ("admin", "管理员")
 
+    @property
+    def is_staff(self) -> bool:
+        """The secretariat and administrators: they curate every pool and run the workflows."""
+        return self in (Role.STAFF, Role.ADMIN)
+
 
 class ApplicationStatus(LabeledEnum):
     SUBMITTED = ("submitted", "已投递")

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,10 +26,10 @@ from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberSta
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User
 from data.models.base import utcnow
+from data.rows import typed_text
 
 COUNCIL_LEVELS = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE, Role.STAFF, Role.ADMIN)  # who acts for an organization
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 NOTICE_DAYS = 30
 LAPSE_DAYS = 365
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.RETURNED, CaseStatus.VOTING)
@@ -86,11 +87,7 @@ def apply_to_join(session: Session, user: User, level: str, materials: str) -> M
         requested = MemberLevel.parse(level)
     except ValueError as exc:
         raise MembershipError("level", f"申请级别{exc}") from exc
-    materials = materials.strip()
-    if len(materials) < 20:
-        raise MembershipError("materials", "请填写申请材料（单位概况、参与产教融合的基础与计划等），不少于 20 个字")
-    if len(materials) > 10000:
-        raise MembershipError("materials", "申请材料不能超过 10000 个字")
+    materials = _materials(materials)
     before = _state(org)
     case = MembershipCase(org_id=org.id, kind=CaseKind.JOIN, requested_level=requested, materials=materials,
                           created_by_id=user.id)
@@ -102,14 +99,17 @@ def apply_to_join(session: Session, user: User, level: str, materials: str) -> M
     return case
 
 
+def _materials(text: str) -> str:
+    return typed_text(text, "materials", "请填写申请材料（单位概况、参与产教融合的基础与计划等），不少于 20 个字",
+                      min_len=20, max_len=10000, error=MembershipError)
+
+
 def resubmit(session: Session, user: User, case_id: int, materials: str) -> MembershipCase:
     org = _own_org(session, user)
     case = session.get(MembershipCase, case_id)
     if case is None or case.org_id != org.id or case.status is not CaseStatus.RETURNED:
         raise MembershipError("case_id", "没有需要补充材料的本单位申请")
-    if len(materials.strip()) < 20:
-        raise MembershipError("materials", "请填写申请材料，不少于 20 个字")
-    case.materials, case.status = materials.strip()[:10000], CaseStatus.SUBMITTED
+    case.materials, case.status = _materials(materials), CaseStatus.SUBMITTED
     _event(session, org, "resubmitted", "已补充材料并重新提交，等待秘书处初审", case)
     session.flush()
     return case
@@ -117,7 +117,7 @@ def resubmit(session: Session, user: User, case_id: int, materials: str) -> Memb
 
 def preliminary_review(session: Session, staff: User, case_id: int, decision: str, reason: str) -> MembershipCase:
     """The secretariat: ``accept`` (to the council's vote), ``return`` (for changes) or ``reject``."""
-    if staff.role not in STAFF_ROLES:
+    if not staff.role.is_staff:
         raise NotAllowed("case_id", "初审由秘书处办理")
     case = session.get(MembershipCase, case_id)
     if case is None or case.kind is not CaseKind.JOIN or case.status is not CaseStatus.SUBMITTED:
@@ -149,19 +149,18 @@ def preliminary_review(session: Session, staff: User, case_id: int, decision: st
 
 def propose_expulsion(session: Session, staff: User, org_id: int, reason: str) -> MembershipCase:
     """The secretariat brings a motion to expel a member to the council's vote."""
-    if staff.role not in STAFF_ROLES:
+    if not staff.role.is_staff:
         raise NotAllowed("org_id", "除名动议由秘书处提交理事会")
     org = session.get(Organization, org_id)
     if org is None or org.member_status is not MemberStatus.ACTIVE:
         raise MembershipError("org_id", "只能对正式会员单位提出除名动议")
-    if not reason.strip():
-        raise MembershipError("reason", "请写明除名理由（依据章程哪一条）")
+    reason = typed_text(reason, "reason", "请写明除名理由（依据章程哪一条）", error=MembershipError)
     if _open_case(session, org.id) is not None:
         raise MembershipError("org_id", "该单位已有正在办理的会员事项")
     members = council(session, excluding=org.id)
     if not members:
         raise MembershipError("org_id", "理事会没有其他成员单位，无法表决")
-    case = MembershipCase(org_id=org.id, kind=CaseKind.EXPEL, reason=reason.strip()[:2000], status=CaseStatus.VOTING,
+    case = MembershipCase(org_id=org.id, kind=CaseKind.EXPEL, reason=reason, status=CaseStatus.VOTING,
                           council_size=len(members), created_by_id=staff.id)
     session.add(case)
     session.flush()
@@ -176,8 +175,7 @@ def vote(session: Session, user: User, case_id: int, approve: bool, comment: str
     case = session.get(MembershipCase, case_id)
     if case is None or case.status is not CaseStatus.VOTING:
         raise MembershipError("case_id", f"没有编号为 {case_id} 的表决中事项")
-    voters = {o.id for o in council(session, excluding=case.org_id if case.kind is CaseKind.EXPEL else None)}
-    if user.role not in REPRESENTATIVES or user.org_id not in voters:
+    if user.role not in REPRESENTATIVES or user.org_id not in {o.id for o in _voters(session, case)}:
         raise NotAllowed("case_id", "只有理事会成员单位可以表决")
     if session.scalar(select(CouncilVote).where(CouncilVote.case_id == case.id, CouncilVote.voter_org_id == user.org_id)):
         raise MembershipError("case_id", "本单位已对该事项表决过")
@@ -188,6 +186,11 @@ def vote(session: Session, user: User, case_id: int, approve: bool, comment: str
           f"{'同意' if approve else '反对'}：{case.kind.label}「{case.org.name}」", after={"意见": comment.strip()[:200]})
     _settle(session, case, user, _today(today))
     return case
+
+
+def _voters(session: Session, case: MembershipCase) -> list[Organization]:
+    """The council, without the member an expulsion motion is about."""
+    return council(session, excluding=case.org_id if case.kind is CaseKind.EXPEL else None)
 
 
 def tally(session: Session, case: MembershipCase) -> tuple[int, int]:
@@ -257,7 +260,7 @@ def give_notice(session: Session, user: User, today: dt.date | None = None) -> O
 
 
 def record_fee(session: Session, staff: User, org_id: int, paid_on: dt.date) -> Organization:
-    if staff.role not in STAFF_ROLES:
+    if not staff.role.is_staff:
         raise NotAllowed("org_id", "会费由秘书处登记")
     org = session.get(Organization, org_id)
     if org is None:
@@ -325,9 +328,28 @@ def cases(session: Session, statuses: tuple[CaseStatus, ...] = OPEN) -> list[Mem
                                 .order_by(MembershipCase.id)))
 
 
-def voted(session: Session, case_id: int, org_id: int | None) -> bool:
-    return org_id is not None and session.scalar(select(CouncilVote.id).where(
-        CouncilVote.case_id == case_id, CouncilVote.voter_org_id == org_id)) is not None
+@dataclass
+class Ballot:
+    """A case in the council's vote, as one council organization sees it."""
+
+    case: MembershipCase
+    approvals: int
+    cast: int
+    voted: bool  # this organization has voted
+
+
+def ballots(session: Session, org_id: int | None) -> list[Ballot]:
+    """The cases in vote that ``org_id`` may vote on (none when it is not on the council)."""
+    if org_id is None:
+        return []
+    found = []
+    for case in cases(session, (CaseStatus.VOTING,)):
+        if org_id not in {o.id for o in _voters(session, case)}:
+            continue
+        mine = session.scalar(select(CouncilVote.id).where(CouncilVote.case_id == case.id,
+                                                           CouncilVote.voter_org_id == org_id))
+        found.append(Ballot(case, *tally(session, case), voted=mine is not None))
+    return found
 
 
 def cases_of(session: Session, org_id: int) -> list[MembershipCase]:

@@ -10,12 +10,17 @@ from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, Teach
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User
 from data.models.base import utcnow
+from data.rows import typed_text
 
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 
 
 class ProposalError(FieldError):
     pass
+
+
+def may_propose(user: User, teacher: Teacher) -> bool:
+    """A college user proposes their own college's teachers; staff any."""
+    return user.role.is_staff or (user.role is Role.COLLEGE and teacher.owner_org_id == user.org_id)
 
 
 def propose(session: Session, user: User, teacher_id: int, enterprise_id: int, message: str) -> PracticeProposal:
@@ -23,18 +28,15 @@ def propose(session: Session, user: User, teacher_id: int, enterprise_id: int, m
     teacher = session.get(Teacher, teacher_id)
     if teacher is None:
         raise ProposalError("teacher_id", f"师资库中没有编号为 {teacher_id} 的教师")
-    if user.role not in STAFF_ROLES and (user.role is not Role.COLLEGE or teacher.owner_org_id != user.org_id):
+    if not may_propose(user, teacher):
         raise NotAllowed("teacher_id", "只能推荐本校的教师参加企业实践")
     if teacher.teacher_kind is not TeacherKind.FULL_TIME:
         raise ProposalError("teacher_id", "企业实践面向本校专任教师")
     enterprise = session.get(Organization, enterprise_id)
     if enterprise is None or enterprise.kind is not OrgKind.ENTERPRISE or enterprise.status is not Status.PUBLISHED:
         raise ProposalError("enterprise_id", f"单位库中没有编号为 {enterprise_id} 的企业")
-    message = message.strip()
-    if not message:
-        raise ProposalError("message", "请说明实践内容与时间，如「2027年暑期，参与产线PLC调试，4周」")
-    if len(message) > 2000:
-        raise ProposalError("message", "说明不能超过 2000 个字")
+    message = typed_text(message, "message", "请说明实践内容与时间，如「2027年暑期，参与产线PLC调试，4周」",
+                         error=ProposalError)
     open_one = session.scalar(select(PracticeProposal).where(
         PracticeProposal.teacher_id == teacher_id, PracticeProposal.enterprise_id == enterprise_id,
         PracticeProposal.status == ProposalStatus.PROPOSED))
@@ -51,7 +53,7 @@ def propose(session: Session, user: User, teacher_id: int, enterprise_id: int, m
 def answer(session: Session, user: User, proposal_id: int, accept: bool, reply: str) -> PracticeProposal:
     """The enterprise (or staff) accepts or declines; declining asks for a reason."""
     proposal = session.get(PracticeProposal, proposal_id)
-    if proposal is None or (user.role not in STAFF_ROLES and proposal.enterprise_id != user.org_id):
+    if proposal is None or (not user.role.is_staff and proposal.enterprise_id != user.org_id):
         raise NotFound("proposal_id", f"没有编号为 {proposal_id} 的本企业收到的实践推荐")
     if proposal.status is not ProposalStatus.PROPOSED:
         raise ProposalError("proposal_id", f"该推荐已{proposal.status.label}，不能再答复")
@@ -69,7 +71,7 @@ def answer(session: Session, user: User, proposal_id: int, accept: bool, reply: 
 
 def withdraw(session: Session, user: User, proposal_id: int) -> PracticeProposal:
     proposal = session.get(PracticeProposal, proposal_id)
-    if proposal is None or (user.role not in STAFF_ROLES and proposal.teacher.owner_org_id != user.org_id):
+    if proposal is None or (not user.role.is_staff and proposal.teacher.owner_org_id != user.org_id):
         raise NotFound("proposal_id", f"没有编号为 {proposal_id} 的本校发出的实践推荐")
     if proposal.status is not ProposalStatus.PROPOSED:
         raise ProposalError("proposal_id", f"该推荐已{proposal.status.label}，不能撤回")

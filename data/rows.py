@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from data.columns import DATE_RANGES, Column, Kind, columns_of
+from data.errors import FieldError
 from data.pools import Pool
 from data.regions import resolve_region
 
@@ -148,6 +149,19 @@ def validate_form(pool: Pool, form: Any, fields: tuple[str, ...], fixed: dict[st
     if errors:
         return {}, dict(errors)
     return {c.attr: values[c.attr] for c in columns_of(pool) if c.header in raw}, {}
+
+
+def typed_text(value: str | None, field: str, missing: str, *, max_len: int = 2000, min_len: int = 1,
+               error: type[FieldError] = FieldError) -> str:
+    """Text typed into a box (a message, a reason, materials): trimmed, at least ``min_len``
+    characters (else ``missing``) and at most ``max_len``; errors (of the caller's ``error``
+    class) name the field."""
+    text = (value or "").strip()
+    if len(text) < min_len:
+        raise error(field, missing)
+    if len(text) > max_len:
+        raise error(field, f"不能超过 {max_len} 个字")
+    return text
 
 
 def _chinese(err: Any) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from data.errors import FieldError, NotFound
 from data.audit import audit
-from data.enums import ApplicationStatus, AuditAction, Role, Status
+from data.enums import ApplicationStatus, AuditAction, Status
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
 from data.rows import validate_form
@@ -94,8 +94,7 @@ def decide_application(session: Session, user: User, application_id: int, accept
     """The posting organization (or staff) accepts or turns down a submitted application;
     accepting is refused when the post's seats are taken."""
     application = session.get(Application, application_id)
-    staff = user.role in (Role.STAFF, Role.ADMIN)
-    if application is None or (not staff and application.internship.owner_org_id != user.org_id):
+    if application is None or (not user.role.is_staff and application.internship.owner_org_id != user.org_id):
         # Another organization's applications are not even confirmed to exist.
         raise NotFound("application_id", f"没有编号为 {application_id} 的本单位岗位申请")
     if application.status is not ApplicationStatus.SUBMITTED:

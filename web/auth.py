@@ -25,7 +25,6 @@ from web.security import LOGIN_LIMIT, limiter
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 
 
 class LoginForm(FlaskForm):
@@ -56,7 +55,7 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
         @wraps(view)
         @login_required
         def inner(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in (*roles, *STAFF_ROLES):
+            if current_user.role not in roles and not current_user.role.is_staff:
                 raise AppError(403, "当前账号的角色不能进行此操作")
             return view(*args, **kwargs)
         return inner
@@ -116,16 +115,14 @@ def password():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/staff/accounts")
-@login_required
+@roles_required(Role.STAFF)
 def pending():  # type: ignore[no-untyped-def]
-    _staff_only()
     return render_template("staff_accounts.html", users=pending_accounts(get_session()))
 
 
 @bp.post("/staff/accounts/<int:user_id>")
-@login_required
+@roles_required(Role.STAFF)
 def decide_account(user_id: int):  # type: ignore[no-untyped-def]
-    _staff_only()
     session = get_session()
     approve = request.form.get("decision") == "approve"
     user = approve_account(session, current_user, user_id, approve)
@@ -133,11 +130,6 @@ def decide_account(user_id: int):  # type: ignore[no-untyped-def]
     session.commit()
     flash(f"已{'通过' if approve else '拒绝'}账号「{username}」的注册")
     return redirect(url_for("auth.pending"))
-
-
-def _staff_only() -> None:
-    if current_user.role not in STAFF_ROLES:
-        raise AppError(403, "当前账号的角色不能进行此操作")
 
 
 @bp.post("/logout")

@@ -13,11 +13,10 @@ def current_viewer() -> Viewer:
         return Viewer()
     from web.auth import member_in_good_standing
 
-    staff = current_user.role in (Role.STAFF, Role.ADMIN)
     # A student belongs to a college but is not one of its insiders: classmates' 仅本单位
     # profiles stay hidden from them; their own profile is theirs through ``user_id``.
     insider = current_user.org_id if current_user.role is not Role.STUDENT else None
-    return Viewer(org_id=insider, member=member_in_good_standing(current_user), staff=staff, user_id=current_user.id)
+    return Viewer(org_id=insider, member=member_in_good_standing(current_user), staff=current_user.role.is_staff, user_id=current_user.id)
 
 
 def current_actor() -> str | None:

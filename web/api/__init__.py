@@ -12,7 +12,7 @@ from flask_login import current_user
 from data.columns import columns_of
 from data.db import session_scope
 from data.editing import create_record, delete_record, form_from_json, form_values, update_record
-from data.enums import LabeledEnum, Role
+from data.enums import LabeledEnum
 from data.models import PoolRecord
 from data.pools import Pool
 from indexer.context import get_context
@@ -198,7 +198,7 @@ def feedback():  # type: ignore[no-untyped-def]
 
 def _staff_user() -> Any:
     user = _login_user()
-    if user.role not in (Role.STAFF, Role.ADMIN):
+    if not user.role.is_staff:
         raise AppError(403, "只有秘书处可以批量导入或重建索引")
     return user
 

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from data.contacts import contact_panel
 from data.editing import may_edit
-from data.enums import ContactPurpose, FeedbackAction, RejectReason, Role
+from data.enums import ContactPurpose, FeedbackAction, RejectReason
+from data.models import Teacher
+from data.proposals import may_propose
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
@@ -48,9 +50,8 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     record = services.get_record(session, pool, record_id, viewer)
     panels = services.recommendations(session, get_context(), pool, record, viewer, current_actor())
     editable = current_user.is_authenticated and may_edit(current_user, record)
-    can_propose = (current_user.is_authenticated and current_user.role is Role.COLLEGE and pool is Pool.TEACHER
-                   and record.owner_org_id == current_user.org_id)
     user = current_user._get_current_object() if current_user.is_authenticated else None
+    can_propose = user is not None and isinstance(record, Teacher) and may_propose(user, record)
     contact = contact_panel(session, user, pool, record)
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
                            reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,

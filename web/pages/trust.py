@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, logout_user
 
 from data import contacts, membership
 from data.accounts import check_password
-from data.enums import CaseStatus, MemberLevel, Role
+from data.enums import MemberLevel, Role
 from data.models import Organization
 from data.privacy import delete_account, personal_data
 from web import services
@@ -122,15 +122,12 @@ def membership_page():  # type: ignore[no-untyped-def]
     org = session.get(Organization, current_user.org_id) if current_user.org_id else None
     if org is None:
         raise AppError(400, "账号未关联单位")
-    voting = [c for c in membership.cases(session, (CaseStatus.VOTING,))
-              if current_user.org_id in {o.id for o in membership.council(
-                  session, excluding=c.org_id if c.kind.value == "expel" else None)}]
-    voted = {c.id: membership.voted(session, c.id, current_user.org_id) for c in voting}
+    ballots = membership.ballots(session, current_user.org_id)
     own_cases = membership.cases_of(session, org.id)
     events = membership.history(session, org.id, mark_read=True)
     session.commit()
-    return render_template("membership.html", org=org, events=events, cases=own_cases, voting=voting, voted=voted,
-                           levels=list(MemberLevel), tally=lambda c: membership.tally(session, c))
+    return render_template("membership.html", org=org, events=events, cases=own_cases, ballots=ballots,
+                           levels=list(MemberLevel))
 
 
 @bp.route("/staff/membership", methods=["GET", "POST"])
