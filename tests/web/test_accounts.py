@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -15,7 +11,7 @@ from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization, Project
 from tests.matcher.world import World, build_world
-from web import create_app
+from tests.web.helpers import login, token
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
@@ -28,33 +24,6 @@ def world(live_db: str) -> World:
         create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
         create_user(s, "student", "secret-pass", "学生甲", Role.STUDENT, world.ids["gz_college"])
     return world
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    app: Flask = create_app({"TESTING": True})
-    with app.test_client() as client:
-        yield client
-
-
-def token(client: FlaskClient, url: str) -> str:
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True))
-    assert found, "page has no CSRF token"
-    return found.group(1)
-
-
-def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyped-def]
-    """Post a form as the logged-in user (with a CSRF token from a page every user may open)."""
-    return client.post(url, data={**data, "csrf_token": token(client, "/mine")})
-
-
-def switch(client: FlaskClient, username: str) -> None:
-    client.post("/logout", data={"csrf_token": token(client, "/")})
-    login(client, username)
-
-
-def login(client: FlaskClient, username: str, password: str = "secret-pass"):  # type: ignore[no-untyped-def]
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token(client, "/login")})
 
 
 def test_login_errors_and_logout(client: FlaskClient) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -23,7 +22,7 @@ from data.enums import MemberStatus, Role
 from data.models import MODELS, Organization
 from data.pools import Pool
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
+from tests.web.helpers import login, token
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
@@ -53,12 +52,6 @@ def world(live_db: str) -> World:
         create_user(s, "staff", "secret-pass", "秘书处", Role.STAFF, None)
         create_user(s, "student", "secret-pass", "学生", Role.STUDENT, world.ids["gz_college"])
     return world
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
 
 
 def valid_form(pool: Pool, payload: str, field: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ recommendation panel and its explanations, feedback and applications by id, expo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -20,8 +19,7 @@ from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
-from web import create_app
+from tests.web.helpers import login, token
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
@@ -74,12 +72,6 @@ def world(live_db: str) -> World:
     for pool in Pool:
         rebuild_pool(ctx, pool)
     return world
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
 
 
 def channels(client: FlaskClient, ids: dict[str, int]) -> dict[str, str]:

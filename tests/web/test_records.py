@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,8 +12,7 @@ from data.db import session_scope
 from data.enums import MemberStatus, RevisionStatus, Role, Status
 from data.models import AuditEntry, Internship, Organization, Project, Revision
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
-from web import create_app
+from tests.web.helpers import login, token
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
 
@@ -29,12 +27,6 @@ def world(live_db: str) -> World:
         create_user(s, "student", "secret-pass", "学生甲", Role.STUDENT, world.ids["gz_college"])
         create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
     return world
-
-
-@pytest.fixture
-def app_client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
 
 
 def post(client: FlaskClient, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -52,52 +44,52 @@ def audit_actions(record_id: int, pool: str) -> list[str]:
                               .order_by(AuditEntry.id)))
 
 
-def test_member_posts_an_internship_with_field_errors_then_lands_on_it(app_client: FlaskClient, world: World) -> None:
-    login(app_client, "maker")
-    bad = post(app_client, "/pool/internship/new", {**INTERNSHIP, "岗位名称": "", "招收人数": "两个",
+def test_member_posts_an_internship_with_field_errors_then_lands_on_it(client: FlaskClient, world: World) -> None:
+    login(client, "maker")
+    bad = post(client, "/pool/internship/new", {**INTERNSHIP, "岗位名称": "", "招收人数": "两个",
                                                     "结束日期": "2027-06-01"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "必填，不能为空" in html and "「两个」应为整数" in html
     assert "PLC调试实习生" not in html or 'value="协助' not in html  # the typed values are kept, not the record
     with session_scope() as s:
         assert s.scalar(select(Internship).where(Internship.name == "PLC调试实习生")) is None
-    bad = post(app_client, "/pool/internship/new", {**INTERNSHIP, "结束日期": "2027-06-01"})
+    bad = post(client, "/pool/internship/new", {**INTERNSHIP, "结束日期": "2027-06-01"})
     assert bad.status_code == 400 and "不能早于「开始日期」" in bad.get_data(as_text=True)
-    ok = post(app_client, "/pool/internship/new", INTERNSHIP)
+    ok = post(client, "/pool/internship/new", INTERNSHIP)
     assert ok.status_code == 302 and ok.location.endswith("#recs")
     with session_scope() as s:
         post_ = s.scalar(select(Internship).where(Internship.name == "PLC调试实习生"))
         assert post_.status is Status.PUBLISHED and post_.owner_org_id == world.ids["maker"] and post_.seats == 2
         new_id = post_.id
-    page = app_client.get(ok.location.split("#")[0]).get_data(as_text=True)
+    page = client.get(ok.location.split("#")[0]).get_data(as_text=True)
     assert "已保存并发布" in page and "推荐学生" in page and "编辑" in page
     assert audit_actions(new_id, "internship") == ["create"]
     # The same name again is refused by field.
-    again = post(app_client, "/pool/internship/new", INTERNSHIP)
+    again = post(client, "/pool/internship/new", INTERNSHIP)
     assert again.status_code == 400 and "已有同名记录" in again.get_data(as_text=True)
 
 
-def test_a_non_member_posts_into_review_and_a_student_may_not_post(app_client: FlaskClient) -> None:
-    login(app_client, "food")
-    response = post(app_client, "/pool/project/new", {"名称": "酱油灌装线节能改造", "项目类型": "技术攻关",
+def test_a_non_member_posts_into_review_and_a_student_may_not_post(client: FlaskClient) -> None:
+    login(client, "food")
+    response = post(client, "/pool/project/new", {"名称": "酱油灌装线节能改造", "项目类型": "技术攻关",
                                                      "需求描述": "灌装线能耗高，希望改造", "可见范围": "公开"})
     assert response.status_code == 302
     with session_scope() as s:
         assert s.scalar(select(Project).where(Project.name == "酱油灌装线节能改造")).status is Status.PENDING
-    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
-    login(app_client, "student")
-    assert app_client.get("/pool/project/new").status_code == 403
-    denied = app_client.post("/pool/project/new", data={"csrf_token": token(app_client, "/mine"), "名称": "x"})
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    login(client, "student")
+    assert client.get("/pool/project/new").status_code == 403
+    denied = client.post("/pool/project/new", data={"csrf_token": token(client, "/mine"), "名称": "x"})
     assert denied.status_code == 403 and "不能在项目库中新建" in denied.get_data(as_text=True)
 
 
-def test_edit_of_a_published_need_waits_for_review_then_applies(app_client: FlaskClient, world: World) -> None:
+def test_edit_of_a_published_need_waits_for_review_then_applies(client: FlaskClient, world: World) -> None:
     need = world.ids["vision_need"]
-    login(app_client, "maker")
-    form = app_client.get(f"/pool/project/{need}/edit").get_data(as_text=True)
+    login(client, "maker")
+    form = client.get(f"/pool/project/{need}/edit").get_data(as_text=True)
     assert 'value="产线零件表面缺陷视觉检测"' in form and "秘书处审核" in form
     assert 'name="状态"' not in form and 'name="发布单位"' not in form  # workflow and owner are not typed
-    edited = post(app_client, f"/pool/project/{need}/edit", {
+    edited = post(client, f"/pool/project/{need}/edit", {
         "名称": "产线零件表面缺陷视觉检测（二期）", "项目类型": "技术攻关", "需求描述": "需要对冲压零件表面划痕进行机器视觉在线检测",
         "预算（万元）": "80", "所需技能": "机器视觉、缺陷检测", "行业领域": "智能制造", "地区": "广州市", "可见范围": "公开"})
     assert edited.status_code == 302
@@ -106,17 +98,17 @@ def test_edit_of_a_published_need_waits_for_review_then_applies(app_client: Flas
         revision = s.scalar(select(Revision).where(Revision.record_id == need))
         assert revision.status is RevisionStatus.PENDING
         revision_id = revision.id
-    mine = app_client.get("/mine").get_data(as_text=True)
+    mine = client.get("/mine").get_data(as_text=True)
     assert "待审核" in mine
-    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
+    client.post("/logout", data={"csrf_token": token(client, "/")})
 
-    login(app_client, "staff")
-    queue = app_client.get("/staff/review").get_data(as_text=True)
+    login(client, "staff")
+    queue = client.get("/staff/review").get_data(as_text=True)
     assert "产线零件表面缺陷视觉检测（二期）" in queue and "<del>" in queue and "修改" in queue
-    missing_reason = post(app_client, f"/staff/review/revision/{revision_id}", {"decision": "reject", "reason": ""})
+    missing_reason = post(client, f"/staff/review/revision/{revision_id}", {"decision": "reject", "reason": ""})
     assert missing_reason.status_code == 400 and "请填写原因" in missing_reason.get_data(as_text=True)
-    approved = app_client.post(f"/staff/review/revision/{revision_id}",
-                               data={"decision": "approve", "csrf_token": token(app_client, "/staff/review")})
+    approved = client.post(f"/staff/review/revision/{revision_id}",
+                               data={"decision": "approve", "csrf_token": token(client, "/staff/review")})
     assert approved.status_code == 302
     with session_scope() as s:
         project = s.get(Project, need)
@@ -126,27 +118,27 @@ def test_edit_of_a_published_need_waits_for_review_then_applies(app_client: Flas
         assert [e.action for e in entries] == ["submit", "approve"]
         assert entries[1].before["名称"] == "产线零件表面缺陷视觉检测" and entries[1].after["预算（万元）"] == "80"
         assert entries[1].actor == "staff"
-    audit_page = app_client.get(f"/staff/audit?pool=project&record_id={need}").get_data(as_text=True)
+    audit_page = client.get(f"/staff/audit?pool=project&record_id={need}").get_data(as_text=True)
     assert "审核通过" in audit_page and "产线零件表面缺陷视觉检测（二期）" in audit_page
 
 
-def test_request_changes_sends_a_record_back_to_its_owner(app_client: FlaskClient) -> None:
-    login(app_client, "food")
-    post(app_client, "/pool/project/new", {"名称": "酱油灌装线节能改造", "项目类型": "技术攻关",
+def test_request_changes_sends_a_record_back_to_its_owner(client: FlaskClient) -> None:
+    login(client, "food")
+    post(client, "/pool/project/new", {"名称": "酱油灌装线节能改造", "项目类型": "技术攻关",
                                           "需求描述": "灌装线能耗高", "可见范围": "公开"})
     with session_scope() as s:
         project_id = s.scalar(select(Project.id).where(Project.name == "酱油灌装线节能改造"))
-    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
-    login(app_client, "staff")
-    sent_back = post(app_client, f"/staff/review/project/{project_id}",
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    login(client, "staff")
+    sent_back = post(client, f"/staff/review/project/{project_id}",
                      {"decision": "request_changes", "reason": "请补充现有能耗数据与改造目标"})
     assert sent_back.status_code == 302
     with session_scope() as s:
         assert s.get(Project, project_id).status is Status.DRAFT
-    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
-    login(app_client, "food")
-    assert "请补充现有能耗数据与改造目标" in app_client.get("/mine").get_data(as_text=True)
-    resubmitted = post(app_client, f"/pool/project/{project_id}/edit", {
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    login(client, "food")
+    assert "请补充现有能耗数据与改造目标" in client.get("/mine").get_data(as_text=True)
+    resubmitted = post(client, f"/pool/project/{project_id}/edit", {
         "名称": "酱油灌装线节能改造", "项目类型": "技术攻关", "可见范围": "公开",
         "需求描述": "灌装线年耗电120万千瓦时，希望降低20%"})
     assert resubmitted.status_code == 302
@@ -156,12 +148,12 @@ def test_request_changes_sends_a_record_back_to_its_owner(app_client: FlaskClien
     assert audit_actions(project_id, "project") == ["create", "request_changes", "update"]
 
 
-def test_nobody_edits_another_organizations_record(app_client: FlaskClient, world: World) -> None:
-    login(app_client, "food")
+def test_nobody_edits_another_organizations_record(client: FlaskClient, world: World) -> None:
+    login(client, "food")
     url = f"/pool/project/{world.ids['vision_need']}/edit"
-    assert app_client.get(url).status_code == 403
-    denied = app_client.post(url, data={"名称": "改掉", "项目类型": "技术攻关", "需求描述": "x", "可见范围": "公开",
-                                        "csrf_token": token(app_client, "/mine")})
+    assert client.get(url).status_code == 403
+    denied = client.post(url, data={"名称": "改掉", "项目类型": "技术攻关", "需求描述": "x", "可见范围": "公开",
+                                        "csrf_token": token(client, "/mine")})
     assert denied.status_code == 403 and "不能修改" in denied.get_data(as_text=True)
     with session_scope() as s:
         assert s.get(Project, world.ids["vision_need"]).name == "产线零件表面缺陷视觉检测"
@@ -182,17 +174,17 @@ def test_the_audit_log_cannot_be_changed(live_db: str) -> None:
         assert s.get(AuditEntry, entry.id).summary == "导出专家库" and s.get(AuditEntry, entry.id).actor == "命令行"
 
 
-def test_owner_deletes_a_record_from_its_form(app_client: FlaskClient, world: World) -> None:
+def test_owner_deletes_a_record_from_its_form(client: FlaskClient, world: World) -> None:
     post_id = world.ids["post"]
-    login(app_client, "food")
-    denied = app_client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(app_client, "/mine")})
+    login(client, "food")
+    denied = client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(client, "/mine")})
     assert denied.status_code == 403
-    app_client.post("/logout", data={"csrf_token": token(app_client, "/")})
-    login(app_client, "maker")
-    assert "删除这条记录" in app_client.get(f"/pool/internship/{post_id}/edit").get_data(as_text=True)
-    deleted = app_client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(app_client, "/mine")})
+    client.post("/logout", data={"csrf_token": token(client, "/")})
+    login(client, "maker")
+    assert "删除这条记录" in client.get(f"/pool/internship/{post_id}/edit").get_data(as_text=True)
+    deleted = client.post(f"/pool/internship/{post_id}/delete", data={"csrf_token": token(client, "/mine")})
     assert deleted.status_code == 302 and deleted.location.endswith("/mine")
-    assert app_client.get(f"/pool/internship/{post_id}").status_code == 404
+    assert client.get(f"/pool/internship/{post_id}").status_code == 404
     assert audit_actions(post_id, "internship") == ["delete"]
-    org = app_client.post(f"/pool/organization/{world.ids['maker']}/delete", data={"csrf_token": token(app_client, "/mine")})
+    org = client.post(f"/pool/organization/{world.ids['maker']}/delete", data={"csrf_token": token(client, "/mine")})
     assert org.status_code == 400 and "按章程办理" in org.get_data(as_text=True)

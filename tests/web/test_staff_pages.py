@@ -11,7 +11,7 @@ from data.accounts import create_user
 from data.db import session_scope
 from data.enums import Role
 from tests.matcher.world import build_world
-from tests.web.test_accounts import login
+from tests.web.helpers import login
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -62,7 +62,7 @@ def test_duplicate_finder_and_merge(live_db: str) -> None:
     from sqlalchemy import select
 
     from data.models import AuditEntry, Expert
-    from tests.web.test_accounts import token
+    from tests.web.helpers import token
 
     world = build_world()
     with session_scope() as s:

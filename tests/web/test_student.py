@@ -13,7 +13,7 @@ from data.enums import ApplicationStatus, MemberStatus, Role
 from data.models import Application, Internship, Organization
 from data.students import StudentError, apply, profile_of
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import login, token
+from tests.web.helpers import login, token
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)

@@ -4,7 +4,6 @@ login lock-out and rate limit, security headers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,7 +14,7 @@ from data.db import session_scope
 from data.enums import MemberLevel, MemberStatus, Role
 from data.models import (Application, AuditEntry, ContactRequest, Expert, Feedback, Organization, Talent, User)
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import act, login, switch
+from tests.web.helpers import act, login, switch
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -39,12 +38,6 @@ def world(live_db: str) -> World:
         s.get(Talent, world.ids["unwilling_student"]).user_id = classmate.id
         s.get(Expert, world.ids["vision_expert"]).phone = "100-0001-0009"
     return world
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
 
 
 def test_contact_details_only_after_the_person_agrees(client: FlaskClient, world: World) -> None:

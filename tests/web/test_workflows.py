@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,8 +12,7 @@ from data.db import session_scope
 from data.enums import ApplicationStatus, MemberStatus, ProposalStatus, Role
 from data.models import Application, AuditEntry, Expert, Internship, Organization, PracticeProposal
 from tests.matcher.world import World, build_world
-from tests.web.test_accounts import act, login, switch
-from web import create_app
+from tests.web.helpers import act, login, switch
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
@@ -34,12 +32,6 @@ def world(live_db: str) -> World:
         s.add_all([Application(talent_id=world.ids["fit_student"], internship_id=world.ids["post"]),
                    Application(talent_id=world.ids["unwilling_student"], internship_id=world.ids["post"])])
     return world
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
 
 
 def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, world: World) -> None:

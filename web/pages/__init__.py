@@ -20,6 +20,11 @@ from web.viewer import current_actor, current_viewer
 bp = Blueprint("pages", __name__)
 
 
+def form_id(name: str) -> int:
+    """A record id posted in the form field ``name`` (400 naming the field when it is not one)."""
+    return services.parse_id(request.form.get(name, ""), name)
+
+
 def _page() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
 

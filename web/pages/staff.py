@@ -20,7 +20,7 @@ from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
-from web.pages import bp
+from web.pages import bp, form_id
 
 PREVIEW_ROWS = 20
 DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "退回修改"}
@@ -159,8 +159,7 @@ def staff_merge():  # type: ignore[no-untyped-def]
     pool = services.parse_pool(request.form.get("pool", ""))
     if not (request.form.get("keep_id", "").isdigit() and request.form.get("drop_id", "").isdigit()):
         raise AppError(400, "请选择要保留和要合并的记录", "keep_id")
-    keep_id = services.parse_id(request.form["keep_id"], "keep_id")
-    drop_id = services.parse_id(request.form["drop_id"], "drop_id")
+    keep_id, drop_id = form_id("keep_id"), form_id("drop_id")
     session = get_session()
     kept = merge(session, pool, keep_id, drop_id, current_user)
     session.commit()

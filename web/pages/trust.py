@@ -17,12 +17,8 @@ from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
-from web.pages import bp
+from web.pages import bp, form_id
 from web.viewer import current_viewer
-
-
-def _id(name: str) -> int:
-    return services.parse_id(request.form.get(name, ""), name)
 
 
 @bp.post("/contact/<pool_name>/<int:record_id>")
@@ -104,7 +100,7 @@ def membership_page():  # type: ignore[no-untyped-def]
             membership.apply_to_join(session, current_user, request.form.get("level", ""), request.form.get("materials", ""))
             flash("入会申请已提交，等待秘书处初审")
         elif action == "resubmit":
-            membership.resubmit(session, current_user, _id("case_id"), request.form.get("materials", ""))
+            membership.resubmit(session, current_user, form_id("case_id"), request.form.get("materials", ""))
             flash("已重新提交")
         elif action == "notice":
             if request.form.get("confirm") != "yes":
@@ -112,7 +108,7 @@ def membership_page():  # type: ignore[no-untyped-def]
             org = membership.give_notice(session, current_user)
             flash(f"已申请退出，将于 {org.withdrawal_effective_on} 生效")
         elif action == "vote":
-            case = membership.vote(session, current_user, _id("case_id"), request.form.get("decision") == "approve",
+            case = membership.vote(session, current_user, form_id("case_id"), request.form.get("decision") == "approve",
                                    request.form.get("comment", ""))
             flash(f"已表决；当前状态：{case.status.label}")
         else:
@@ -137,18 +133,18 @@ def staff_membership():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         action = request.form.get("action", "")
         if action == "review":
-            case = membership.preliminary_review(session, current_user, _id("case_id"), request.form.get("decision", ""),
+            case = membership.preliminary_review(session, current_user, form_id("case_id"), request.form.get("decision", ""),
                                                  request.form.get("reason", ""))
             flash(f"初审完成：{case.status.label}")
         elif action == "expel":
-            membership.propose_expulsion(session, current_user, _id("org_id"), request.form.get("reason", ""))
+            membership.propose_expulsion(session, current_user, form_id("org_id"), request.form.get("reason", ""))
             flash("除名动议已提交理事会表决")
         elif action == "fee":
             try:
                 paid = dt.date.fromisoformat(request.form.get("paid_on", "") or dt.date.today().isoformat())
             except ValueError as exc:
                 raise AppError(400, "缴费日期应写成 2026-11-22", "paid_on") from exc
-            org = membership.record_fee(session, current_user, _id("org_id"), paid)
+            org = membership.record_fee(session, current_user, form_id("org_id"), paid)
             flash(f"已登记「{org.name}」的会费")
         elif action == "deadlines":
             counts = membership.apply_deadlines(session)

@@ -10,14 +10,9 @@ from data.enums import Role
 from data.models import Expert, Teacher
 from data.proposals import answer, propose, proposals_for, withdraw
 from data.students import decide_application, received_applications
-from web import services
 from web.auth import roles_required
 from web.db import get_session
-from web.pages import bp
-
-
-def _id(name: str) -> int:
-    return services.parse_id(request.form.get(name, ""), name)
+from web.pages import bp, form_id
 
 
 @bp.get("/org/applications")
@@ -47,7 +42,7 @@ def proposals():  # type: ignore[no-untyped-def]
 @roles_required(Role.COLLEGE)
 def proposal_new():  # type: ignore[no-untyped-def]
     session = get_session()
-    proposal = propose(session, current_user, _id("teacher_id"), _id("enterprise_id"), request.form.get("message", ""))
+    proposal = propose(session, current_user, form_id("teacher_id"), form_id("enterprise_id"), request.form.get("message", ""))
     session.commit()
     flash(f"已向「{proposal.enterprise.name}」推荐教师「{proposal.teacher.name}」参加企业实践，等待企业答复")
     return redirect(url_for("pages.proposals"))
