@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from data.models import PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
@@ -18,6 +19,7 @@ from matcher.scoring import hit_strengths
 class Found:
     hit: Hit
     score: float  # 0–100
+    record: PoolRecord | None = None  # loaded when ``find`` has a session
 
 
 @dataclass
@@ -30,7 +32,8 @@ class FoundPage:
 def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, per_page: int,
          session: Session | None = None) -> FoundPage:
     """Rank candidates of both channels by fused text score; ties by id. A keyword query counts
-    its keywords found verbatim, as recommendations do (with ``session`` to read the records)."""
+    its keywords found verbatim, as recommendations do. With ``session`` the page's records come
+    loaded (a keyword query reads every candidate's record anyway; others only the page's)."""
     depth = max(100, page * per_page)
     result = search(pool, text, depth, filters, ctx=ctx)
     segments = query_segments(text) if session is not None else []
@@ -43,4 +46,10 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
         scored.append(Found(hit, 100 * fused))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
     start = (page - 1) * per_page
-    return FoundPage(scored[start : start + per_page], max(result.total_lexical, len(scored)), result.query_terms)
+    shown = scored[start : start + per_page]
+    if session is not None:
+        missing = [f.hit.id for f in shown if f.hit.id not in records]
+        records = {**records, **load_records(session, pool, missing)}
+        for f in shown:
+            f.record = records.get(f.hit.id)
+    return FoundPage(shown, max(result.total_lexical, len(scored)), result.query_terms)

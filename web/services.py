@@ -22,7 +22,7 @@ from data.settings import instance_dir
 from indexer.context import IndexContext
 from indexer.search import Filters, search
 from indexer.store import IndexError_
-from matcher.engine import Match, Viewer, load_records
+from matcher.engine import Match, Viewer
 from matcher.find import find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.errors import AppError
@@ -112,7 +112,7 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
     base = Filters(fields={field} if field else None, region_prefix=region or None)
     filters, _ = viewer.filters(base)
     counts: dict[Pool, int] = {}
-    items: list[tuple[PoolRecord, list[str], float]]  # record, matched terms, score 0–100 = []
+    items: list[tuple[PoolRecord, list[str], float]] = []  # record, matched terms, score 0–100
     terms: list[str] = []
     total = 0
     try:
@@ -122,8 +122,7 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
                 continue
             found = find(ctx, p, text, filters, page, PER_PAGE, session)
             counts[p], total, terms = found.total, found.total, found.terms
-            records = load_records(session, p, [f.hit.id for f in found.items])
-            items = [(records[f.hit.id], f.hit.matched_terms, f.score) for f in found.items if f.hit.id in records]
+            items = [(f.record, f.hit.matched_terms, f.score) for f in found.items if f.record is not None]
     except IndexError_ as exc:
         return SearchPage(text, pool, {}, [], [], 1, 1, str(exc))
     return SearchPage(text, pool, counts, items, terms, page, max(1, -(-total // PER_PAGE)))
