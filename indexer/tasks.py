@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from data.db import session_scope
+from data.enums import Status
+from data.importer import import_file
+from data.models import User
 from data.pools import Pool
+from data.tabular import TableError
 from indexer.context import get_context
 from indexer.jobs import update_job
 from indexer.operations import embed_records, rebuild_pool, sync_records
@@ -43,14 +49,6 @@ def import_task(pool: str, path: str, job_id: str, actor_id: int | None) -> dict
 
     Every row is validated first; with any row error nothing is written and the job lists the errors.
     """
-    from pathlib import Path
-
-    from data.db import session_scope
-    from data.enums import Status
-    from data.importer import import_file
-    from data.models import User
-    from data.tabular import TableError
-
     update_job(job_id, state="PROGRESS")
     file = Path(path)
     try:

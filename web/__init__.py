@@ -59,7 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from indexer import dispatch
 
         dispatch.install()  # every committed change reaches the indexes
-        security.run_membership_deadlines(app)
+        from web import housekeeping
+
+        housekeeping.run_membership_deadlines(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

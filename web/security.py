@@ -1,18 +1,17 @@
 """Hardening: security headers with a CSP that allows no inline script, a persistent secret key,
 secure cookie settings, login rate limiting (with account lock-out in ``data.accounts``), and
-CSRF for cookie-authenticated API calls that are not JSON."""
+bodies over the upload limit refused before anything parses them. (CSRF: forms carry tokens,
+``web.auth``; the API takes JSON, and its session cookie is SameSite=Lax.)"""
 
 from __future__ import annotations
 
 import os
 import secrets
-import time
 from pathlib import Path
 
 from flask import Flask, Response, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import SQLAlchemyError
 
 from data.settings import instance_dir
 
@@ -78,24 +77,3 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-
-def run_membership_deadlines(app: Flask, every_seconds: float = 3600) -> None:
-    """Apply membership deadlines (withdrawals, lapses) at most hourly, on the first request
-    after the hour, so a one-server alliance needs no cron; ``chanjiao membership update`` does
-    the same from the command line."""
-    state = {"next": 0.0}
-
-    @app.before_request
-    def deadlines() -> None:
-        now = time.monotonic()
-        if now < state["next"]:
-            return
-        state["next"] = now + every_seconds
-        from data.db import session_scope
-        from data.membership import apply_deadlines
-
-        try:
-            with session_scope() as session:
-                apply_deadlines(session)
-        except SQLAlchemyError:
-            app.logger.warning("membership deadlines not applied", exc_info=True)

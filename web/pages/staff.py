@@ -1,21 +1,26 @@
-"""秘书处: bulk import with a preview of rows and row errors, and the review queue."""
+"""秘书处: bulk import with a preview, the review queue, duplicates, audit log, dashboard, export."""
 
 from __future__ import annotations
 
+import io
+import tempfile
 from pathlib import Path
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from data.audit import action_label, browse
 from data.columns import columns_of, header_map
+from data.dashboard import overview
 from data.duplicates import find_duplicates, merge
 from data.editing import form_values
 from data.enums import AuditAction, Role, Status
+from data.exporter import export_pool
 from data.importer import import_file
 from data.pools import Pool
 from data.review import decide, decide_revision, pending_count, pending_records
 from data.tabular import TableError, read_table
+from matcher.recommend import DIRECTIONS
 from web import services
 from web.auth import roles_required
 from web.db import get_session
@@ -101,9 +106,6 @@ def staff_decide_revision(revision_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/staff/dashboard")
 @roles_required(Role.STAFF)
 def staff_dashboard():  # type: ignore[no-untyped-def]
-    from data.dashboard import overview
-    from matcher.recommend import DIRECTIONS
-
     labels = {key: d.label for key, d in DIRECTIONS.items()}
     return render_template("staff_dashboard.html", **overview(get_session(), labels))
 
@@ -112,14 +114,7 @@ def staff_dashboard():  # type: ignore[no-untyped-def]
 @roles_required(Role.STAFF)
 def export_list(pool_name: str):  # type: ignore[no-untyped-def]
     """The filtered list as an Excel file in the import layout (re-importable)."""
-    import io
-    import tempfile
-
-    from flask import send_file
-
-    from data.exporter import export_pool
-
-    pool = Pool.parse(pool_name)
+    pool = services.parse_pool(pool_name)
     ids = services.filtered_ids(get_session(), pool, request.args.get("field") or None)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
