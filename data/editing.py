@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from data.audit import audit, changed_only
@@ -65,12 +65,15 @@ def may_edit(user: User, record: PoolRecord) -> bool:
     pool = pool_of(record)
     if getattr(record, "user_id", None) == user.id:
         return True  # one's own profile
-    if user.org_id is None or owner_org_id(record) != user.org_id:
-        return False
+    return user.org_id is not None and owner_org_id(record) == user.org_id and _org_wide(user, pool)
+
+
+def _org_wide(user: User, pool: Pool) -> bool:
+    """Whether the user looks after all of their organization's records in ``pool``."""
     if pool is Pool.ORGANIZATION:
         return user.role in (Role.ENTERPRISE, Role.COLLEGE)
     if pool is Pool.TALENT or (user.role is Role.EXPERT and pool in OWN_PROFILE):
-        return False  # a person's profile is their own (matched above)
+        return False  # a person's profile is their own (see may_edit)
     return pool in CREATES.get(user.role, ())
 
 
@@ -264,21 +267,18 @@ def apply_revision(session: Session, revision: Revision) -> PoolRecord:
 
 
 def owned_records(session: Session, user: User, limit: int = 200) -> list[tuple[Pool, PoolRecord]]:
-    """What the user looks after, every status, newest first: a student or expert their own
-    records, an enterprise or college user their organization and everything it owns."""
+    """What the user looks after — exactly what ``may_edit`` allows a non-staff user — in every
+    status, newest first: their own profile, and their organization's records in the pools
+    their role works with."""
     found: list[tuple[Pool, PoolRecord]] = []
     for pool, model in MODELS.items():
-        mine = select(model).where(model.user_id == user.id) if hasattr(model, "user_id") else None
-        if pool is Pool.ORGANIZATION:
-            query = select(model).where(model.id == user.org_id) if user.role in (Role.ENTERPRISE, Role.COLLEGE) else None
-        elif user.role in (Role.STUDENT, Role.EXPERT) or pool is Pool.TALENT:
-            query = mine
-            if user.role is Role.EXPERT and pool in CREATES[Role.EXPERT]:
-                query = select(model).where(model.owner_org_id == user.org_id)  # type: ignore[attr-defined]
-        else:
-            query = select(model).where(model.owner_org_id == user.org_id)  # type: ignore[attr-defined]
-        if query is not None:
-            found.extend((pool, r) for r in session.scalars(query.order_by(model.id.desc()).limit(limit)))
+        mine = [model.user_id == user.id] if hasattr(model, "user_id") else []
+        if user.org_id is not None and _org_wide(user, pool):
+            owner = model.id if pool is Pool.ORGANIZATION else model.owner_org_id  # type: ignore[attr-defined]
+            mine.append(owner == user.org_id)
+        if mine:
+            query = select(model).where(or_(*mine)).order_by(model.id.desc()).limit(limit)
+            found.extend((pool, r) for r in session.scalars(query))
     return found
 
 
