@@ -8,7 +8,7 @@ record the asker may not see never takes a place, a count or a term.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,3 +131,21 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
     return SearchResult(hits, total, terms, index.lexical.max_score(original))
+
+
+def centroid(seeds: Sequence[tuple[Pool, int]], ctx: IndexContext | None = None) -> np.ndarray | None:
+    """The normalized mean of the stored vectors of ``seeds`` (pool, record id); None when
+    none of them has a vector yet."""
+    ctx = ctx or get_context()
+    found = [v for pool, record_id in seeds if (v := ctx.load(pool).vectors.vector_of(record_id)) is not None]
+    if not found:
+        return None
+    mean = np.mean(found, axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else None
+
+
+def similarity_to(vector: np.ndarray, pool: Pool, ids: Sequence[int], ctx: IndexContext | None = None) -> np.ndarray:
+    """Cosine of ``vector`` with each record's stored vector (NaN while one is pending)."""
+    ctx = ctx or get_context()
+    return ctx.load(pool).vectors.scores_for(vector, np.asarray(list(ids), dtype=np.int64))

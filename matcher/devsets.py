@@ -2,7 +2,9 @@
 
 Labels come from the data itself, never from judgement by hand:
 
-- ``csl-title``: a paper's title finds its abstract (grade 2).
+- ``csl-title``: a paper's title, as a need is written, finds its abstract (2) and the papers
+  sharing one of its keywords (1). (Graded since the abstract alone saturates: every ranking
+  found it first for 99% of the titles, so the set told nothing apart.)
 - ``csl-keywords``: a paper's keywords, as a user types them, find the paper (2) and other
   papers sharing one of its keywords (1).
 - ``csl-discipline``: a paper's title finds papers of the same discipline (1), itself (2);
@@ -58,20 +60,21 @@ def build_csl_sets(root: Path = EVAL_DIR) -> None:
     chosen = rng.sample(range(len(papers)), QUERIES_PER_SET)
     records = _paper_records()
 
-    title_q = [{"id": f"t{i}", "text": papers[i].title} for i in chosen]
-    _write(root / "csl-title", records, title_q, [(f"t{i}", papers[i].id, 2) for i in chosen])
-
     by_keyword: dict[str, set[int]] = defaultdict(set)
     for n, p in enumerate(papers):
         for k in p.keywords:
             by_keyword[k].add(n)
-    kw_q, kw_rels = [], []
-    for i in chosen:
-        kw_q.append({"id": f"k{i}", "text": " ".join(papers[i].keywords)})
-        kw_rels.append((f"k{i}", papers[i].id, 2))
+
+    def related(qid: str, i: int) -> list[tuple[str, str, int]]:
+        """The paper itself (2) and every paper sharing one of its keywords (1)."""
         sharing = set().union(*(by_keyword[k] for k in papers[i].keywords)) - {i}
-        kw_rels.extend((f"k{i}", papers[j].id, 1) for j in sorted(sharing))
-    _write(root / "csl-keywords", records, kw_q, kw_rels)
+        return [(qid, papers[i].id, 2)] + [(qid, papers[j].id, 1) for j in sorted(sharing)]
+
+    title_q = [{"id": f"t{i}", "text": papers[i].title} for i in chosen]
+    _write(root / "csl-title", records, title_q, [rel for i in chosen for rel in related(f"t{i}", i)])
+
+    kw_q = [{"id": f"k{i}", "text": " ".join(papers[i].keywords)} for i in chosen]
+    _write(root / "csl-keywords", records, kw_q, [rel for i in chosen for rel in related(f"k{i}", i)])
 
     by_discipline: dict[str, list[int]] = defaultdict(list)
     for n, p in enumerate(papers):

@@ -1,7 +1,8 @@
 """The one ranking path every direction (and ``chanjiao eval``) goes through.
 
 retrieve (BM25 + vectors, hard filters applied inside the index) → load records → drop what a
-recipe's hard filter refuses → score features → fuse into 0–100 → explain → sort by
+recipe's hard filter refuses → score features → fuse → blend in each candidate's similarity to
+the best few (the neighbourhood) → 0–100 → explain → sort by
 ``(-score, pool, id)``, so equal scores always come out in the same order.
 """
 
@@ -11,16 +12,24 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.search import Filters, Hit, search
+from indexer.search import Filters, Hit, centroid, search, similarity_to
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
-from matcher.scoring import final_score, hit_strengths, lexical_strength
+from matcher.scoring import (
+    NEIGHBOUR_SEEDS,
+    final_score,
+    hit_strengths,
+    lexical_strength,
+    semantic_strength,
+    with_neighbours,
+)
 
 CANDIDATES = 100
 
@@ -105,13 +114,36 @@ def load_records(session: Session, pool: Pool, ids: Sequence[int]) -> dict[int, 
     return {r.id: r for r in session.scalars(select(model).where(model.id.in_(list(ids))))} if ids else {}
 
 
+@dataclass
+class _Candidate:
+    """A retrieved record that passed its plan's gate, assessed once."""
+
+    plan: PoolPlan
+    hit: Hit
+    record: PoolRecord
+    passed: list[str]
+    lexical: float
+    semantic: float | None
+    text: float
+    features: list[Feature]
+    keywords: list[str]  # the query's keywords found verbatim
+    phrase: float | None
+    ceiling: float
+
+    def first_score(self) -> float:
+        """The score before the neighbourhood blend, which picks the seeds of that blend."""
+        if any(f.side for f in self.features):
+            return _two_sided(self.text, self.features, {})
+        return final_score(self.text, {f.label: (f.value, f.weight) for f in self.features})
+
+
 def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence[PoolPlan], *,
          viewer: Viewer | None = None, k: int = 10, candidates: int = CANDIDATES,
          today: dt.date | None = None, adjust: AdjustFn | None = None) -> list[Match]:
     """Rank candidates from each plan's pool for ``query``; the top ``k`` overall."""
     today = today or dt.date.today()
     viewer = viewer or Viewer(staff=True)
-    matches: list[Match] = []
+    found: list[_Candidate] = []
     for plan in plans:
         filters, visible = viewer.filters(plan.filters)
         hits, ceiling = retrieve(ctx, plan.pool, query, filters, candidates)
@@ -122,48 +154,82 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
                 continue  # deleted since it was indexed
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
-            matches.append(score_one(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
+            found.append(assess(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
+    neighbours = neighbourhood(ctx, found)
+    matches = [to_match(c, neighbours.get((c.plan.pool, c.hit.id))) for c in found]
     if adjust is not None:
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
     return matches[:k]
 
 
-def score_one(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
-              record: PoolRecord, passed: list[str]) -> Match:
-    segments, found = _keywords_found(query, record)
-    phrase = len(found) / len(segments) if segments else None
+def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
+           record: PoolRecord, passed: list[str]) -> _Candidate:
+    segments, keywords = _keywords_found(query, record)
+    phrase = len(keywords) / len(segments) if segments else None
     lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
-    features = plan.features(query, record, facets_of(record))
-    parts = {"文本相关": 100 * lexical}
-    if any(f.side for f in features):
-        score = _two_sided(text, features, parts)
+    return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets_of(record)),
+                      keywords, phrase, ceiling)
+
+
+def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> dict[tuple[Pool, int], float]:
+    """Each candidate's calibrated similarity to the centroid of the best ``NEIGHBOUR_SEEDS``
+    first-pass candidates that have a vector. Empty while the best few are most of the
+    candidates (their centroid then tells no topic apart; everyone would be lifted alike)."""
+    ranked = sorted((c for c in found if c.semantic is not None),
+                    key=lambda c: (-round(c.first_score(), 6), c.plan.pool.value, c.hit.id))
+    if len(ranked) <= 2 * NEIGHBOUR_SEEDS:
+        return {}
+    center = centroid([(c.plan.pool, c.hit.id) for c in ranked[:NEIGHBOUR_SEEDS]], ctx)
+    if center is None:
+        return {}
+    strengths: dict[tuple[Pool, int], float] = {}
+    for pool in dict.fromkeys(c.plan.pool for c in found):
+        ids = [c.hit.id for c in found if c.plan.pool is pool]
+        for record_id, cosine in zip(ids, similarity_to(center, pool, ids, ctx)):
+            strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
+            if strength is not None:
+                strengths[(pool, record_id)] = strength
+    return strengths
+
+
+def to_match(c: _Candidate, neighbour: float | None) -> Match:
+    text = with_neighbours(c.text, neighbour)
+    parts = {"文本相关": 100 * c.lexical}
+    if any(f.side for f in c.features):
+        score = _two_sided(text, c.features, parts)
     else:
-        score = final_score(text, {f.label: (f.value, f.weight) for f in features})
-    if semantic is not None:
-        parts["语义相近"] = 100 * semantic
+        score = final_score(text, {f.label: (f.value, f.weight) for f in c.features})
+    if c.semantic is not None:
+        parts["语义相近"] = 100 * c.semantic
+    if neighbour is not None:
+        parts["主题相近"] = 100 * neighbour
     reasons = []
-    if found:
-        reasons.append("完整出现的关键词：" + "、".join(found[:8]))
-    if hit.matched_terms:
-        reasons.append("命中关键词：" + "、".join(hit.matched_terms[:8]))
-    if semantic is not None and semantic >= 0.5:
-        reasons.append(f"内容语义相近（{100 * semantic:.0f}/100）")
-    elif semantic is None:
+    if c.keywords:
+        reasons.append("完整出现的关键词：" + "、".join(c.keywords[:8]))
+    if c.hit.matched_terms:
+        reasons.append("命中关键词：" + "、".join(c.hit.matched_terms[:8]))
+    if c.semantic is not None and c.semantic >= 0.5:
+        reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）")
+    elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
-    for f in features:
+    if neighbour is not None and neighbour >= 0.5:
+        reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
+    for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
             if f.reason:
                 reasons.append(f.reason)
+    record, hit = c.record, c.hit
     owner = getattr(record, "owner_org", None)
-    return Match(plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(passed), reasons,
+    return Match(c.plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(c.passed), reasons,
                  org_id=facets_of(record).org_id, org_name=getattr(owner, "name", None),
                  detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
-                         "text": text, "lexical_strength": lexical_strength(hit.lexical, ceiling), "ceiling": ceiling,
+                         "text": c.text, "lexical_strength": lexical_strength(hit.lexical, c.ceiling), "ceiling": c.ceiling,
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
-                         "structured": _structured_mean(features),
-                         "phrase": -1.0 if phrase is None else phrase})
+                         "structured": _structured_mean(c.features),
+                         "phrase": -1.0 if c.phrase is None else c.phrase,
+                         "neighbour": -1.0 if neighbour is None else neighbour})
 
 
 def _keywords_found(query: MatchQuery, record: PoolRecord) -> tuple[list[str], list[str]]:

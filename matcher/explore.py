@@ -11,7 +11,7 @@ import numpy as np
 
 from matcher.engine import Match
 from matcher.metrics import ndcg_at
-from matcher.scoring import CALIBRATION, SEMANTIC_WEIGHT, final_score, rrf
+from matcher.scoring import CALIBRATION, SEMANTIC_WEIGHT, final_score, rrf, with_neighbours
 
 Echo = Callable[[str], None]
 
@@ -45,6 +45,15 @@ def _phrased(p: float, w: float, lo: float, hi: float, text_weight: float = 1.0)
     return key
 
 
+def _neighboured(weight: float) -> Callable[[dict[str, float]], float]:
+    """The product's fusion with another weight for the neighbourhood of the best matches."""
+    def key(d: dict[str, float]) -> float:
+        text = with_neighbours(d["text"], None if d["neighbour"] < 0 else d["neighbour"], weight)
+        structured = d["structured"]
+        return final_score(text, {"f": (None if structured < 0 else structured, 1.0)})
+    return key
+
+
 def fusions(backend: str) -> list[Fusion]:
     cal = CALIBRATION.get(backend, CALIBRATION["st"])
     found = [
@@ -62,6 +71,8 @@ def fusions(backend: str) -> list[Fusion]:
         for w in (0.4, 0.5):
             found.append(Fusion(f"短语 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic)))
             found.append(Fusion(f"短语+结构 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic, 0.75)))
+    for weight in (0.0, 0.15, 0.25, 0.35):
+        found.append(Fusion(f"邻域 β={weight}", _neighboured(weight)))
     for tw in (0.6, 0.75, 0.9):
         found.append(Fusion(f"加权+结构 tw={tw}", _weighted(SEMANTIC_WEIGHT, tw, cal.unrelated, cal.same_topic)))
     return found

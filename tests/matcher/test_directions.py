@@ -171,3 +171,47 @@ def test_the_search_box_scores_keyword_queries_like_recommendations(world: World
         keyed = find(get_context(), Pool.ACHIEVEMENT, "表面缺陷 视觉检测", Filters(), 1, 5, s)
     assert keyed.items[0].hit.id == plain.items[0].hit.id == world.ids["vision_result"]
     assert keyed.items[0].score > plain.items[0].score  # both keywords whole: a higher text score
+
+
+def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
+    """Each candidate is also scored by its likeness to the best few matches: results on the
+    vision need's topic, worded otherwise, score higher there than food results. With only a
+    few candidates (the best few would be all of them), or no vectors, there is none."""
+    from dataclasses import replace
+
+    from data.enums import AchievementKind
+    from data.models import Achievement
+    from indexer.operations import rebuild_pool
+    from indexer.search import Hit
+    from matcher.directions import achievement_features
+    from matcher.engine import PoolPlan, assess, neighbourhood
+    from matcher.query import MatchQuery
+
+    ctx, plan = get_context(), PoolPlan(Pool.ACHIEVEMENT, achievement_features)
+    with session_scope() as s:
+        few = run(s, Pool.PROJECT, "vision_need", "need_achievements", world)
+        assert all("主题相近" not in m.parts for m in few)  # two results: no neighbourhood
+        record = s.get(Achievement, world.ids["vision_result"])
+        found = assess(ctx, plan, MatchQuery(text="机器视觉"), Hit(record.id, 5.0, 0.9), 10.0, record, [])
+        assert neighbourhood(ctx, [found] * 7) != {}
+        assert neighbourhood(ctx, [replace(found, semantic=None)] * 7) == {}  # no vectors: no seeds
+        org = record.owner_org_id
+        vision = ["基于卷积神经网络的PCB焊点外观瑕疵识别系统", "注塑件划痕与污点的智能光学检测装置",
+                  "锂电池极片表面瑕疵在线识别技术"]
+        food = ["富硒大米深加工与营养保健产品开发", "高原牦牛乳发酵酸奶生产工艺", "柑橘果胶提取与果汁澄清技术"]
+        added = {}
+        for n, name in enumerate(vision + food):
+            row = Achievement(name=name, description=name, owner_org_id=org, natural_key=f"n{n}", field="智能制造",
+                              achievement_kind=AchievementKind.TECHNOLOGY)
+            s.add(row)
+            s.flush()
+            added[name] = row.id
+    rebuild_pool(ctx, Pool.ACHIEVEMENT)
+    with session_scope() as s:
+        matches = {m.id: m for m in run(s, Pool.PROJECT, "vision_need", "need_achievements", world, k=20)}
+        near = [matches[added[n]].parts["主题相近"] for n in vision]
+        far = [matches[added[n]].parts["主题相近"] for n in food if added[n] in matches]
+        assert far and min(near) > max(far)
+        top = matches[world.ids["vision_result"]]
+        assert any(r.startswith("与本次最匹配的几条结果主题相近") for r in top.reasons)
+        assert top.detail["neighbour"] == pytest.approx(top.parts["主题相近"] / 100)

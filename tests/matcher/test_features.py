@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from matcher import features as fx
-from matcher.scoring import final_score, lexical_strength, semantic_strength, text_score
+from matcher.scoring import final_score, hit_strengths, lexical_strength, semantic_strength, text_score, with_neighbours
 
 
 def test_field_and_overlap() -> None:
@@ -52,6 +52,19 @@ def test_scores_are_absolute_and_bounded() -> None:
     # no applicable feature: the text score stands; a mismatched field pulls it down
     assert final_score(0.6, {"领域": (None, 1.0)}) == 0.6
     assert final_score(0.6, {"领域": (1.0, 1.0)}) > 0.6 > final_score(0.6, {"领域": (0.0, 1.0)})
+
+
+def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
+    # BM25 3 of ceiling 6 → 0.5; cosine 0.88 → 0.5 on e5's scale
+    assert hit_strengths(3.0, 6.0, 0.88, "e5") == pytest.approx((0.5, 0.5, 0.5))
+    # a keyword query with every keyword whole: lexical 0.5·0.5 + 0.5·1 = 0.75, text 0.4·0.5 + 0.6·0.75
+    assert hit_strengths(3.0, 6.0, 0.88, "e5", phrase=1.0) == pytest.approx((0.75, 0.5, 0.65))
+    assert hit_strengths(3.0, 6.0, None, "e5", phrase=0.0) == pytest.approx((0.25, None, 0.25))
+    # the neighbourhood takes a quarter beside the text score, staying on the 0–1 scale
+    assert with_neighbours(0.5, 1.0) == pytest.approx(0.6)
+    assert with_neighbours(0.5, 0.0) == pytest.approx(0.4)
+    assert with_neighbours(0.5, None) == 0.5  # vector pending: the text score stands
+    assert with_neighbours(1.0, 1.0) == 1.0
 
 
 def test_keyword_queries_and_their_verbatim_coverage() -> None:
