@@ -155,8 +155,8 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
             found.append(assess(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
-    neighbours = neighbourhood(ctx, found)
-    matches = [to_match(c, neighbours.get((c.plan.pool, c.hit.id))) for c in found]
+    neighbours, seeds = neighbourhood(ctx, found)
+    matches = [to_match(c, neighbours.get((c.plan.pool, c.hit.id)), (c.plan.pool, c.hit.id) in seeds) for c in found]
     if adjust is not None:
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
@@ -172,28 +172,34 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceili
                       keywords, phrase, ceiling)
 
 
-def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> dict[tuple[Pool, int], float]:
+Key = tuple[Pool, int]
+
+
+def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> tuple[dict[Key, float], set[Key]]:
     """Each candidate's calibrated similarity to the centroid of the best ``NEIGHBOUR_SEEDS``
-    first-pass candidates that have a vector. Empty while the best few are most of the
-    candidates (their centroid then tells no topic apart; everyone would be lifted alike)."""
+    first-pass candidates that have a vector, and those seeds. Empty while the best few are
+    most of the candidates (their centroid then tells no topic apart; all would be lifted alike)."""
     ranked = sorted((c for c in found if c.semantic is not None),
                     key=lambda c: (-round(c.first_score(), 6), c.plan.pool.value, c.hit.id))
     if len(ranked) <= 2 * NEIGHBOUR_SEEDS:
-        return {}
-    center = centroid([(c.plan.pool, c.hit.id) for c in ranked[:NEIGHBOUR_SEEDS]], ctx)
+        return {}, set()
+    seeds = [(c.plan.pool, c.hit.id) for c in ranked[:NEIGHBOUR_SEEDS]]
+    center = centroid(seeds, ctx)
     if center is None:
-        return {}
-    strengths: dict[tuple[Pool, int], float] = {}
+        return {}, set()
+    strengths: dict[Key, float] = {}
     for pool in dict.fromkeys(c.plan.pool for c in found):
         ids = [c.hit.id for c in found if c.plan.pool is pool]
         for record_id, cosine in zip(ids, similarity_to(center, pool, ids, ctx)):
             strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
             if strength is not None:
                 strengths[(pool, record_id)] = strength
-    return strengths
+    return strengths, set(seeds)
 
 
-def to_match(c: _Candidate, neighbour: float | None) -> Match:
+def to_match(c: _Candidate, neighbour: float | None, seed: bool = False) -> Match:
+    """The scored, explained match; a seed of the neighbourhood gets no reason for it (it
+    would only say that it resembles itself)."""
     text = with_neighbours(c.text, neighbour)
     parts = {"文本相关": 100 * c.lexical}
     if any(f.side for f in c.features):
@@ -213,7 +219,7 @@ def to_match(c: _Candidate, neighbour: float | None) -> Match:
         reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）")
     elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
-    if neighbour is not None and neighbour >= 0.5:
+    if neighbour is not None and neighbour >= 0.5 and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
     for f in c.features:
         if f.value is not None:
