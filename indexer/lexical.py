@@ -81,6 +81,14 @@ class LexicalIndex:
             scores = np.where(mask, scores, 0.0)
         return top_rows(scores, k)
 
+    def salient_terms(self, row: int, n: int) -> list[str]:
+        """The ``n`` terms (two characters or more) that characterize document ``row`` most:
+        their share of its tokens times their idf; ties by term."""
+        counts = Counter(t for t in self.corpus[row] if len(t) >= 2)
+        total = sum(counts.values())
+        weight = {t: k / total * self.idf(t) for t, k in counts.items()}
+        return sorted(weight, key=lambda t: (-weight[t], t))[:n]
+
     def matched_terms(self, row: int, query: Sequence[str]) -> list[str]:
         """The query tokens that occur in document ``row``, in query order."""
         tokens = self._doc_tokens[row]

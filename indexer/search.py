@@ -149,3 +149,27 @@ def similarity_to(vector: np.ndarray, pool: Pool, ids: Sequence[int], ctx: Index
     """Cosine of ``vector`` with each record's stored vector (NaN while one is pending)."""
     ctx = ctx or get_context()
     return ctx.load(pool).vectors.scores_for(vector, np.asarray(list(ids), dtype=np.int64))
+
+
+def salient_terms(pool: Pool, record_id: int, n: int, ctx: IndexContext | None = None) -> list[str]:
+    """The ``n`` terms that characterize an indexed record most (none if it is not indexed)."""
+    index = (ctx or get_context()).load(pool)
+    row = index.row_of.get(record_id)
+    return [] if row is None else index.lexical.salient_terms(row, n)
+
+
+def term_strengths(terms: Sequence[str], pool: Pool, ids: Sequence[int],
+                   ctx: IndexContext | None = None) -> list[tuple[float, list[str]]]:
+    """For each record in ``ids``: the BM25 score of ``terms`` divided by their ceiling in this
+    pool (0–1), and which of the terms it contains."""
+    index = (ctx or get_context()).load(pool)
+    ceiling = index.lexical.max_score(terms)
+    scores = index.lexical.scores(terms)
+    out = []
+    for record_id in ids:
+        row = index.row_of.get(record_id)
+        if row is None or ceiling <= 0:
+            out.append((0.0, []))
+        else:
+            out.append((min(1.0, float(scores[row]) / ceiling), index.lexical.matched_terms(row, terms)))
+    return out

@@ -9,6 +9,9 @@ Labels come from the data itself, never from judgement by hand:
   papers sharing one of its keywords (1).
 - ``csl-discipline``: a paper's title finds papers of the same discipline (1), itself (2);
   candidates carry their discipline as ``fields``, queries do not.
+- ``csl-keywords-discipline``: a paper's keywords find papers of the same discipline (1),
+  itself (2): a keyword query judged by topic, not by shared words (added after the fusion
+  was chosen, as a check that it generalizes).
 - ``csco-jobs``: an occupation's name and alias (what a post is called) finds its
   description (2) and the descriptions of its sibling occupations in the same small
   category (1); queries carry the major category as ``fields``.
@@ -84,6 +87,10 @@ def build_csl_sets(root: Path = EVAL_DIR) -> None:
         disc_q.append({"id": f"d{i}", "text": papers[i].title})
         disc_rels.extend((f"d{i}", papers[j].id, 2 if j == i else 1) for j in by_discipline[papers[i].discipline])
     _write(root / "csl-discipline", records, disc_q, disc_rels)
+
+    mixed_q = [{"id": f"x{i}", "text": q["text"]} for i, q in zip(chosen, kw_q)]
+    mixed_rels = [(f"x{q[1:]}", doc, grade) for q, doc, grade in disc_rels]
+    _write(root / "csl-keywords-discipline", records, mixed_q, mixed_rels)
 
 
 def build_csco_set(root: Path = EVAL_DIR) -> None:

@@ -1,8 +1,8 @@
 """The one ranking path every direction (and ``chanjiao eval``) goes through.
 
 retrieve (BM25 + vectors, hard filters applied inside the index) → load records → drop what a
-recipe's hard filter refuses → score features → fuse → blend in each candidate's similarity to
-the best few (the neighbourhood) → 0–100 → explain → sort by
+recipe's hard filter refuses → score features → fuse → blend in what the best few say of each
+candidate (their topic, the best one's terms: the neighbourhood) → 0–100 → explain → sort by
 ``(-score, pool, id)``, so equal scores always come out in the same order.
 """
 
@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.search import Filters, Hit, centroid, search, similarity_to
+from indexer.search import Filters, Hit, centroid, salient_terms, search, similarity_to, term_strengths
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
+    TERM_COUNT,
     final_score,
     hit_strengths,
     lexical_strength,
@@ -155,8 +156,8 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
             found.append(assess(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
-    neighbours, seeds = neighbourhood(ctx, found)
-    matches = [to_match(c, neighbours.get((c.plan.pool, c.hit.id)), (c.plan.pool, c.hit.id) in seeds) for c in found]
+    near = neighbourhood(ctx, found)
+    matches = [to_match(c, near) for c in found]
     if adjust is not None:
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
@@ -175,32 +176,51 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceili
 Key = tuple[Pool, int]
 
 
-def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> tuple[dict[Key, float], set[Key]]:
-    """Each candidate's calibrated similarity to the centroid of the best ``NEIGHBOUR_SEEDS``
-    first-pass candidates that have a vector, and those seeds. Empty while the best few are
-    most of the candidates (their centroid then tells no topic apart; all would be lifted alike)."""
-    ranked = sorted((c for c in found if c.semantic is not None),
-                    key=lambda c: (-round(c.first_score(), 6), c.plan.pool.value, c.hit.id))
-    if len(ranked) <= 2 * NEIGHBOUR_SEEDS:
-        return {}, set()
-    seeds = [(c.plan.pool, c.hit.id) for c in ranked[:NEIGHBOUR_SEEDS]]
-    center = centroid(seeds, ctx)
-    if center is None:
-        return {}, set()
-    strengths: dict[Key, float] = {}
-    for pool in dict.fromkeys(c.plan.pool for c in found):
+@dataclass
+class Neighbourhood:
+    """What the best first-pass matches say about every candidate."""
+
+    topic: dict[Key, float] = field(default_factory=dict)  # calibrated cosine to the seeds' centroid
+    terms: dict[Key, tuple[float, list[str]]] = field(default_factory=dict)  # best match's terms: strength, shared
+    seeds: set[Key] = field(default_factory=set)
+    best: str = ""  # the best match's name, for the reasons
+
+
+def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourhood:
+    """The centroid of the best ``NEIGHBOUR_SEEDS`` first-pass candidates that have a vector,
+    and the ``TERM_COUNT`` terms that characterize the best one, measured on every candidate.
+    None while the best few are most of the candidates (they would tell no topic apart and
+    lift all alike)."""
+    if len(found) <= 2 * NEIGHBOUR_SEEDS:
+        return Neighbourhood()
+    ranked = sorted(found, key=lambda c: (-round(c.first_score(), 6), c.plan.pool.value, c.hit.id))
+    best = ranked[0]
+    near = Neighbourhood(seeds={(best.plan.pool, best.hit.id)}, best=best.record.name)
+    pools = list(dict.fromkeys(c.plan.pool for c in found))
+    terms = salient_terms(best.plan.pool, best.hit.id, TERM_COUNT, ctx)
+    vectored = [c for c in ranked if c.semantic is not None]
+    seeds = [(c.plan.pool, c.hit.id) for c in vectored[:NEIGHBOUR_SEEDS]]
+    center = centroid(seeds, ctx) if len(vectored) > 2 * NEIGHBOUR_SEEDS else None
+    near.seeds.update(seeds if center is not None else [])
+    for pool in pools:
         ids = [c.hit.id for c in found if c.plan.pool is pool]
-        for record_id, cosine in zip(ids, similarity_to(center, pool, ids, ctx)):
-            strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
-            if strength is not None:
-                strengths[(pool, record_id)] = strength
-    return strengths, set(seeds)
+        if terms:
+            near.terms.update(((pool, i), t) for i, t in zip(ids, term_strengths(terms, pool, ids, ctx)))
+        if center is not None:
+            for record_id, cosine in zip(ids, similarity_to(center, pool, ids, ctx)):
+                strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
+                if strength is not None:
+                    near.topic[(pool, record_id)] = strength
+    return near
 
 
-def to_match(c: _Candidate, neighbour: float | None, seed: bool = False) -> Match:
-    """The scored, explained match; a seed of the neighbourhood gets no reason for it (it
+def to_match(c: _Candidate, near: Neighbourhood) -> Match:
+    """The scored, explained match; a seed of the neighbourhood gets no reason from it (it
     would only say that it resembles itself)."""
-    text = with_neighbours(c.text, neighbour)
+    key = (c.plan.pool, c.hit.id)
+    neighbour = near.topic.get(key)
+    term_strength, shared = near.terms.get(key, (None, []))
+    text = with_neighbours(c.text, neighbour, term_strength)
     parts = {"文本相关": 100 * c.lexical}
     if any(f.side for f in c.features):
         score = _two_sided(text, c.features, parts)
@@ -210,6 +230,8 @@ def to_match(c: _Candidate, neighbour: float | None, seed: bool = False) -> Matc
         parts["语义相近"] = 100 * c.semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
+    if term_strength is not None:
+        parts["关联词"] = 100 * term_strength
     reasons = []
     if c.keywords:
         reasons.append("完整出现的关键词：" + "、".join(c.keywords[:8]))
@@ -219,8 +241,13 @@ def to_match(c: _Candidate, neighbour: float | None, seed: bool = False) -> Matc
         reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）")
     elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
+    seed = key in near.seeds
     if neighbour is not None and neighbour >= 0.5 and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
+    extra = [t for t in shared if t not in c.hit.matched_terms]
+    extra = [t for t in extra if not any(t != u and t in u for u in extra)]  # 深度学习, not also 深度
+    if extra and not seed:
+        reasons.append(f"与最佳匹配「{near.best}」共有的词：" + "、".join(extra[:6]))
     for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
@@ -235,7 +262,8 @@ def to_match(c: _Candidate, neighbour: float | None, seed: bool = False) -> Matc
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
                          "structured": _structured_mean(c.features),
                          "phrase": -1.0 if c.phrase is None else c.phrase,
-                         "neighbour": -1.0 if neighbour is None else neighbour})
+                         "neighbour": -1.0 if neighbour is None else neighbour,
+                         "terms": -1.0 if term_strength is None else term_strength})
 
 
 def _keywords_found(query: MatchQuery, record: PoolRecord) -> tuple[list[str], list[str]]:

@@ -46,9 +46,10 @@ def _phrased(p: float, w: float, lo: float, hi: float, text_weight: float = 1.0)
 
 
 def _neighboured(weight: float) -> Callable[[dict[str, float]], float]:
-    """The product's fusion with another weight for the neighbourhood of the best matches."""
+    """The product's fusion with another weight for the topic of the best matches."""
     def key(d: dict[str, float]) -> float:
-        text = with_neighbours(d["text"], None if d["neighbour"] < 0 else d["neighbour"], weight)
+        text = with_neighbours(d["text"], None if d["neighbour"] < 0 else d["neighbour"],
+                               None if d["terms"] < 0 else d["terms"], weight)
         structured = d["structured"]
         return final_score(text, {"f": (None if structured < 0 else structured, 1.0)})
     return key

@@ -174,9 +174,10 @@ def test_the_search_box_scores_keyword_queries_like_recommendations(world: World
 
 
 def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
-    """Each candidate is also scored by its likeness to the best few matches: results on the
-    vision need's topic, worded otherwise, score higher there than food results. With only a
-    few candidates (the best few would be all of them), or no vectors, there is none."""
+    """Each candidate is also scored by what the best few matches say of it: results on the
+    vision need's topic, worded otherwise, score higher there than food results, and records
+    sharing the best match's characteristic terms say which. With only a few candidates (the
+    best few would be all of them) there is none; without vectors, only the terms."""
     from dataclasses import replace
 
     from data.enums import AchievementKind
@@ -184,19 +185,25 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
     from indexer.operations import rebuild_pool
     from indexer.search import Hit
     from matcher.directions import achievement_features
-    from matcher.engine import PoolPlan, assess, neighbourhood
+    from matcher.engine import Neighbourhood, PoolPlan, assess, neighbourhood
     from matcher.query import MatchQuery
 
     ctx, plan = get_context(), PoolPlan(Pool.ACHIEVEMENT, achievement_features)
     with session_scope() as s:
         few = run(s, Pool.PROJECT, "vision_need", "need_achievements", world)
-        assert all("主题相近" not in m.parts for m in few)  # two results: no neighbourhood
+        assert all("主题相近" not in m.parts and "关联词" not in m.parts for m in few)  # two results: none
         record = s.get(Achievement, world.ids["vision_result"])
         found = assess(ctx, plan, MatchQuery(text="机器视觉"), Hit(record.id, 5.0, 0.9), 10.0, record, [])
-        assert neighbourhood(ctx, [found] * 7) == ({(Pool.ACHIEVEMENT, record.id): 1.0}, {(Pool.ACHIEVEMENT, record.id)})
-        assert neighbourhood(ctx, [replace(found, semantic=None)] * 7) == ({}, set())  # no vectors: no seeds
+        key = (Pool.ACHIEVEMENT, record.id)
+        near = neighbourhood(ctx, [found] * 7)
+        assert near.topic == {key: 1.0} and near.seeds == {key} and near.best == record.name
+        strength, shared = near.terms[key]
+        assert 0 < strength <= 1 and "机器视觉" in shared  # the record's own characteristic terms
+        pending = neighbourhood(ctx, [replace(found, semantic=None)] * 7)
+        assert pending.topic == {} and near.terms == pending.terms  # no vectors: terms only
+        assert neighbourhood(ctx, [found] * 6) == Neighbourhood()  # the best few would be all
         org = record.owner_org_id
-        vision = ["基于卷积神经网络的PCB焊点外观瑕疵识别系统", "注塑件划痕与污点的智能光学检测装置",
+        vision = ["基于深度学习的PCB焊点外观瑕疵识别系统", "注塑件划痕与污点的智能光学检测装置",
                   "锂电池极片表面瑕疵在线识别技术"]
         food = ["富硒大米深加工与营养保健产品开发", "高原牦牛乳发酵酸奶生产工艺", "柑橘果胶提取与果汁澄清技术"]
         added = {}
@@ -216,3 +223,9 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
         ranked = sorted(matches.values(), key=lambda m: (-m.score, m.id))
         said = [any(r.startswith("与本次最匹配的几条结果主题相近") for r in m.reasons) for m in ranked]
         assert any(said) and all(m.detail["neighbour"] == pytest.approx(m.parts["主题相近"] / 100) for m in ranked)
+        assert not said[0] and not any(r.startswith("与最佳匹配") for r in ranked[0].reasons)
+        best = ranked[0].name
+        # 深度学习 is in the best match, not in the need: the PCB result says it shares it
+        pcb = matches[added[vision[0]]]
+        assert f"与最佳匹配「{best}」共有的词：深度学习" in pcb.reasons
+        assert pcb.parts["关联词"] > max(matches[added[n]].parts["关联词"] for n in food if added[n] in matches)

@@ -60,11 +60,14 @@ def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
     # a keyword query with every keyword whole: lexical 0.5·0.5 + 0.5·1 = 0.75, text 0.4·0.5 + 0.6·0.75
     assert hit_strengths(3.0, 6.0, 0.88, "e5", phrase=1.0) == pytest.approx((0.75, 0.5, 0.65))
     assert hit_strengths(3.0, 6.0, None, "e5", phrase=0.0) == pytest.approx((0.25, None, 0.25))
-    # the neighbourhood takes a quarter beside the text score, staying on the 0–1 scale
+    # the neighbourhood's topic weighs 0.25 and the best match's terms 0.3 beside the text score,
+    # staying on the 0–1 scale
     assert with_neighbours(0.5, 1.0) == pytest.approx(0.6)
     assert with_neighbours(0.5, 0.0) == pytest.approx(0.4)
-    assert with_neighbours(0.5, None) == 0.5  # vector pending: the text score stands
-    assert with_neighbours(1.0, 1.0) == 1.0
+    assert with_neighbours(0.5, None) == 0.5  # no neighbourhood: the text score stands
+    assert with_neighbours(0.5, None, 1.0) == pytest.approx(0.8 / 1.3)  # vector pending: terms only
+    assert with_neighbours(0.5, 1.0, 0.0) == pytest.approx(0.75 / 1.55)
+    assert with_neighbours(1.0, 1.0, 1.0) == 1.0
 
 
 def test_keyword_queries_and_their_verbatim_coverage() -> None:
