@@ -1,10 +1,17 @@
-"""Acting as a user through the test client: CSRF token, log in, post a form, switch user."""
+"""Acting as a user through the test client: CSRF token, log in, post a form, switch user;
+the alliance with the accounts a module needs."""
 
 from __future__ import annotations
 
 import re
 
 from flask.testing import FlaskClient
+
+from data.accounts import create_user
+from data.db import session_scope
+from data.enums import MemberStatus, Role
+from data.models import Organization
+from tests.matcher.world import World, build_world
 
 
 def token(client: FlaskClient, url: str) -> str:
@@ -25,3 +32,15 @@ def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyp
 def switch(client: FlaskClient, username: str) -> None:
     client.post("/logout", data={"csrf_token": token(client, "/")})
     login(client, username)
+
+
+def world_with(*users: tuple[str, str, Role, str | None], members: tuple[str, ...] = ("maker",)) -> World:
+    """The hand-built alliance with ``members`` (organization keys) in good standing and these
+    accounts: (username, display name, role, organization key or None), password ``secret-pass``."""
+    world = build_world()
+    with session_scope() as s:
+        for key in members:
+            s.get(Organization, world.ids[key]).member_status = MemberStatus.ACTIVE
+        for username, display, role, org in users:
+            create_user(s, username, "secret-pass", display, role, world.ids[org] if org else None)
+    return world

@@ -8,22 +8,17 @@ from sqlalchemy import select
 
 from data.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from data.db import session_scope
-from data.enums import MemberStatus, Role
-from data.models import Organization, Project
-from tests.matcher.world import World, build_world
-from tests.web.helpers import login, token
+from data.enums import Role
+from data.models import Project
+from tests.matcher.world import World
+from tests.web.helpers import login, token, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
 def world(live_db: str) -> World:
-    world = build_world()
-    with session_scope() as s:
-        s.get(Organization, world.ids["maker"]).member_status = MemberStatus.ACTIVE
-        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
-        create_user(s, "student", "secret-pass", "学生甲", Role.STUDENT, world.ids["gz_college"])
-    return world
+    return world_with(("maker", "智视用户", Role.ENTERPRISE, "maker"), ("student", "学生甲", Role.STUDENT, "gz_college"))
 
 
 def test_login_errors_and_logout(client: FlaskClient) -> None:

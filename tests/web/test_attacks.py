@@ -15,14 +15,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
-from data.accounts import create_user
 from data.columns import Kind, columns_of
 from data.db import get_engine, session_scope
-from data.enums import MemberStatus, Role
-from data.models import MODELS, Organization
+from data.enums import Role
+from data.models import MODELS
 from data.pools import Pool
-from tests.matcher.world import World, build_world
-from tests.web.helpers import login, token
+from tests.matcher.world import World
+from tests.web.helpers import login, token, world_with
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
@@ -45,13 +44,8 @@ ACTIVE = re.compile(r"<script>alert|<img src=x onerror|<svg onload")
 
 @pytest.fixture
 def world(live_db: str) -> World:
-    world = build_world()
-    with session_scope() as s:
-        s.get(Organization, world.ids["maker"]).member_status = MemberStatus.ACTIVE
-        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
-        create_user(s, "staff", "secret-pass", "秘书处", Role.STAFF, None)
-        create_user(s, "student", "secret-pass", "学生", Role.STUDENT, world.ids["gz_college"])
-    return world
+    return world_with(("maker", "智视用户", Role.ENTERPRISE, "maker"), ("staff", "秘书处", Role.STAFF, None),
+                      ("student", "学生", Role.STUDENT, "gz_college"))
 
 
 def valid_form(pool: Pool, payload: str, field: str) -> dict[str, str]:

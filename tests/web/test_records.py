@@ -7,26 +7,20 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.accounts import create_user
 from data.db import session_scope
-from data.enums import MemberStatus, RevisionStatus, Role, Status
-from data.models import AuditEntry, Internship, Organization, Project, Revision
-from tests.matcher.world import World, build_world
-from tests.web.helpers import login, token
+from data.enums import RevisionStatus, Role, Status
+from data.models import AuditEntry, Internship, Project, Revision
+from tests.matcher.world import World
+from tests.web.helpers import login, token, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
 def world(live_db: str) -> World:
-    world = build_world()
-    with session_scope() as s:
-        s.get(Organization, world.ids["maker"]).member_status = MemberStatus.ACTIVE
-        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
-        create_user(s, "food", "secret-pass", "鲜味用户", Role.ENTERPRISE, world.ids["food"])  # not a member
-        create_user(s, "student", "secret-pass", "学生甲", Role.STUDENT, world.ids["gz_college"])
-        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
-    return world
+    return world_with(("maker", "智视用户", Role.ENTERPRISE, "maker"),
+                      ("food", "鲜味用户", Role.ENTERPRISE, "food"),  # not a member
+                      ("student", "学生甲", Role.STUDENT, "gz_college"), ("staff", "秘书处甲", Role.STAFF, None))
 
 
 def post(client: FlaskClient, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]

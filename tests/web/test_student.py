@@ -9,11 +9,11 @@ from flask.testing import FlaskClient
 
 from data.accounts import create_user
 from data.db import session_scope
-from data.enums import ApplicationStatus, MemberStatus, Role
-from data.models import Application, Internship, Organization
+from data.enums import ApplicationStatus, Role
+from data.models import Application, Internship
 from data.students import StudentError, apply, profile_of
-from tests.matcher.world import World, build_world
-from tests.web.helpers import login, token
+from tests.matcher.world import World
+from tests.web.helpers import login, token, world_with
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -24,10 +24,7 @@ PROFILE = {"姓名": "郑同学", "专业": "工业机器人技术", "学历层�
 
 @pytest.fixture
 def client(live_db: str) -> Iterator[tuple[FlaskClient, World]]:
-    world = build_world()
-    with session_scope() as s:
-        s.get(Organization, world.ids["gz_college"]).member_status = MemberStatus.ACTIVE
-        create_user(s, "student", "secret-pass", "郑同学", Role.STUDENT, world.ids["gz_college"])
+    world = world_with(("student", "郑同学", Role.STUDENT, "gz_college"), members=("gz_college",))
     with create_app({"TESTING": True}).test_client() as client:
         yield client, world
 

@@ -7,27 +7,21 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.accounts import create_user
 from data.db import session_scope
-from data.enums import ApplicationStatus, MemberStatus, ProposalStatus, Role
-from data.models import Application, AuditEntry, Expert, Internship, Organization, PracticeProposal
-from tests.matcher.world import World, build_world
-from tests.web.helpers import act, login, switch
+from data.enums import ApplicationStatus, ProposalStatus, Role
+from data.models import Application, AuditEntry, Expert, Internship, PracticeProposal
+from tests.matcher.world import World
+from tests.web.helpers import act, login, switch, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
 def world(live_db: str) -> World:
-    world = build_world()
+    world = world_with(("maker", "智视用户", Role.ENTERPRISE, "maker"), ("food", "鲜味用户", Role.ENTERPRISE, "food"),
+                       ("college", "智造学院", Role.COLLEGE, "gz_college"), ("cq", "轻工学院", Role.COLLEGE, "cq_college"),
+                       ("expert", "陈老师", Role.EXPERT, "gz_college"), members=("maker", "gz_college"))
     with session_scope() as s:
-        for key in ("maker", "gz_college"):
-            s.get(Organization, world.ids[key]).member_status = MemberStatus.ACTIVE
-        create_user(s, "maker", "secret-pass", "智视用户", Role.ENTERPRISE, world.ids["maker"])
-        create_user(s, "food", "secret-pass", "鲜味用户", Role.ENTERPRISE, world.ids["food"])
-        create_user(s, "college", "secret-pass", "智造学院", Role.COLLEGE, world.ids["gz_college"])
-        create_user(s, "cq", "secret-pass", "轻工学院", Role.COLLEGE, world.ids["cq_college"])
-        create_user(s, "expert", "secret-pass", "陈老师", Role.EXPERT, world.ids["gz_college"])
         s.get(Internship, world.ids["post"]).seats = 1
         s.add_all([Application(talent_id=world.ids["fit_student"], internship_id=world.ids["post"]),
                    Application(talent_id=world.ids["unwilling_student"], internship_id=world.ids["post"])])
