@@ -25,10 +25,12 @@ from matcher.query import Facets, MatchQuery, facets_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
     TERM_COUNT,
+    blend,
     final_score,
     hit_strengths,
     lexical_strength,
     semantic_strength,
+    structured_mean,
     with_neighbours,
 )
 
@@ -127,15 +129,22 @@ class _Candidate:
     semantic: float | None
     text: float
     features: list[Feature]
+    facets: Facets
     keywords: list[str]  # the query's keywords found verbatim
     phrase: float | None
     ceiling: float
+    structured: float | None = None  # the mean of the applicable one-sided features
+    two_sided: bool = False
+    first: float = 0.0  # the score before the neighbourhood blend, which picks its seeds
 
-    def first_score(self) -> float:
-        """The score before the neighbourhood blend, which picks the seeds of that blend."""
-        if any(f.side for f in self.features):
-            return _two_sided(self.text, self.features, {})
-        return final_score(self.text, {f.label: (f.value, f.weight) for f in self.features})
+    def __post_init__(self) -> None:
+        self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side)
+        self.two_sided = any(f.side for f in self.features)
+        self.first = self.score(self.text, {})
+
+    def score(self, text: float, parts: dict[str, float]) -> float:
+        """The 0–1 score for a text score (two-sided: fills in both sides' parts)."""
+        return _two_sided(text, self.features, parts) if self.two_sided else blend(text, self.structured)
 
 
 def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence[PoolPlan], *,
@@ -169,7 +178,8 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceili
     segments, keywords = _keywords_found(query, record)
     phrase = len(keywords) / len(segments) if segments else None
     lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
-    return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets_of(record)),
+    facets = facets_of(record)
+    return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets), facets,
                       keywords, phrase, ceiling)
 
 
@@ -193,7 +203,7 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     lift all alike)."""
     if len(found) <= 2 * NEIGHBOUR_SEEDS:
         return Neighbourhood()
-    ranked = sorted(found, key=lambda c: (-round(c.first_score(), 6), c.plan.pool.value, c.hit.id))
+    ranked = sorted(found, key=lambda c: (-round(c.first, 6), c.plan.pool.value, c.hit.id))
     best = ranked[0]
     near = Neighbourhood(seeds={(best.plan.pool, best.hit.id)}, best=best.record.name)
     pools = list(dict.fromkeys(c.plan.pool for c in found))
@@ -222,10 +232,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     term_strength, shared = near.terms.get(key, (None, []))
     text = with_neighbours(c.text, neighbour, term_strength)
     parts = {"文本相关": 100 * c.lexical}
-    if any(f.side for f in c.features):
-        score = _two_sided(text, c.features, parts)
-    else:
-        score = final_score(text, {f.label: (f.value, f.weight) for f in c.features})
+    score = c.score(text, parts)
     if c.semantic is not None:
         parts["语义相近"] = 100 * c.semantic
     if neighbour is not None:
@@ -256,11 +263,11 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     record, hit = c.record, c.hit
     owner = getattr(record, "owner_org", None)
     return Match(c.plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(c.passed), reasons,
-                 org_id=facets_of(record).org_id, org_name=getattr(owner, "name", None),
+                 org_id=c.facets.org_id, org_name=getattr(owner, "name", None),
                  detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
                          "text": c.text, "lexical_strength": lexical_strength(hit.lexical, c.ceiling), "ceiling": c.ceiling,
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
-                         "structured": _structured_mean(c.features),
+                         "structured": -1.0 if c.structured is None else c.structured,
                          "phrase": -1.0 if c.phrase is None else c.phrase,
                          "neighbour": -1.0 if neighbour is None else neighbour,
                          "terms": -1.0 if term_strength is None else term_strength})
@@ -287,11 +294,3 @@ def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) ->
     student = sum(v * w for v, w in wishes) / sum(w for _, w in wishes) if wishes else text
     parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
     return (post * student) ** 0.5
-
-
-def _structured_mean(features: list[Feature]) -> float:
-    """The weighted mean of applicable features (-1 when none apply), kept for evaluation."""
-    applicable = [(f.value, f.weight) for f in features if f.value is not None and f.weight > 0 and not f.side]
-    if not applicable:
-        return -1.0
-    return sum(v * w for v, w in applicable) / sum(w for _, w in applicable)

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -99,6 +99,19 @@ def with_neighbours(text: float, topic: float | None, terms: float | None = None
     return total / weights
 
 
+def structured_mean(features: Iterable[tuple[float | None, float]]) -> float | None:
+    """The weighted mean of the applicable features (value, weight); None when none applies."""
+    applicable = [(v, w) for v, w in features if v is not None and w > 0]
+    if not applicable:
+        return None
+    return sum(v * w for v, w in applicable) / sum(w for _, w in applicable)
+
+
+def blend(text: float, structured: float | None, text_weight: float = TEXT_WEIGHT) -> float:
+    """The text score with the structured mean; with no applicable feature, the text score."""
+    return text if structured is None else text_weight * text + (1 - text_weight) * structured
+
+
 def final_score(text: float, features: Mapping[str, tuple[float | None, float]],
                 text_weight: float = TEXT_WEIGHT) -> float:
     """Blend the text score with the weighted mean of applicable features (value, weight).
@@ -106,11 +119,7 @@ def final_score(text: float, features: Mapping[str, tuple[float | None, float]],
     Features that do not apply (None) neither help nor hurt: with none applicable, the final
     score is the text score.
     """
-    applicable = [(v, w) for v, w in features.values() if v is not None and w > 0]
-    if not applicable:
-        return text
-    structured = sum(v * w for v, w in applicable) / sum(w for _, w in applicable)
-    return text_weight * text + (1 - text_weight) * structured
+    return blend(text, structured_mean(features.values()), text_weight)
 
 
 def rrf(ranks: list[int | None], k: int = 60) -> float:
