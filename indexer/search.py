@@ -133,11 +133,10 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     return SearchResult(hits, total, terms, index.lexical.max_score(original))
 
 
-def centroid(seeds: Sequence[tuple[Pool, int]], ctx: IndexContext | None = None) -> np.ndarray | None:
-    """The normalized mean of the stored vectors of ``seeds`` (pool, record id); None when
-    none of them has a vector yet."""
-    ctx = ctx or get_context()
-    found = [v for pool, record_id in seeds if (v := ctx.load(pool).vectors.vector_of(record_id)) is not None]
+def centroid(seeds: Sequence[tuple[PoolIndex, int]]) -> np.ndarray | None:
+    """The normalized mean of the stored vectors of ``seeds`` (an index and a record id in
+    it); None when none of them has a vector yet."""
+    found = [v for index, record_id in seeds if (v := index.vectors.vector_of(record_id)) is not None]
     if not found:
         return None
     mean = np.mean(found, axis=0)
@@ -145,24 +144,20 @@ def centroid(seeds: Sequence[tuple[Pool, int]], ctx: IndexContext | None = None)
     return mean / norm if norm > 0 else None
 
 
-def similarity_to(vector: np.ndarray, pool: Pool, ids: Sequence[int], ctx: IndexContext | None = None) -> np.ndarray:
+def similarity_to(vector: np.ndarray, index: PoolIndex, ids: Sequence[int]) -> np.ndarray:
     """Cosine of ``vector`` with each record's stored vector (NaN while one is pending)."""
-    ctx = ctx or get_context()
-    return ctx.load(pool).vectors.scores_for(vector, np.asarray(list(ids), dtype=np.int64))
+    return index.vectors.scores_for(vector, np.asarray(list(ids), dtype=np.int64))
 
 
-def salient_terms(pool: Pool, record_id: int, n: int, ctx: IndexContext | None = None) -> list[str]:
+def salient_terms(index: PoolIndex, record_id: int, n: int) -> list[str]:
     """The ``n`` terms that characterize an indexed record most (none if it is not indexed)."""
-    index = (ctx or get_context()).load(pool)
     row = index.row_of.get(record_id)
     return [] if row is None else index.lexical.salient_terms(row, n)
 
 
-def term_strengths(terms: Sequence[str], pool: Pool, ids: Sequence[int],
-                   ctx: IndexContext | None = None) -> list[tuple[float, list[str]]]:
+def term_strengths(terms: Sequence[str], index: PoolIndex, ids: Sequence[int]) -> list[tuple[float, list[str]]]:
     """For each record in ``ids``: the BM25 score of ``terms`` divided by their ceiling in this
     pool (0–1), and which of the terms it contains."""
-    index = (ctx or get_context()).load(pool)
     ceiling = index.lexical.max_score(terms)
     scores = index.lexical.scores(terms)
     out = []

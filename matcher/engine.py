@@ -206,18 +206,19 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     ranked = sorted(found, key=lambda c: (-round(c.first, 6), c.plan.pool.value, c.hit.id))
     best = ranked[0]
     near = Neighbourhood(seeds={(best.plan.pool, best.hit.id)}, best=best.record.name)
-    pools = list(dict.fromkeys(c.plan.pool for c in found))
-    terms = salient_terms(best.plan.pool, best.hit.id, TERM_COUNT, ctx)
+    indexes = {pool: ctx.load(pool) for pool in dict.fromkeys(c.plan.pool for c in found)}
+    terms = salient_terms(indexes[best.plan.pool], best.hit.id, TERM_COUNT)
     vectored = [c for c in ranked if c.semantic is not None]
-    seeds = [(c.plan.pool, c.hit.id) for c in vectored[:NEIGHBOUR_SEEDS]]
-    center = centroid(seeds, ctx) if len(vectored) > 2 * NEIGHBOUR_SEEDS else None
-    near.seeds.update(seeds if center is not None else [])
-    for pool in pools:
+    seeds = vectored[:NEIGHBOUR_SEEDS]
+    center = centroid([(indexes[c.plan.pool], c.hit.id) for c in seeds]) if len(vectored) > 2 * NEIGHBOUR_SEEDS else None
+    if center is not None:
+        near.seeds.update((c.plan.pool, c.hit.id) for c in seeds)
+    for pool, index in indexes.items():
         ids = [c.hit.id for c in found if c.plan.pool is pool]
         if terms:
-            near.terms.update(((pool, i), t) for i, t in zip(ids, term_strengths(terms, pool, ids, ctx)))
+            near.terms.update(((pool, i), t) for i, t in zip(ids, term_strengths(terms, index, ids)))
         if center is not None:
-            for record_id, cosine in zip(ids, similarity_to(center, pool, ids, ctx)):
+            for record_id, cosine in zip(ids, similarity_to(center, index, ids)):
                 strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
                 if strength is not None:
                     near.topic[(pool, record_id)] = strength
