@@ -34,6 +34,11 @@ def remove_listener(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
+def listeners() -> tuple[Listener, ...]:
+    """The subscribed listeners, in order."""
+    return tuple(_listeners)
+
+
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
     changed: dict[Pool, set[int]] = session.info.setdefault(_KEY, {})

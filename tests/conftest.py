@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from data import events
 from data.db import make_engine
 from data.enums import OrgKind
 from data.keys import natural_key
@@ -23,11 +24,18 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch a developer's instance folder, database or broker from a test."""
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never touch a developer's instance folder, database or broker from a test; and leave no
+    commit listener behind (an app created in one test would otherwise index the next one's
+    records on its own)."""
     monkeypatch.setenv("CHANJIAO_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
+    before = events.listeners()
+    yield
+    for listener in events.listeners():
+        if listener not in before:
+            events.remove_listener(listener)
 
 
 @pytest.fixture(scope="session")
