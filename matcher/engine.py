@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.enums import Visibility
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
@@ -81,13 +82,18 @@ class Viewer:
     staff: bool = False
     user_id: int | None = None  # sees their own profile whatever its visibility
 
+    def levels(self) -> list[Visibility]:
+        """The visibility levels open to this viewer in every organization (staff see all;
+        their own organization's 仅本单位 records come on top)."""
+        return [Visibility.PUBLIC, Visibility.MEMBERS] if self.member else [Visibility.PUBLIC]
+
     def filters(self, base: Filters) -> tuple[Filters, list[str]]:
         if self.staff:
             return base, ["秘书处可见全部记录"]
-        visibility = {"public", "members"} if self.member else {"public"}
+        levels = self.levels()
         own = {self.org_id} if self.org_id is not None else set()
-        passed = ["可见范围：" + ("公开、会员可见" if self.member else "公开") + ("、本单位" if own else "")]
-        return replace(base, visibility=visibility, private_owner_org_ids=own), passed
+        passed = ["可见范围：" + "、".join(v.label for v in levels) + ("、本单位" if own else "")]
+        return replace(base, visibility={v.value for v in levels}, private_owner_org_ids=own), passed
 
 
 FeatureFn = Callable[[MatchQuery, PoolRecord, Facets], list[Feature]]

@@ -72,7 +72,7 @@ def organization_query(session: Session, org: Organization, viewer: Viewer | Non
     query = query_from_record(org)
     names = []
     insider = viewer is None or viewer.staff or viewer.org_id == org.id
-    visible = [Visibility.PUBLIC] + ([Visibility.MEMBERS] if viewer is not None and viewer.member else [])
+    visible = viewer.levels() if viewer is not None else [Visibility.PUBLIC]
     for model in (Project, Internship):
         wanted = select(model.name).where(model.owner_org_id == org.id, model.status == Status.PUBLISHED)
         if not insider:

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from data.dashboard import count_shown
 from data.db import session_scope
-from data.enums import Status, Visibility
+from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from data.settings import instance_dir
@@ -48,7 +48,7 @@ def can_see(record: PoolRecord, viewer: Viewer) -> bool:
         return True
     if record.status is not Status.PUBLISHED:
         return False
-    return record.visibility is Visibility.PUBLIC or (record.visibility is Visibility.MEMBERS and viewer.member)
+    return record.visibility in viewer.levels()
 
 
 MAX_ID = 2**31 - 1  # the databases' integer range
@@ -75,8 +75,7 @@ def list_records(session: Session, pool: Pool, viewer: Viewer, page: int, field:
     model = MODELS[pool]
     query = select(model).where(model.status == Status.PUBLISHED)
     if not viewer.staff:
-        allowed = [Visibility.PUBLIC] + ([Visibility.MEMBERS] if viewer.member else [])
-        query = query.where(model.visibility.in_(allowed))
+        query = query.where(model.visibility.in_(viewer.levels()))
     if field:
         query = query.where(model.field == field)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
