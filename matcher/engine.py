@@ -27,7 +27,6 @@ from matcher.scoring import (
     NEIGHBOUR_SEEDS,
     TERM_COUNT,
     blend,
-    final_score,
     hit_strengths,
     lexical_strength,
     semantic_strength,
@@ -139,9 +138,9 @@ class _Candidate:
     keywords: list[str]  # the query's keywords found verbatim
     phrase: float | None
     ceiling: float
-    structured: float | None = None  # the mean of the applicable one-sided features
-    two_sided: bool = False
-    first: float = 0.0  # the score before the neighbourhood blend, which picks its seeds
+    structured: float | None = field(init=False)  # the mean of the applicable one-sided features
+    two_sided: bool = field(init=False)
+    first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
 
     def __post_init__(self) -> None:
         self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side)
@@ -159,6 +158,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     """Rank candidates from each plan's pool for ``query``; the top ``k`` overall."""
     today = today or dt.date.today()
     viewer = viewer or Viewer(staff=True)
+    segments = query_keywords(query)
     found: list[_Candidate] = []
     for plan in plans:
         filters, visible = viewer.filters(plan.filters)
@@ -170,7 +170,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
                 continue  # deleted since it was indexed
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
-            found.append(assess(ctx, plan, query, hit, ceiling, record, [*plan.passed, *visible]))
+            found.append(assess(ctx, plan, query, segments, hit, ceiling, record, [*plan.passed, *visible]))
     near = neighbourhood(ctx, found)
     matches = [to_match(c, near) for c in found]
     if adjust is not None:
@@ -179,12 +179,12 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     return matches[:k]
 
 
-def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, hit: Hit, ceiling: float,
+def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, ceiling: float,
            record: PoolRecord, passed: list[str]) -> _Candidate:
-    segments, keywords = _keywords_found(query, record)
-    phrase = len(keywords) / len(segments) if segments else None
-    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
+    """Score one candidate before the neighbourhood; ``segments``: the query's keywords."""
     facets = facets_of(record)
+    keywords, phrase = keyword_share(segments, record, facets)
+    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
     return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets), facets,
                       keywords, phrase, ceiling)
 
@@ -280,24 +280,26 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
                          "terms": -1.0 if term_strength is None else term_strength})
 
 
-def _keywords_found(query: MatchQuery, record: PoolRecord) -> tuple[list[str], list[str]]:
-    """(the query's keywords, those found verbatim in the record). Keywords: a free-text query
-    typed as a keyword list; a stored record asks with none (its skills are a tag feature)."""
-    segments = fx.query_segments(query.text) if query.source is None and query.semantic_kind == "query" else []
-    return segments, keywords_in(segments, record)
+def query_keywords(query: MatchQuery) -> list[str]:
+    """The keywords of a free-text query typed as a keyword list; a stored record asks with
+    none (its skills are a tag feature)."""
+    return fx.query_segments(query.text) if query.source is None and query.semantic_kind == "query" else []
 
 
-def keywords_in(segments: list[str], record: PoolRecord) -> list[str]:
-    """The keywords that occur verbatim in a record's name, description or tags."""
+def keyword_share(segments: list[str], record: PoolRecord, facets: Facets | None = None) -> tuple[list[str], float | None]:
+    """The keywords found verbatim in a record's name, description or tags, and their share of
+    all (None without keywords)."""
     if not segments:
-        return []
-    return fx.keywords_found(segments, " ".join([record.name, record.description or "", *facets_of(record).tags]))
+        return [], None
+    tags = (facets or facets_of(record)).tags
+    found = fx.keywords_found(segments, " ".join([record.name, record.description or "", *tags]))
+    return found, len(found) / len(segments)
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:
     """Both sides must fit: the geometric mean of the post's fit and the student's fit."""
-    post = final_score(text, {f.label: (f.value, f.weight) for f in features if f.side == "post"})
-    wishes = [(f.value, f.weight) for f in features if f.side == "student" and f.value is not None]
-    student = sum(v * w for v, w in wishes) / sum(w for _, w in wishes) if wishes else text
+    post = blend(text, structured_mean((f.value, f.weight) for f in features if f.side == "post"))
+    student = structured_mean((f.value, f.weight) for f in features if f.side == "student")
+    student = text if student is None else student
     parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
     return (post * student) ** 0.5

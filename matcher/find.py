@@ -10,7 +10,7 @@ from data.models import PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
-from matcher.engine import keywords_in, load_records
+from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
 from matcher.scoring import hit_strengths
 
@@ -41,7 +41,7 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     scored = []
     for hit in result.hits:
         record = records.get(hit.id)
-        phrase = len(keywords_in(segments, record)) / len(segments) if record is not None else None
+        phrase = keyword_share(segments, record)[1] if record is not None else None
         _, _, fused = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
         scored.append(Found(hit, 100 * fused))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
