@@ -11,7 +11,7 @@ import numpy as np
 
 from matcher.engine import Match
 from matcher.metrics import ndcg_at
-from matcher.scoring import CALIBRATION, SEMANTIC_WEIGHT, final_score, rrf, with_neighbours
+from matcher.scoring import CALIBRATION, SEMANTIC_WEIGHT, blend, clip01, rrf, text_score, with_neighbours
 
 Echo = Callable[[str], None]
 
@@ -22,26 +22,15 @@ class Fusion:
     key: Callable[[dict[str, float]], float]
 
 
-def _weighted(w: float, text_weight: float, lo: float, hi: float) -> Callable[[dict[str, float]], float]:
+def _weighted(w: float, text_weight: float, lo: float, hi: float, phrase: float = 0.0) -> Callable[[dict[str, float]], float]:
+    """Weighted fusion with another semantic weight, calibration or text share; ``phrase``: the
+    part of the lexical strength that a keyword query's keywords found verbatim take."""
     def key(d: dict[str, float]) -> float:
         sem = d["semantic"]
-        s = None if sem < -0.5 else min(1.0, max(0.0, (sem - lo) / (hi - lo)))
-        text = d["lexical_strength"] if s is None else w * s + (1 - w) * d["lexical_strength"]
-        structured = d["structured"]
-        return final_score(text, {"f": (None if structured < 0 else structured, 1.0)}, text_weight)
-    return key
-
-
-def _phrased(p: float, w: float, lo: float, hi: float, text_weight: float = 1.0) -> Callable[[dict[str, float]], float]:
-    """Weighted fusion whose lexical part also counts the query's keywords found verbatim."""
-    def key(d: dict[str, float]) -> float:
-        sem = d["semantic"]
-        s = None if sem < -0.5 else min(1.0, max(0.0, (sem - lo) / (hi - lo)))
-        phrase = d.get("phrase", -1.0)
-        lexical = d["lexical_strength"] if phrase < 0 else (1 - p) * d["lexical_strength"] + p * phrase
-        text = lexical if s is None else w * s + (1 - w) * lexical
-        structured = d["structured"]
-        return final_score(text, {"f": (None if structured < 0 else structured, 1.0)}, text_weight)
+        s = None if sem < -0.5 else clip01((sem - lo) / (hi - lo))
+        found = d["phrase"]
+        lexical = d["lexical_strength"] if found < 0 else (1 - phrase) * d["lexical_strength"] + phrase * found
+        return blend(text_score(lexical, s, w), _structured(d), text_weight)
     return key
 
 
@@ -50,9 +39,12 @@ def _neighboured(weight: float) -> Callable[[dict[str, float]], float]:
     def key(d: dict[str, float]) -> float:
         text = with_neighbours(d["text"], None if d["neighbour"] < 0 else d["neighbour"],
                                None if d["terms"] < 0 else d["terms"], weight)
-        structured = d["structured"]
-        return final_score(text, {"f": (None if structured < 0 else structured, 1.0)})
+        return blend(text, _structured(d))
     return key
+
+
+def _structured(d: dict[str, float]) -> float | None:
+    return None if d["structured"] < 0 else d["structured"]
 
 
 def fusions(backend: str) -> list[Fusion]:
@@ -70,8 +62,8 @@ def fusions(backend: str) -> list[Fusion]:
             found.append(Fusion(f"加权 w={w} {lo:.2f}–{hi:.2f}", _weighted(w, 1.0, lo, hi)))
     for p in (0.2, 0.35, 0.5, 0.7):
         for w in (0.4, 0.5):
-            found.append(Fusion(f"短语 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic)))
-            found.append(Fusion(f"短语+结构 p={p} w={w}", _phrased(p, w, cal.unrelated, cal.same_topic, 0.75)))
+            found.append(Fusion(f"短语 p={p} w={w}", _weighted(w, 1.0, cal.unrelated, cal.same_topic, p)))
+            found.append(Fusion(f"短语+结构 p={p} w={w}", _weighted(w, 0.75, cal.unrelated, cal.same_topic, p)))
     for weight in (0.0, 0.15, 0.25, 0.35):
         found.append(Fusion(f"邻域 β={weight}", _neighboured(weight)))
     for tw in (0.6, 0.75, 0.9):
