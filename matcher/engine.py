@@ -258,8 +258,10 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     seed = key in near.seeds
     if neighbour is not None and neighbour >= 0.5 and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
-    extra = [t for t in shared if t not in c.hit.matched_terms]
-    extra = [t for t in extra if not any(t != u and t in u for u in extra)]  # 深度学习, not also 深度
+    # words the query did not already bring, each once: 深度学习, not also 深度 (nor 神经网 beside
+    # the query's 神经网络)
+    extra = [t for t in shared if not any(t in u for u in c.hit.matched_terms)]
+    extra = [t for t in extra if not any(t != u and t in u for u in extra)]
     if extra and not seed:
         reasons.append(f"与最佳匹配「{near.best}」共有的词：" + "、".join(extra[:6]))
     for f in c.features:
