@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import bm25s
 import numpy as np
+
+
+WEIGHTS_CACHED = 4096  # documents whose term weights a loaded index remembers
 
 
 class LexicalHits(NamedTuple):
@@ -35,6 +39,10 @@ class LexicalIndex:
         self.corpus = corpus  # token lists with repeats: an incremental update rebuilds from them
         self._doc_tokens = [frozenset(doc) for doc in corpus]
         self._vocab = set(retriever.vocab_dict) if retriever is not None and retriever.vocab_dict else set()
+        self._df: Counter[str] | None = None
+        self._idf: dict[str, float] | None = None
+        self._weights: OrderedDict[int, dict[str, float]] = OrderedDict()
+        self._lock = threading.Lock()  # web workers may share a loaded index between threads
 
     @classmethod
     def build(cls, corpus: Sequence[Sequence[str]]) -> "LexicalIndex":
@@ -48,11 +56,15 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._doc_tokens)
 
+    def _document_counts(self) -> Counter[str]:
+        """How many documents contain each term (counted once, when first needed)."""
+        if self._df is None:
+            self._df = Counter(t for doc in self._doc_tokens for t in doc)
+        return self._df
+
     def df(self, token: str) -> int:
         """How many documents contain ``token``."""
-        if not hasattr(self, "_df"):
-            self._df = Counter(t for doc in self._doc_tokens for t in doc)
-        return self._df.get(token, 0)
+        return self._document_counts().get(token, 0)
 
     def idf(self, token: str) -> float:
         """Lucene's BM25 idf of ``token`` (0 for a token no document has)."""
@@ -81,13 +93,27 @@ class LexicalIndex:
             scores = np.where(mask, scores, 0.0)
         return top_rows(scores, k)
 
-    def salient_terms(self, row: int, n: int) -> list[str]:
-        """The ``n`` terms (two characters or more) that characterize document ``row`` most:
-        their share of its tokens times their idf; ties by term."""
-        counts = Counter(t for t in self.corpus[row] if len(t) >= 2)
-        total = sum(counts.values())
-        weight = {t: k / total * self.idf(t) for t, k in counts.items()}
-        return sorted(weight, key=lambda t: (-weight[t], t))[:n]
+    def term_weights(self, row: int) -> dict[str, float]:
+        """Document ``row`` as unit-length tf-idf weights of its terms of two characters or
+        more: (1 + ln tf) × idf, so a term said often counts more, but not in proportion.
+        The last ``WEIGHTS_CACHED`` documents asked for are remembered (an index is never
+        changed in place: an update builds a new one)."""
+        with self._lock:
+            cached = self._weights.get(row)
+            if cached is not None:
+                self._weights.move_to_end(row)
+                return cached
+        if self._idf is None:
+            self._idf = {t: self.idf(t) for t in self._document_counts() if len(t) >= 2}
+        idf = self._idf
+        weights = {t: (1 + math.log(k)) * idf[t] for t, k in Counter(self.corpus[row]).items() if len(t) >= 2}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        found = {t: w / norm for t, w in weights.items()} if norm > 0 else {}
+        with self._lock:
+            self._weights[row] = found
+            if len(self._weights) > WEIGHTS_CACHED:
+                self._weights.popitem(last=False)
+        return found
 
     def matched_terms(self, row: int, query: Sequence[str]) -> list[str]:
         """The query tokens that occur in document ``row``, in query order."""

@@ -8,7 +8,7 @@ record the asker may not see never takes a place, a count or a term.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -149,22 +149,25 @@ def similarity_to(vector: np.ndarray, index: PoolIndex, ids: Sequence[int]) -> n
     return index.vectors.scores_for(vector, np.asarray(list(ids), dtype=np.int64))
 
 
-def salient_terms(index: PoolIndex, record_id: int, n: int) -> list[str]:
-    """The ``n`` terms that characterize an indexed record most (none if it is not indexed)."""
+def term_weights(index: PoolIndex, record_id: int) -> dict[str, float]:
+    """An indexed record's unit-length tf-idf term weights (empty if it is not indexed)."""
     row = index.row_of.get(record_id)
-    return [] if row is None else index.lexical.salient_terms(row, n)
+    return {} if row is None else index.lexical.term_weights(row)
 
 
-def term_strengths(terms: Sequence[str], index: PoolIndex, ids: Sequence[int]) -> list[tuple[float, list[str]]]:
-    """For each record in ``ids``: the BM25 score of ``terms`` divided by their ceiling in this
-    pool (0–1), and which of the terms it contains."""
-    ceiling = index.lexical.max_score(terms)
-    scores = index.lexical.scores(terms)
+def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int]) -> list[tuple[float, list[str]]]:
+    """How alike in wording each record in ``ids`` is to ``anchor`` (the term weights of a
+    record, of this pool or another): the cosine of their tf-idf term weights (0–1; 0 for a
+    record not indexed), and the telling terms they share, those adding most to it first."""
+    n = len(index.docs)
     out = []
     for record_id in ids:
         row = index.row_of.get(record_id)
-        if row is None or ceiling <= 0:
+        if row is None or not anchor:
             out.append((0.0, []))
-        else:
-            out.append((min(1.0, float(scores[row]) / ceiling), index.lexical.matched_terms(row, terms)))
+            continue
+        shared = {t: w * anchor[t] for t, w in index.lexical.term_weights(row).items() if t in anchor}
+        telling = [t for t in sorted(shared, key=lambda t: (-shared[t], t))
+                   if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n]
+        out.append((min(1.0, sum(shared.values())), telling))
     return out

@@ -2,7 +2,7 @@
 
 retrieve (BM25 + vectors, hard filters applied inside the index) → load records → drop what a
 recipe's hard filter refuses → score features → fuse → blend in what the best few say of each
-candidate (their topic, the best one's terms: the neighbourhood) → 0–100 → explain → sort by
+candidate (their topic, the best one's wording: the neighbourhood) → 0–100 → explain → sort by
 ``(-score, pool, id)``, so equal scores always come out in the same order.
 """
 
@@ -20,21 +20,22 @@ from data.enums import Visibility
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.search import Filters, Hit, centroid, salient_terms, search, similarity_to, term_strengths
+from indexer.search import Filters, Hit, centroid, likeness, search, similarity_to, term_weights
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
-    TERM_COUNT,
     blend,
     hit_strengths,
     lexical_strength,
+    likeness_strength,
     semantic_strength,
     structured_mean,
     with_neighbours,
 )
 
 CANDIDATES = 100
+LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 
 
 @dataclass
@@ -197,23 +198,22 @@ class Neighbourhood:
     """What the best first-pass matches say about every candidate."""
 
     topic: dict[Key, float] = field(default_factory=dict)  # calibrated cosine to the seeds' centroid
-    terms: dict[Key, tuple[float, list[str]]] = field(default_factory=dict)  # best match's terms: strength, shared
+    likeness: dict[Key, tuple[float, list[str]]] = field(default_factory=dict)  # to the best match's wording: strength, shared terms
     seeds: set[Key] = field(default_factory=set)
     best: str = ""  # the best match's name, for the reasons
 
 
 def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourhood:
     """The centroid of the best ``NEIGHBOUR_SEEDS`` first-pass candidates that have a vector,
-    and the ``TERM_COUNT`` terms that characterize the best one, measured on every candidate.
-    None while the best few are most of the candidates (they would tell no topic apart and
-    lift all alike)."""
+    and the best one's wording, measured on every candidate. None while the best few are most
+    of the candidates (they would tell no topic apart and lift all alike)."""
     if len(found) <= 2 * NEIGHBOUR_SEEDS:
         return Neighbourhood()
     ranked = sorted(found, key=lambda c: (-round(c.first, 6), c.plan.pool.value, c.hit.id))
     best = ranked[0]
     near = Neighbourhood(seeds={(best.plan.pool, best.hit.id)}, best=best.record.name)
     indexes = {pool: ctx.load(pool) for pool in dict.fromkeys(c.plan.pool for c in found)}
-    terms = salient_terms(indexes[best.plan.pool], best.hit.id, TERM_COUNT)
+    wording = term_weights(indexes[best.plan.pool], best.hit.id)
     vectored = [c for c in ranked if c.semantic is not None]
     seeds = vectored[:NEIGHBOUR_SEEDS]
     center = centroid([(indexes[c.plan.pool], c.hit.id) for c in seeds]) if len(vectored) > 2 * NEIGHBOUR_SEEDS else None
@@ -221,8 +221,9 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
         near.seeds.update((c.plan.pool, c.hit.id) for c in seeds)
     for pool, index in indexes.items():
         ids = [c.hit.id for c in found if c.plan.pool is pool]
-        if terms:
-            near.terms.update(((pool, i), t) for i, t in zip(ids, term_strengths(terms, index, ids)))
+        if wording:
+            near.likeness.update(((pool, i), (likeness_strength(cosine), shared))
+                                 for i, (cosine, shared) in zip(ids, likeness(wording, index, ids)))
         if center is not None:
             for record_id, cosine in zip(ids, similarity_to(center, index, ids)):
                 strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
@@ -236,16 +237,16 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     would only say that it resembles itself)."""
     key = (c.plan.pool, c.hit.id)
     neighbour = near.topic.get(key)
-    term_strength, shared = near.terms.get(key, (None, []))
-    text = with_neighbours(c.text, neighbour, term_strength)
+    alike, shared = near.likeness.get(key, (None, []))
+    text = with_neighbours(c.text, neighbour, alike)
     parts = {"文本相关": 100 * c.lexical}
     score = c.score(text, parts)
     if c.semantic is not None:
         parts["语义相近"] = 100 * c.semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
-    if term_strength is not None:
-        parts["关联词"] = 100 * term_strength
+    if alike is not None:
+        parts["关联词"] = 100 * alike
     reasons = []
     if c.keywords:
         reasons.append("完整出现的关键词：" + "、".join(c.keywords[:8]))
@@ -262,7 +263,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     # the query's 神经网络)
     extra = [t for t in shared if not any(t in u for u in c.hit.matched_terms)]
     extra = [t for t in extra if not any(t != u and t in u for u in extra)]
-    if extra and not seed:
+    if extra and alike is not None and alike >= LIKENESS_SAID and not seed:
         reasons.append(f"与最佳匹配「{near.best}」共有的词：" + "、".join(extra[:6]))
     for f in c.features:
         if f.value is not None:
@@ -279,7 +280,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
                          "structured": -1.0 if c.structured is None else c.structured,
                          "phrase": -1.0 if c.phrase is None else c.phrase,
                          "neighbour": -1.0 if neighbour is None else neighbour,
-                         "terms": -1.0 if term_strength is None else term_strength})
+                         "likeness": -1.0 if alike is None else alike})
 
 
 def query_keywords(query: MatchQuery) -> list[str]:

@@ -11,7 +11,17 @@ import numpy as np
 
 from matcher.engine import Match
 from matcher.metrics import ndcg_at
-from matcher.scoring import CALIBRATION, SEMANTIC_WEIGHT, blend, clip01, rrf, text_score, with_neighbours
+from matcher.scoring import (
+    CALIBRATION,
+    LIKENESS_WEIGHT,
+    NEIGHBOUR_WEIGHT,
+    SEMANTIC_WEIGHT,
+    blend,
+    clip01,
+    rrf,
+    text_score,
+    with_neighbours,
+)
 
 Echo = Callable[[str], None]
 
@@ -34,11 +44,12 @@ def _weighted(w: float, text_weight: float, lo: float, hi: float, phrase: float 
     return key
 
 
-def _neighboured(weight: float) -> Callable[[dict[str, float]], float]:
-    """The product's fusion with another weight for the topic of the best matches."""
+def _neighboured(weight: float, likeness_weight: float = LIKENESS_WEIGHT) -> Callable[[dict[str, float]], float]:
+    """The product's fusion with other weights for the topic of the best matches and the
+    likeness to the best match's wording."""
     def key(d: dict[str, float]) -> float:
         text = with_neighbours(d["text"], None if d["neighbour"] < 0 else d["neighbour"],
-                               None if d["terms"] < 0 else d["terms"], weight)
+                               None if d["likeness"] < 0 else d["likeness"], weight, likeness_weight)
         return blend(text, _structured(d))
     return key
 
@@ -64,8 +75,10 @@ def fusions(backend: str) -> list[Fusion]:
         for w in (0.4, 0.5):
             found.append(Fusion(f"短语 p={p} w={w}", _weighted(w, 1.0, cal.unrelated, cal.same_topic, p)))
             found.append(Fusion(f"短语+结构 p={p} w={w}", _weighted(w, 0.75, cal.unrelated, cal.same_topic, p)))
-    for weight in (0.0, 0.15, 0.25, 0.35):
+    for weight in (0.0, 0.1, 0.15, 0.25):
         found.append(Fusion(f"邻域 β={weight}", _neighboured(weight)))
+    for weight in (0.0, 0.25, 0.5, 0.75):
+        found.append(Fusion(f"用词相近 γ={weight}", _neighboured(NEIGHBOUR_WEIGHT, weight)))
     for tw in (0.6, 0.75, 0.9):
         found.append(Fusion(f"加权+结构 tw={tw}", _weighted(SEMANTIC_WEIGHT, tw, cal.unrelated, cal.same_topic)))
     return found

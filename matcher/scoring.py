@@ -10,8 +10,8 @@
   sentence, and the keywords found whole are what its asker checks first.
 - Neighbourhood (pseudo-relevance feedback): the text score is then blended with the
   candidate's similarity to the centroid of the query's best few matches (lifts records on
-  their topic though worded otherwise), and with its BM25 strength for the terms that
-  characterize the best match (lifts records sharing its vocabulary beyond the query's words).
+  their topic though worded otherwise), and with how alike its wording is to the best match's
+  (tf-idf cosine: lifts records sharing its telling words beyond the query's own).
 - Final: text score blended with the mean of the structured features that apply.
 """
 
@@ -39,15 +39,16 @@ SEMANTIC_WEIGHT = 0.5  # the most robust across all dev sets (chanjiao eval --ex
 # share of its keywords found verbatim. Chosen with the neighbourhood blend below, as the
 # setting that improves every dev set over plain fusion (chanjiao eval --explore).
 KEYWORD_SEMANTIC_WEIGHT = 0.4
-PHRASE_WEIGHT = 0.5
+PHRASE_WEIGHT = 0.7
 # Neighbourhood blend: similarity to the centroid of the best NEIGHBOUR_SEEDS first-pass
-# matches takes this weight beside the text score (m=2–4 and 0.15–0.25 all gain on every set),
-# and the BM25 strength for the best match's TERM_COUNT most characteristic terms TERM_WEIGHT
-# (0.2–0.4 with 10–20 terms gain on every set, with the centroid blend in place).
+# matches takes NEIGHBOUR_WEIGHT beside the text score, and the tf-idf cosine to the best match
+# LIKENESS_WEIGHT, read as a strength that is full at LIKENESS_FULL (a cosine near-duplicates
+# reach; most candidates sit under 0.1). Chosen as a setting that improves every dev set over
+# the previous one (chanjiao eval --explore): 0.1–0.2 and 0.4–0.6 around it all do.
 NEIGHBOUR_SEEDS = 3
-NEIGHBOUR_WEIGHT = 0.25
-TERM_COUNT = 20
-TERM_WEIGHT = 0.3
+NEIGHBOUR_WEIGHT = 0.15
+LIKENESS_WEIGHT = 0.5
+LIKENESS_FULL = 0.5
 TEXT_WEIGHT = 0.75  # share of the final score that is text; the rest is structured features
 
 
@@ -86,16 +87,22 @@ def hit_strengths(bm25: float, ceiling: float, cosine: float | None, backend: st
     return lexical, semantic, text_score(lexical, semantic, weight)
 
 
-def with_neighbours(text: float, topic: float | None, terms: float | None = None,
-                    weight: float = NEIGHBOUR_WEIGHT, term_weight: float = TERM_WEIGHT) -> float:
+def likeness_strength(cosine: float) -> float:
+    """A tf-idf cosine to the best match on 0–1: full at ``LIKENESS_FULL``."""
+    return clip01(cosine / LIKENESS_FULL)
+
+
+def with_neighbours(text: float, topic: float | None, likeness: float | None = None,
+                    weight: float = NEIGHBOUR_WEIGHT, likeness_weight: float = LIKENESS_WEIGHT) -> float:
     """The text score blended with the neighbourhood: ``topic``, a calibrated cosine to the
     centroid of the best matches (None while the candidate's vector is pending), and
-    ``terms``, its strength for the best match's characteristic terms (None: no neighbourhood)."""
+    ``likeness``, the strength of its wording's likeness to the best match's (None: no
+    neighbourhood)."""
     total, weights = text, 1.0
     if topic is not None:
         total, weights = total + weight * topic, weights + weight
-    if terms is not None:
-        total, weights = total + term_weight * terms, weights + term_weight
+    if likeness is not None:
+        total, weights = total + likeness_weight * likeness, weights + likeness_weight
     return total / weights
 
 

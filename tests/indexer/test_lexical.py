@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from indexer.lexical import LexicalIndex
 
@@ -51,6 +52,20 @@ def test_search_order_mask_terms_and_persistence(tmp_path: Path) -> None:
     loaded = LexicalIndex.load(tmp_path)
     np.testing.assert_allclose(loaded.scores(["食品"]), index.scores(["食品"]))
     assert loaded.corpus == CORPUS
+
+
+def test_term_weights_are_unit_length_tf_idf() -> None:
+    index = LexicalIndex.build(CORPUS + [["检", "测"]])  # one-character tokens carry no weight
+    n = 5
+    idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in (("机器视觉", 2), ("缺陷", 1), ("检测", 1))}
+    raw = {"机器视觉": idf["机器视觉"], "缺陷": idf["缺陷"], "检测": (1 + math.log(2)) * idf["检测"]}
+    norm = math.sqrt(sum(w * w for w in raw.values()))
+    weights = index.term_weights(0)
+    assert weights.keys() == raw.keys()
+    for term, w in raw.items():
+        assert weights[term] == pytest.approx(w / norm)
+    assert index.term_weights(4) == {}
+    assert index.term_weights(0) is weights  # remembered, not computed again
 
 
 def test_empty_index() -> None:

@@ -176,8 +176,8 @@ def test_the_search_box_scores_keyword_queries_like_recommendations(world: World
 def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
     """Each candidate is also scored by what the best few matches say of it: results on the
     vision need's topic, worded otherwise, score higher there than food results, and records
-    sharing the best match's characteristic terms say which. With only a few candidates (the
-    best few would be all of them) there is none; without vectors, only the terms."""
+    worded like the best match say which words they share. With only a few candidates (the
+    best few would be all of them) there is none; without vectors, only the wording."""
     from dataclasses import replace
 
     from data.enums import AchievementKind
@@ -197,10 +197,10 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
         key = (Pool.ACHIEVEMENT, record.id)
         near = neighbourhood(ctx, [found] * 7)
         assert near.topic == {key: 1.0} and near.seeds == {key} and near.best == record.name
-        strength, shared = near.terms[key]
-        assert 0 < strength <= 1 and "机器视觉" in shared  # the record's own characteristic terms
+        strength, shared = near.likeness[key]
+        assert strength == pytest.approx(1.0) and "机器视觉" in shared  # worded exactly as itself
         pending = neighbourhood(ctx, [replace(found, semantic=None)] * 7)
-        assert pending.topic == {} and near.terms == pending.terms  # no vectors: terms only
+        assert pending.topic == {} and near.likeness == pending.likeness  # no vectors: wording only
         assert neighbourhood(ctx, [found] * 6) == Neighbourhood()  # the best few would be all
         org = record.owner_org_id
         vision = ["基于深度学习的PCB焊点外观瑕疵识别系统", "注塑件划痕与污点的智能光学检测装置",

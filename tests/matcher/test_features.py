@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 
 from matcher import features as fx
-from matcher.scoring import final_score, hit_strengths, lexical_strength, semantic_strength, text_score, with_neighbours
+from matcher.scoring import (
+    final_score,
+    hit_strengths,
+    lexical_strength,
+    likeness_strength,
+    semantic_strength,
+    text_score,
+    with_neighbours,
+)
 
 
 def test_field_and_overlap() -> None:
@@ -57,17 +65,20 @@ def test_scores_are_absolute_and_bounded() -> None:
 def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
     # BM25 3 of ceiling 6 → 0.5; cosine 0.88 → 0.5 on e5's scale
     assert hit_strengths(3.0, 6.0, 0.88, "e5") == pytest.approx((0.5, 0.5, 0.5))
-    # a keyword query with every keyword whole: lexical 0.5·0.5 + 0.5·1 = 0.75, text 0.4·0.5 + 0.6·0.75
-    assert hit_strengths(3.0, 6.0, 0.88, "e5", phrase=1.0) == pytest.approx((0.75, 0.5, 0.65))
-    assert hit_strengths(3.0, 6.0, None, "e5", phrase=0.0) == pytest.approx((0.25, None, 0.25))
-    # the neighbourhood's topic weighs 0.25 and the best match's terms 0.3 beside the text score,
-    # staying on the 0–1 scale
-    assert with_neighbours(0.5, 1.0) == pytest.approx(0.6)
-    assert with_neighbours(0.5, 0.0) == pytest.approx(0.4)
+    # a keyword query with every keyword whole: lexical 0.3·0.5 + 0.7·1 = 0.85, text 0.4·0.5 + 0.6·0.85
+    assert hit_strengths(3.0, 6.0, 0.88, "e5", phrase=1.0) == pytest.approx((0.85, 0.5, 0.71))
+    assert hit_strengths(3.0, 6.0, None, "e5", phrase=0.0) == pytest.approx((0.15, None, 0.15))
+    # the neighbourhood's topic weighs 0.15 and the likeness to the best match's wording 0.5
+    # beside the text score, staying on the 0–1 scale
+    assert with_neighbours(0.5, 1.0) == pytest.approx(0.65 / 1.15)
+    assert with_neighbours(0.5, 0.0) == pytest.approx(0.5 / 1.15)
     assert with_neighbours(0.5, None) == 0.5  # no neighbourhood: the text score stands
-    assert with_neighbours(0.5, None, 1.0) == pytest.approx(0.8 / 1.3)  # vector pending: terms only
-    assert with_neighbours(0.5, 1.0, 0.0) == pytest.approx(0.75 / 1.55)
+    assert with_neighbours(0.5, None, 1.0) == pytest.approx(1.0 / 1.5)  # vector pending: wording only
+    assert with_neighbours(0.5, 1.0, 0.0) == pytest.approx(0.65 / 1.65)
     assert with_neighbours(1.0, 1.0, 1.0) == 1.0
+    # a tf-idf cosine of 0.5 (near-duplicate wording) is full likeness; 0.1 a fifth of it
+    assert likeness_strength(0.1) == pytest.approx(0.2)
+    assert likeness_strength(0.5) == likeness_strength(0.8) == 1.0
 
 
 def test_keyword_queries_and_their_verbatim_coverage() -> None:
