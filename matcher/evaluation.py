@@ -33,7 +33,7 @@ from indexer.operations import rebuild_pool
 from indexer.search import search
 from indexer.store import IndexStore
 from matcher.engine import Viewer
-from matcher.metrics import mrr_at, ndcg_at, recall_at
+from matcher.metrics import mrr_at, ndcg_at, paired_difference, recall_at
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
 
@@ -194,6 +194,10 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
     for name, label in (("product", "产品排序"), ("bm25", "仅BM25"), ("semantic", "仅语义")):
         m = table[name]
         echo(f"{label:10s} {m['ndcg10']:8.4f} {m['recall10']:10.4f} {m['recall100']:11.4f} {m['mrr10']:8.4f}")
+    for name, label in (("bm25", "仅BM25"), ("semantic", "仅语义")):
+        d = paired_difference(results["product"].ndcg10, results[name].ndcg10)
+        echo(f"产品排序 − {label}：nDCG@10 {d.mean:+.4f}（95% 区间 {d.low:+.4f} ~ {d.high:+.4f}），"
+             f"胜 {d.wins} 条 / 负 {d.losses} 条")
     if explore:
         from matcher.explore import explore as run_explore
 

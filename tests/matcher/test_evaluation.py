@@ -40,6 +40,7 @@ def test_eval_reports_all_three_rankings(tmp_path: Path) -> None:
     assert table["product"]["mrr10"] == pytest.approx(1.0)
     assert set(table) == {"product", "bm25", "semantic"}
     assert any(line.startswith("产品排序") for line in lines) and any("p50" in line for line in lines)
+    assert any(line.startswith("产品排序 − 仅BM25：nDCG@10") and "95% 区间" in line for line in lines)
     run = (tmp_path / "run.txt").read_text().splitlines()
     assert run[0].split()[:4] == ["q1", "Q0", "r1", "1"]
 
