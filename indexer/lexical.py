@@ -106,7 +106,7 @@ class LexicalIndex:
         if self._idf is None:
             self._idf = {t: self.idf(t) for t in self._document_counts() if len(t) >= 2}
         idf = self._idf
-        weights = {t: (1 + math.log(k)) * idf[t] for t, k in Counter(self.corpus[row]).items() if len(t) >= 2}
+        weights = {t: (1 + math.log(k)) * w for t, k in Counter(self.corpus[row]).items() if (w := idf.get(t))}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         found = {t: w / norm for t, w in weights.items()} if norm > 0 else {}
         with self._lock:

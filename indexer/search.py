@@ -155,10 +155,12 @@ def term_weights(index: PoolIndex, record_id: int) -> dict[str, float]:
     return {} if row is None else index.lexical.term_weights(row)
 
 
-def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int]) -> list[tuple[float, list[str]]]:
+def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int],
+             said: int = 12) -> list[tuple[float, list[str]]]:
     """How alike in wording each record in ``ids`` is to ``anchor`` (the term weights of a
     record, of this pool or another): the cosine of their tf-idf term weights (0–1; 0 for a
-    record not indexed), and the telling terms they share, those adding most to it first."""
+    record not indexed), and up to ``said`` telling terms they share, those adding most to it
+    first."""
     n = len(index.docs)
     out = []
     for record_id in ids:
@@ -167,7 +169,11 @@ def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int]) 
             out.append((0.0, []))
             continue
         shared = {t: w * anchor[t] for t, w in index.lexical.term_weights(row).items() if t in anchor}
-        telling = [t for t in sorted(shared, key=lambda t: (-shared[t], t))
-                   if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n]
+        telling: list[str] = []
+        for t in sorted(shared, key=lambda t: (-shared[t], t)):
+            if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n:
+                telling.append(t)
+                if len(telling) == said:
+                    break
         out.append((min(1.0, sum(shared.values())), telling))
     return out
