@@ -229,6 +229,12 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
                 strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
                 if strength is not None:
                     near.topic[(pool, record_id)] = strength
+    # The best match is worded exactly like itself; on that scale it would tower over every
+    # other. It counts as alike as the closest other candidate is to it.
+    key = (best.plan.pool, best.hit.id)
+    others = [strength for k, (strength, _) in near.likeness.items() if k != key]
+    if key in near.likeness and others:
+        near.likeness[key] = (max(others), [])
     return near
 
 
