@@ -121,9 +121,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
         sims = index.vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
         for hit, sim in zip(lacking, sims):
             hit.semantic = None if np.isnan(sim) else float(sim)
-    n = len(index.docs)
     idf = {t: index.lexical.idf(t) for t in terms}
-    telling = {t for t in terms if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n}
+    telling = {t for t in terms if explains(index, t)}
     for hit in candidates.values():
         # Most telling terms first; words most documents have explain nothing.
         matched = index.lexical.matched_terms(index.row_of[hit.id], terms)
@@ -131,6 +130,13 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
     return SearchResult(hits, total, terms, index.lexical.max_score(original))
+
+
+def explains(index: PoolIndex, term: str) -> bool:
+    """Whether ``term`` tells a reader something: not in most of the pool's documents (judged
+    once the pool has enough documents to tell)."""
+    n = len(index.docs)
+    return n < MIN_DOCS_FOR_SHARE or index.lexical.df(term) <= MAX_EXPLAINING_SHARE * n
 
 
 def centroid(seeds: Sequence[tuple[PoolIndex, int]]) -> np.ndarray | None:
@@ -161,7 +167,6 @@ def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int],
     record, of this pool or another): the cosine of their tf-idf term weights (0–1; 0 for a
     record not indexed), and up to ``said`` telling terms they share, those adding most to it
     first."""
-    n = len(index.docs)
     out = []
     for record_id in ids:
         row = index.row_of.get(record_id)
@@ -171,7 +176,7 @@ def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int],
         shared = {t: w * anchor[t] for t, w in index.lexical.term_weights(row).items() if t in anchor}
         telling: list[str] = []
         for t in sorted(shared, key=lambda t: (-shared[t], t)):
-            if n < MIN_DOCS_FOR_SHARE or index.lexical.df(t) <= MAX_EXPLAINING_SHARE * n:
+            if explains(index, t):
                 telling.append(t)
                 if len(telling) == said:
                     break
