@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -117,16 +117,6 @@ def structured_mean(features: Iterable[tuple[float | None, float]]) -> float | N
 def blend(text: float, structured: float | None, text_weight: float = TEXT_WEIGHT) -> float:
     """The text score with the structured mean; with no applicable feature, the text score."""
     return text if structured is None else text_weight * text + (1 - text_weight) * structured
-
-
-def final_score(text: float, features: Mapping[str, tuple[float | None, float]],
-                text_weight: float = TEXT_WEIGHT) -> float:
-    """Blend the text score with the weighted mean of applicable features (value, weight).
-
-    Features that do not apply (None) neither help nor hurt: with none applicable, the final
-    score is the text score.
-    """
-    return blend(text, structured_mean(features.values()), text_weight)
 
 
 def rrf(ranks: list[int | None], k: int = 60) -> float:

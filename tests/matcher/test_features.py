@@ -6,11 +6,12 @@ import pytest
 
 from matcher import features as fx
 from matcher.scoring import (
-    final_score,
+    blend,
     hit_strengths,
     lexical_strength,
     likeness_strength,
     semantic_strength,
+    structured_mean,
     text_score,
     with_neighbours,
 )
@@ -58,8 +59,8 @@ def test_scores_are_absolute_and_bounded() -> None:
     assert semantic_strength(0.88, "e5") == pytest.approx(0.5)
     assert text_score(0.4, None) == 0.4
     # no applicable feature: the text score stands; a mismatched field pulls it down
-    assert final_score(0.6, {"领域": (None, 1.0)}) == 0.6
-    assert final_score(0.6, {"领域": (1.0, 1.0)}) > 0.6 > final_score(0.6, {"领域": (0.0, 1.0)})
+    assert blend(0.6, structured_mean([(None, 1.0)])) == 0.6
+    assert blend(0.6, structured_mean([(1.0, 1.0)])) > 0.6 > blend(0.6, structured_mean([(0.0, 1.0)]))
 
 
 def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
