@@ -21,8 +21,22 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Every table: stable constraint names, JSON for dicts and lists, and ids never reused.
+
+    SQLite hands a deleted row's id to the next insert unless the table is AUTOINCREMENT; rows
+    that point at a record by (pool, id) would then attach to somebody else's record. So every
+    table asks for AUTOINCREMENT here, once (PostgreSQL sequences never go back anyway).
+    """
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            # Only a single integer primary key becomes AUTOINCREMENT; other tables ignore it.
+            table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 def enum_column(enum_cls: type[LabeledEnum], **kw: Any) -> Any:
