@@ -39,10 +39,11 @@ class IndexContext:
         """The live index of ``pool``; refuses one built with another model or dictionary."""
         return self.store.load(pool, self.embedder.backend, self.embedder.model, self.analyzer.dictionary_hash)
 
-    def query_vector(self, text: str, kind: str = "query") -> np.ndarray:
+    def query_vector(self, text: str, kind: str = "query") -> np.ndarray | None:
         """The embedding of a query: remembered in memory, and in the vector cache so other
         workers and restarts reuse it. ``kind="passage"`` embeds (or finds) the text as a
-        passage — a stored record asking with its own text reuses the vector it was indexed with."""
+        passage — a stored record asking with its own text reuses the vector it was indexed with.
+        None when the model could not embed it (the search goes on by words alone)."""
         key = (kind, text)
         vector = self._queries.get(key)
         if vector is None:
@@ -53,7 +54,7 @@ class IndexContext:
                 self._queries.popitem(last=False)
         else:
             self._queries.move_to_end(key)
-        return vector
+        return vector if np.isfinite(vector).all() else None
 
     def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
         return self.cache.embed("passage", texts, self.embedder.embed_passages, progress=progress)

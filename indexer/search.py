@@ -102,7 +102,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             candidates[record_id] = Hit(record_id, float(lexical.scores[rank - 1]), None, lexical_rank=rank)
     query = None
     if mode in ("hybrid", "semantic") and len(index.vectors):
-        query = ctx.query_vector(semantic_text or text, semantic_kind)
+        query = ctx.query_vector(semantic_text or text, semantic_kind)  # None: could not be embedded
+    if query is not None:
         fetch = k if mask is None else min(len(index.vectors), max(4 * k, 200))
         found = index.vectors.search(query, fetch)
         rank = 0

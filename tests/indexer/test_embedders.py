@@ -76,3 +76,84 @@ def test_unknown_backend_and_missing_model_dir() -> None:
     get_embedder.cache_clear()
     with pytest.raises(ValueError, match="EMBEDDING_MODEL"):
         get_embedder("st")
+
+
+# -- what reaches native code --------------------------------------------------------------
+
+# Characters whose compatibility form is many letters long (ﷺ is eighteen), ligatures, squared
+# words, and what a tokenizer meets least: controls, NUL, lone surrogates, bidi marks, tags.
+NASTY = ["ﷺ" * 20, "ﷻ﷽" * 30, "㌀㍻㏿" * 40, "ﬀﬃ" * 60, "⑴⒇" * 50, "\x00\x01\x1f", "\ud800\udfff", "\u202e\u2066\u200d",
+         "\U000e0041" * 10, "ǅ" * 300, " " * 500, "", "a" * 100_000, "深度学习" * 2_000]
+
+
+def _random_texts(seed: int, count: int) -> list[str]:
+    """Random code points from every plane that has any (seeded), in strings of 0–600."""
+    rng = np.random.default_rng(seed)
+    planes = [(0x0, 0xFFFF), (0x10000, 0x1FFFF), (0x20000, 0x3FFFF), (0xE0000, 0xE01EF)]
+    texts = []
+    for _ in range(count):
+        lo, hi = planes[int(rng.integers(len(planes)))]
+        points = rng.integers(lo, hi + 1, int(rng.integers(0, 120)))
+        texts.append("".join(map(chr, points)))
+    return texts
+
+
+def test_random_unicode_never_breaks_an_embedder(embedder: Embedder) -> None:
+    """A fuzz run (seed 20261201: 60 random strings, then the known troublemakers): every text
+    gets a finite unit vector. Without the guard, e5's engine corrupts its heap on ﷺ."""
+    for texts, embed in ((_random_texts(20261201, 60), embedder.embed_queries), (NASTY, embedder.embed_passages)):
+        vectors = embed(texts)
+        assert vectors.shape == (len(texts), embedder.dim) and np.isfinite(vectors).all()
+        np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-4)
+
+
+def test_texts_are_cut_by_the_models_own_token_count() -> None:
+    from indexer.embedders import make_embedder
+
+    e5 = make_embedder("e5")
+    long = "基于深度学习的表面缺陷检测。" * 200
+    cut = e5.prepare([long, "ﷺ" * 200], is_query=False)
+    assert all(e5.count_tokens(t, False) <= 512 for t in cut)
+    assert e5.count_tokens(cut[0] + "基于", False) > 500  # cut near the limit, not far below it
+    assert cut[1].startswith("صلى الله عليه وسلم")  # normalized before the model saw it
+
+
+def test_a_dead_or_hung_model_process_costs_the_caller_nothing() -> None:
+    import os
+    import signal
+
+    from indexer.embedders.isolated import IsolatedEmbedder
+
+    e5 = IsolatedEmbedder("e5", 1)
+    try:
+        first = e5.embed_passages(["深度学习", "图像识别"])
+        os.kill(e5.pid, signal.SIGKILL)  # a crash between calls
+        np.testing.assert_allclose(e5.embed_passages(["深度学习", "图像识别"]), first, atol=1e-6)
+        assert e5.restarts == 1
+        e5.call_timeout = 2.0
+        os.kill(e5.pid, signal.SIGSTOP)  # a hang: killed after the timeout, the text gets no vector
+        hung = e5.embed_passages(["图像识别"])
+        assert not np.isfinite(hung).any() and e5.restarts == 2
+        assert np.isfinite(e5.embed_passages(["图像识别"])).all()
+    finally:
+        e5.close()
+
+
+def test_only_the_text_that_kills_the_model_loses_its_vector() -> None:
+    from indexer.embedders.isolated import ChildFailed, IsolatedEmbedder
+
+    class Poisoned(IsolatedEmbedder):
+        """Stands for a model that dies on one particular text (splitting must find it)."""
+
+        def _call(self, request):  # type: ignore[no-untyped-def]
+            if request[0] == "passage" and any("毒" in t for t in request[1]):
+                raise ChildFailed("killed")
+            return super()._call(request)
+
+    e5 = Poisoned("e5", 1)
+    try:
+        texts = [f"第{i}条成果" for i in range(7)] + ["有毒的文本"] + ["最后一条"]
+        vectors = e5.embed_passages(texts)
+        assert [bool(np.isfinite(v).all()) for v in vectors] == [True] * 7 + [False, True]
+    finally:
+        e5.close()
