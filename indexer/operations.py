@@ -103,6 +103,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
+        index = PoolIndex(index.meta, index.docs, index.lexical, index.vectors.copy())  # the published one stays as it is
         done = len(items) - len(missing)
 
         def step(n: int) -> None:
@@ -149,7 +150,7 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
             old[record_id] = (item.doc, item.tokens)
         ordered = [old[k] for k in sorted(old)]
         index = PoolIndex(current.meta, [d for d, _ in ordered], LexicalIndex.build([t for _, t in ordered]),
-                          current.vectors)
+                          current.vectors.copy())
         index.vectors.delete(np.array(gone, dtype=np.int64))
         have = set(int(i) for i in index.vectors.ids())
         need = [item for record_id, item in items.items() if record_id not in have]
@@ -175,8 +176,9 @@ def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
         live = {d.id: d.semantic_hash for d in current.docs}
         keep = [n for n, p in enumerate(items) if live.get(p.doc.id) == p.doc.semantic_hash]
         if keep:
-            current.vectors.upsert(np.array([items[n].doc.id for n in keep], dtype=np.int64), vectors[keep])
-            ctx.store.publish(pool, current)
+            index = PoolIndex(current.meta, current.docs, current.lexical, current.vectors.copy())
+            index.vectors.upsert(np.array([items[n].doc.id for n in keep], dtype=np.int64), vectors[keep])
+            ctx.store.publish(pool, index)
     return len(keep)
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,12 @@ from indexer.lexical import LexicalIndex
 from indexer.vectors import VectorIndex, load_vector_index, new_vector_index
 
 KEEP_VERSIONS = 3
+# A superseded version stays on disk at least this long: another process may have read CURRENT
+# just before the swap and still be loading it (a 100k-record index loads in seconds) — unless
+# more than MAX_VERSIONS pile up, when the oldest go anyway (a reader then loads a newer one).
+PRUNE_AFTER_SECONDS = 120
+MAX_VERSIONS = 20
+LOAD_ATTEMPTS = 5
 
 
 class IndexError_(RuntimeError):
@@ -145,15 +152,7 @@ class IndexStore:
         Raises IndexMissing when never built and IndexMismatch when built with another
         embedding model or dictionary than the ones given.
         """
-        name = self.current_name(pool)
-        if name is None:
-            raise IndexMissing(f"{pool.label}尚未建立索引，请运行 chanjiao reindex {pool.value}")
-        with self._lock:
-            cached = self._loaded.get(pool)
-            if cached is None or cached[0] != name:
-                cached = (name, PoolIndex.load(self.pool_dir(pool) / name))
-                self._loaded[pool] = cached
-        index = cached[1]
+        index = self._live(pool)
         meta = index.meta
         wanted = {"向量模型": (meta.model, model), "分词词典": (meta.dictionary_hash, dictionary_hash)}
         for what, (have, want) in wanted.items():
@@ -167,6 +166,28 @@ class IndexStore:
                 f"{pool.label}的索引由 {meta.backend} 向量模型建立，当前配置为 {backend}，请运行 chanjiao reindex {pool.value}"
             )
         return index
+
+    def _live(self, pool: Pool) -> PoolIndex:
+        """The version CURRENT names, loaded once per process. A version may be swapped out and,
+        much later, pruned while this process reads it: then CURRENT names a newer one to load."""
+        for attempt in range(LOAD_ATTEMPTS):
+            name = self.current_name(pool)
+            if name is None:
+                raise IndexMissing(f"{pool.label}尚未建立索引，请运行 chanjiao reindex {pool.value}")
+            with self._lock:
+                cached = self._loaded.get(pool)
+                if cached is not None and cached[0] == name:
+                    return cached[1]
+            try:
+                index = PoolIndex.load(self.pool_dir(pool) / name)
+            except (OSError, ValueError, RuntimeError):
+                if attempt == LOAD_ATTEMPTS - 1 or self.current_name(pool) == name:
+                    raise  # not a version that went away while we read it
+                continue
+            with self._lock:
+                self._loaded[pool] = (name, index)
+            return index
+        raise IndexMissing(f"{pool.label}的索引正在频繁更新，请稍后再试")
 
     def publish(self, pool: Pool, index: PoolIndex) -> str:
         """Save ``index`` as a new version and make it the live one atomically."""
@@ -182,9 +203,19 @@ class IndexStore:
         return name
 
     def _prune(self, pool_dir: Path, live: str) -> None:
+        """Remove versions beyond the newest ``KEEP_VERSIONS`` once they have been superseded
+        for ``PRUNE_AFTER_SECONDS`` (a version's successor's folder time tells when)."""
         versions = sorted(p for p in pool_dir.iterdir() if p.is_dir() and p.name.startswith("v"))
-        for old in versions[:-KEEP_VERSIONS]:
-            if old.name != live:
+        now = time.time()
+        crowded = len(versions) - MAX_VERSIONS
+        for n, (old, newer) in enumerate(zip(versions[:-KEEP_VERSIONS], versions[1:])):
+            if old.name == live:
+                continue
+            try:
+                superseded = newer.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if n < crowded or now - superseded >= PRUNE_AFTER_SECONDS:
                 shutil.rmtree(old, ignore_errors=True)
 
     @contextmanager

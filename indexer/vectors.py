@@ -75,6 +75,12 @@ class VectorIndex(ABC):
         return len(self.ids())
 
     @abstractmethod
+    def copy(self) -> "VectorIndex":
+        """An independent copy to change: a published index is never changed in place, since
+        searches in other threads may be reading it (FAISS indexes are not safe to change
+        while searched)."""
+
+    @abstractmethod
     def save(self, folder: Path) -> None: ...
 
     @classmethod
@@ -120,6 +126,9 @@ class FlatIndex(VectorIndex):
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
+
+    def copy(self) -> "FlatIndex":
+        return FlatIndex(self.dim, faiss.clone_index(self._index))
 
     def save(self, folder: Path) -> None:
         faiss.write_index(self._index, str(folder / "vectors.faiss"))
@@ -184,6 +193,9 @@ class HNSWIndex(VectorIndex):
 
     def __len__(self) -> int:
         return len(self._label_of)
+
+    def copy(self) -> "HNSWIndex":
+        return HNSWIndex(self.dim, faiss.clone_index(self._index), self._labels.copy(), self._alive.copy())
 
     def save(self, folder: Path) -> None:
         faiss.write_index(self._index, str(folder / "vectors.faiss"))
