@@ -7,7 +7,9 @@ with the reasons in Chinese and a confidence used for ordering.
 
 Merging keeps one record, fills its empty fields from the other, unions list fields, moves
 every reference (feedback, applications, proposals, accounts, owned records) to it, writes
-both records' values to the audit log, and deletes the other.
+both records' values to the audit log, and deletes the other; what was not moved (its contact
+grants, reviews, held edits: given for that record's content) is deleted with it
+(``data.models.dependents``).
 """
 
 from __future__ import annotations

@@ -289,14 +289,15 @@ def open_revisions(session: Session, pool: Pool, record_id: int) -> list[Revisio
 
 
 def delete_record(session: Session, user: User, pool: Pool, record: PoolRecord) -> None:
-    """Remove a record its owner (or staff) no longer wants; its values stay in the audit log."""
+    """Remove a record its owner (or staff) no longer wants; its values stay in the audit log.
+
+    Its grants, feedback, reviews, held edits, applications and proposals go with it
+    (``data.models.dependents``)."""
     if not may_edit(user, record):
         raise NotAllowed("id", f"当前账号不能删除这条{pool.label}记录")
     if pool is Pool.ORGANIZATION:
         raise EditError("id", "单位不能直接删除：退出联盟请按章程办理，重复的单位请由秘书处合并")
     before = form_values(pool, record)
-    for revision in open_revisions(session, pool, record.id):
-        revision.status = RevisionStatus.SUPERSEDED
     record_id, name = record.id, record.name
     session.delete(record)
     session.flush()

@@ -65,11 +65,10 @@ def delete_account(session: Session, user: User) -> None:
     session.execute(delete(ContactRequest).where(_contact_filter(user, records)))
     session.execute(delete(Feedback).where(Feedback.actor == str(user.id)))
     for pool, record in records:
-        session.execute(delete(Revision).where(Revision.pool == pool.value, Revision.record_id == record.id))
         if pool is Pool.TALENT:
-            session.execute(delete(Application).where(Application.talent_id == record.id))
-            session.delete(record)
+            session.delete(record)  # its applications, held edits and feedback go with it (data.models.dependents)
         else:
+            session.execute(delete(Revision).where(Revision.pool == pool.value, Revision.record_id == record.id))
             record.user_id = None
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     audit(session, user, AuditAction.ACCOUNT, "user", user.id,

@@ -6,6 +6,7 @@ from data.models.application import Application
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
 from data.models.contact import ContactRequest
+from data.models.dependents import delete_dependents, dependent_conditions
 from data.models.feedback import Feedback
 from data.models.impression import MatchImpression
 from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
@@ -37,6 +38,6 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "MatchImpression", "MembershipCase", "MembershipEvent", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
     "Talent", "Teacher", "User", "owner_org_id",
 ]
