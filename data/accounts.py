@@ -1,15 +1,19 @@
-"""Creating users and checking passwords (argon2), and the demo accounts for each role."""
+"""Creating users, checking passwords (argon2) and logging in (one answer for every failure, back-off
+per account and address), ending sessions, and the demo accounts for each role."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from data.audit import audit
@@ -17,6 +21,7 @@ from data.errors import FieldError
 from data.enums import AuditAction, MemberStatus, OrgKind, Role
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
+from data.models.user import LoginFailure
 
 _hasher = PasswordHasher()
 DEMO_PASSWORD = "chanjiao2026"
@@ -32,10 +37,7 @@ def hash_password(password: str) -> str:
 
 
 def check_password(user: User, password: str) -> bool:
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return _verify(user.password_hash, password)
 
 
 def create_user(session: Session, username: str, password: str, display_name: str, role: Role,
@@ -55,33 +57,116 @@ def create_user(session: Session, username: str, password: str, display_name: st
     return user
 
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+LOGIN_FAILED = "用户名或密码不正确；多次输错后需等待几分钟再试"
 
 
-def authenticate(session: Session, username: str, password: str, now: dt.datetime | None = None) -> User | None:
-    """The user with these credentials, or None. AccountError when the credentials are right but
-    the account may not log in, or when it is locked: five wrong passwords in a row lock it for
-    15 minutes (the caller commits, so failures are counted even though the login fails)."""
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        return None
+@dataclass(frozen=True)
+class Backoff:
+    """How failed logins from one source are slowed: ``free`` failures in a row are allowed, the
+    next lock lasts ``first``, every further failure doubles it up to ``longest``; failures older
+    than ``forget`` no longer count."""
+
+    free: int
+    first: dt.timedelta
+    longest: dt.timedelta
+    forget: dt.timedelta = dt.timedelta(days=1)
+
+    def lock_for(self, failures: int) -> dt.timedelta | None:
+        if failures < self.free:
+            return None
+        return min(self.first * 2 ** min(failures - self.free, 20), self.longest)
+
+
+ALL_ADDRESSES = "*"
+# One address guessing one account: five tries, then 1, 2, 4 … up to 60 minutes between tries.
+PER_ADDRESS = Backoff(5, dt.timedelta(minutes=1), dt.timedelta(hours=1))
+# Many addresses guessing one account: a generous cap, so a distributed guess is slowed too
+# while a single address cannot lock the owner out.
+PER_ACCOUNT = Backoff(100, dt.timedelta(minutes=15), dt.timedelta(hours=1))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash no password matches, verified for unknown names so they cost the same as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def authenticate(session: Session, username: str, password: str, address: str = "",
+                 now: dt.datetime | None = None) -> User:
+    """The user with these credentials, logging in from client ``address``.
+
+    Raises AccountError with one and the same message (LOGIN_FAILED) for an unknown name, a wrong
+    password and a source that must wait, after exactly one argon2 verification in every case, so
+    neither the answer nor its time tells which names exist. Failures are counted per (name,
+    address) and per name (PER_ADDRESS, PER_ACCOUNT; the caller commits, so they count even
+    though the login fails). A right password from a source that may try logs in and clears that
+    address's count; an account that may not log in gets its own message.
+    """
+    name, address = username.strip()[:64], (address or "unknown")[:64]
     now = now or utcnow()
-    locked = user.locked_until
-    if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.timezone.utc)) > now:
-        raise AccountError("username", f"密码连续错误次数过多，账号已锁定 {LOCK_MINUTES} 分钟，请稍后再试")
-    if not check_password(user, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins, user.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
-            audit(session, None, AuditAction.ACCOUNT, "user", user.id,
-                  f"账号「{user.username}」连续 {MAX_FAILED_LOGINS} 次密码错误，锁定 {LOCK_MINUTES} 分钟")
-        session.flush()
-        return None
-    user.failed_logins, user.locked_until = 0, None
+    user = session.scalar(select(User).where(User.username == name))
+    waiting = _must_wait(session, name, address, now)
+    right = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+    if waiting or user is None or not right:
+        if not waiting:
+            _count_failure(session, user, name, address, now)
+        raise AccountError("password", LOGIN_FAILED)
+    session.execute(delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.address == address))
     if not user.active:
         raise AccountError("username", "账号正在等待秘书处审核" if user.approved_at is None else "账号已停用，请联系秘书处")
     return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
+
+
+def _must_wait(session: Session, name: str, address: str, now: dt.datetime) -> bool:
+    until = session.scalars(select(LoginFailure.locked_until).where(
+        LoginFailure.username == name, LoginFailure.address.in_((address, ALL_ADDRESSES)),
+        LoginFailure.locked_until.is_not(None)))
+    return any(_aware(moment) > now for moment in until)
+
+
+def _count_failure(session: Session, user: User | None, name: str, address: str, now: dt.datetime) -> None:
+    for source, policy in ((address, PER_ADDRESS), (ALL_ADDRESSES, PER_ACCOUNT)):
+        row = _counter(session, name, source)
+        fresh = row.failures > 0 and _aware(row.last_failed_at) > now - policy.forget
+        row.failures, row.last_failed_at = (row.failures + 1 if fresh else 1), now
+        lock = policy.lock_for(row.failures)
+        row.locked_until = now + lock if lock else None
+        if lock and user is not None:
+            where = "各地址合计" if source == ALL_ADDRESSES else f"来自 {source} 的"
+            audit(session, None, AuditAction.ACCOUNT, "user", user.id,
+                  f"账号「{user.username}」{where}连续 {row.failures} 次密码错误，暂停登录 {_minutes(lock)} 分钟")
+    session.flush()
+
+
+def _counter(session: Session, name: str, address: str) -> LoginFailure:
+    """The (name, address) counter row, locked for this transaction (created if missing; two
+    requests creating it at once both end up with the one row)."""
+    values = {"username": name, "address": address, "failures": 0, "last_failed_at": utcnow()}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(LoginFailure).values(**values).on_conflict_do_nothing())
+    return session.scalars(select(LoginFailure).where(LoginFailure.username == name, LoginFailure.address == address)
+                           .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def _minutes(span: dt.timedelta) -> int:
+    return max(1, round(span.total_seconds() / 60))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of ``user`` (on every device) stops working: logging out is server-side."""
+    user.session_version = User.session_version + 1  # type: ignore[assignment]
+    session.flush()
 
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.COLLEGE, Role.STUDENT, Role.EXPERT)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -14,13 +16,13 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from data.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
-                           pending_accounts, register, user_for_token)
+                           end_sessions, pending_accounts, register, user_for_token)
 from data.enums import MemberStatus, Role
 from data.membership import touch_activity
 from data.models import User
 from web.db import get_session
 from web.errors import AppError
-from web.security import LOGIN_LIMIT, limiter
+from web.security import LOGIN_LIMIT, limiter, safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -33,8 +35,17 @@ class LoginForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(token: str) -> User | None:
+    """The user a session or remember-me cookie names (``User.get_id``), while it is still valid:
+    the account exists and is active, and neither its session version (raised by logout, a new
+    password, deactivation) nor its password changed since the session was opened."""
+    user_id = token.split(":", 1)[0]
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10):
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(user.get_id(), token):
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -69,19 +80,15 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = authenticate(session, form.username.data or "", form.password.data or "")
+            user = authenticate(session, form.username.data or "", form.password.data or "", get_remote_address())
         except AccountError as exc:
             user, form.password.errors = None, [str(exc)]
         else:
-            if user is None:
-                form.password.errors = ["用户名或密码不正确"]
-            else:
-                touch_activity(session, user.org_id)
-        session.commit()  # failed attempts count towards the lock-out
+            touch_activity(session, user.org_id)
+        session.commit()  # failed attempts count towards the back-off
         if user is not None:
             login_user(user)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
     return render_template("login.html", form=form)
 
 
@@ -108,8 +115,9 @@ def password():  # type: ignore[no-untyped-def]
         form = request.form
         errors = change_password(session, current_user, form.get("old", ""), form.get("new", ""), form.get("new2", ""))
         if not errors:
-            session.commit()
-            flash("密码已修改")
+            session.commit()  # every session of the account ends with the old password…
+            login_user(current_user._get_current_object())  # …except this one, renewed
+            flash("密码已修改，其他设备上的登录已退出")
             return redirect(url_for("pages.mine"))
     return render_template("password.html", errors=errors), (400 if errors else 200)
 
@@ -135,6 +143,9 @@ def decide_account(user_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    session = get_session()
+    end_sessions(session, current_user._get_current_object())  # a copy of the cookie dies too
+    session.commit()
     logout_user()
     flash("已退出登录")
     return redirect(url_for("pages.home"))
