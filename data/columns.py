@@ -52,7 +52,8 @@ class Column:
     kind: Kind = Kind.TEXT
     required: bool = False
     enum: type[LabeledEnum] | None = None
-    max_len: int = 200
+    max_len: int = 200  # characters; for a LIST column, of each item
+    max_items: int = 50  # a LIST column's items (a record with 150,000 tags cannot be shown or indexed)
     min_value: float | None = None
     max_value: float | None = None
     example: str = ""
@@ -69,7 +70,7 @@ def _common(region_header: str = "地区", region_required: bool = False) -> lis
         Column("行业领域", "field", max_len=50, example="智能制造"),
         Column(region_header, "region_code", Kind.REGION, region_required, example="广东省广州市",
                hint="省/市/区县名称"),
-        Column("标签", "tags", Kind.LIST, example="工业互联网、机器视觉", hint="多个用顿号或逗号分隔"),
+        Column("标签", "tags", Kind.LIST, max_len=50, example="工业互联网、机器视觉", hint="多个用顿号或逗号分隔，最多 50 个"),
         _enum("可见范围", "visibility", Visibility, "公开"),
         _enum("状态", "status", Status, "已发布"),
         Column("外部编号", "source_id", max_len=100, example=EXAMPLE_MARK,
@@ -88,8 +89,8 @@ COLUMNS: dict[Pool, list[Column]] = {
         _enum("单位类型", "kind", OrgKind, "企业", required=True),
         Column("统一社会信用代码", "credit_code", max_len=18, example="91440101MA5XXXXXXX"),
         Column("单位简介", "description", max_len=10000, example="专注工业机器人与机器视觉检测。"),
-        Column("主要产业", "industries", Kind.LIST, example="工业机器人、机器视觉"),
-        Column("开设专业", "majors", Kind.LIST, example="", hint="院校填写"),
+        Column("主要产业", "industries", Kind.LIST, max_len=50, max_items=30, example="工业机器人、机器视觉"),
+        Column("开设专业", "majors", Kind.LIST, max_len=50, max_items=200, example="", hint="院校填写"),
         _enum("会员级别", "member_level", MemberLevel, "会员单位"),
         _enum("会员状态", "member_status", MemberStatus, "正式会员"),
         *_common(),
@@ -98,7 +99,8 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("姓名", "name", required=True, max_len=50, example="张三"),
         Column("所属单位", "owner_org_id", Kind.ORG, required=True, example="示例理工大学"),
         _enum("职称", "prof_title", ProfTitle, "教授"),
-        Column("研究方向", "research_areas", Kind.LIST, required=True, example="机器视觉、缺陷检测"),
+        Column("研究方向", "research_areas", Kind.LIST, required=True, max_len=50, max_items=30,
+               example="机器视觉、缺陷检测"),
         Column("学科", "discipline", max_len=50, example="控制科学与工程"),
         Column("个人简介", "description", max_len=10000, example="长期从事工业视觉检测研究。"),
         _enum("咨询状态", "availability", Availability, "可咨询"),
@@ -110,8 +112,8 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("所属单位", "owner_org_id", Kind.ORG, required=True, example="示例职业技术学院"),
         _enum("教师类型", "teacher_kind", TeacherKind, "专任教师", required=True),
         _enum("职称", "prof_title", ProfTitle, "副教授"),
-        Column("主讲课程", "courses", Kind.LIST, example="PLC应用技术、工业机器人编程"),
-        Column("专业技能", "skills", Kind.LIST, example="PLC编程、电气控制"),
+        Column("主讲课程", "courses", Kind.LIST, max_len=100, example="PLC应用技术、工业机器人编程"),
+        Column("专业技能", "skills", Kind.LIST, max_len=50, example="PLC编程、电气控制"),
         Column("双师型", "dual_qualified", Kind.BOOL, example="是", hint="是/否"),
         Column("可投入学时", "hours_available", Kind.INT, min_value=0, max_value=10000, example="64"),
         Column("个人简介", "description", max_len=10000, example="具有五年企业工程经历。"),
@@ -126,7 +128,7 @@ COLUMNS: dict[Pool, list[Column]] = {
                example="需要对金属零件表面划痕进行在线检测，节拍小于1秒。"),
         Column("预算（万元）", "budget", Kind.FLOAT, min_value=0, max_value=1e7, example="50"),
         Column("截止日期", "deadline", Kind.DATE, example="2026-12-31"),
-        Column("所需技能", "skills", Kind.LIST, example="机器视觉、深度学习"),
+        Column("所需技能", "skills", Kind.LIST, max_len=50, example="机器视觉、深度学习"),
         Column("联系人", "contact_name", max_len=50, example="王经理"),
         *_common(),
     ],
@@ -142,7 +144,7 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("技术就绪度", "trl", Kind.INT, min_value=1, max_value=9, example="6", hint="TRL 1-9"),
         _enum("转化方式", "transfer_mode", TransferMode, "许可"),
         Column("参考价格（万元）", "price", Kind.FLOAT, min_value=0, max_value=1e7, example="30"),
-        Column("完成人", "inventors", Kind.LIST, example="张三、李四"),
+        Column("完成人", "inventors", Kind.LIST, max_len=50, max_items=100, example="张三、李四"),
         *_common(),
     ],
     Pool.TALENT: [
@@ -151,8 +153,8 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("专业", "major", required=True, max_len=100, example="工业机器人技术"),
         _enum("学历层次", "level", EducationLevel, "高职", required=True),
         Column("毕业年份", "graduation_year", Kind.INT, min_value=1950, max_value=2100, example="2027"),
-        Column("技能", "skills", Kind.LIST, example="PLC编程、CAD制图"),
-        Column("证书", "certificates", Kind.LIST, example="1+X工业机器人操作与运维（中级）"),
+        Column("技能", "skills", Kind.LIST, max_len=50, example="PLC编程、CAD制图"),
+        Column("证书", "certificates", Kind.LIST, max_len=100, max_items=30, example="1+X工业机器人操作与运维（中级）"),
         Column("期望城市", "expected_city_code", Kind.REGION, example="广州"),
         Column("期望岗位", "expected_role", max_len=100, example="设备运维"),
         Column("可实习开始", "available_from", Kind.DATE, example="2026-07-01"),
@@ -170,8 +172,8 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("招收人数", "seats", Kind.INT, required=True, min_value=1, max_value=10000, example="5"),
         Column("开始日期", "start_date", Kind.DATE, example="2026-07-01"),
         Column("结束日期", "end_date", Kind.DATE, example="2026-09-30"),
-        Column("技能要求", "skills", Kind.LIST, example="PLC编程、电气识图"),
-        Column("专业要求", "majors", Kind.LIST, example="工业机器人技术、机电一体化技术"),
+        Column("技能要求", "skills", Kind.LIST, max_len=50, example="PLC编程、电气识图"),
+        Column("专业要求", "majors", Kind.LIST, max_len=50, example="工业机器人技术、机电一体化技术"),
         _enum("最低学历", "min_level", EducationLevel, "高职"),
         Column("实习补贴（元/月）", "stipend", Kind.INT, min_value=0, max_value=1_000_000, example="3000"),
         Column("职业编码", "occupation_code", max_len=20, example="6-31-01-10"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
@@ -30,7 +30,9 @@ def parse_text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_list(value: Any) -> list[str]:
+def parse_list(value: Any, max_items: int = 50, max_len: int = 100) -> list[str]:
+    """Items split on 、，; and the like, de-duplicated in order: at most ``max_items`` of at most
+    ``max_len`` characters each (the column's limits; see ``data.columns``)."""
     if isinstance(value, (list, tuple)):
         items = [parse_text(v) for v in value]
     else:
@@ -38,9 +40,12 @@ def parse_list(value: Any) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
         if item:
-            if len(item) > 100:
-                raise ValueError(f"单项「{item[:20]}…」超过100个字")
+            if len(item) > max_len:
+                raise ValueError(f"单项「{item[:20]}…」超过 {max_len} 个字")
             seen.setdefault(item, None)
+            if len(seen) > max_items:
+                count = len(set(filter(None, items)))
+                raise ValueError(f"最多填写 {max_items} 项，现有 {count} 项")
     return list(seen)
 
 
@@ -82,7 +87,8 @@ def _annotation(column: Column) -> Any:
     if column.kind is Kind.TEXT or column.kind is Kind.ORG:
         return Annotated[str, BeforeValidator(parse_text), Field(min_length=1, max_length=column.max_len)]
     if column.kind is Kind.LIST:
-        return Annotated[list[str], BeforeValidator(parse_list)]
+        return Annotated[list[str], BeforeValidator(partial(parse_list, max_items=column.max_items,
+                                                            max_len=column.max_len))]
     if column.kind is Kind.DATE:
         return Annotated[dt.date, BeforeValidator(parse_date)]
     if column.kind is Kind.BOOL:

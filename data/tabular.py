@@ -2,7 +2,12 @@
 
 File-level problems (not a spreadsheet, unknown encoding, empty, too large, merged or
 missing headers) raise :class:`TableError` with a Chinese message; cell-level problems
-(formulas) are reported per row so the importer can list them all.
+(formulas, NUL characters) are reported per row so the importer can list them all.
+
+Reading is bounded for both formats by one :class:`~data.xlsx_budget.Budget` (rows, columns,
+cells, characters) and by ``MAX_TABLE_BYTES`` of values held: an .xlsx is checked member by
+member before openpyxl opens it (``data.xlsx_budget``), then read in read-only mode over the
+range its valued cells reach; a .csv is at most ``MAX_IMPORT_BYTES`` and counted as it is read.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,12 +26,22 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from data.xlsx_budget import Budget, Extent, OverBudget, check_xlsx
+
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
-# A real .xlsx of MAX_IMPORT_BYTES unpacks to a few hundred MB at most; more is a zip bomb.
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+# A real .xlsx of MAX_IMPORT_BYTES unpacks to 100–200 MB at most; more is a zip bomb.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What the values of one table may take in memory, as Python counts them (sys.getsizeof): a full
+# import of 50,000 rows × 40 short cells takes about 200 MB.
+MAX_TABLE_BYTES = 400 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 IGNORED_HEADERS = frozenset({"序号", "备注"})
+FORMULA_CELL = "含有公式，请复制后「选择性粘贴为数值」再导入"
+NUL_CELL = "含有不允许的空字符（\\x00），请删除后再导入"
+
+# (row number, values, {column index: problem}) as each format yields them.
+Grid = Iterator[tuple[int, list[Any], dict[int, str]]]
 
 
 class TableError(ValueError):
@@ -56,8 +72,11 @@ def read_table(
     *,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_rows: int = MAX_IMPORT_ROWS,
+    budget: Budget | None = None,
 ) -> Table:
-    """Read ``path`` (.xlsx or .csv, detected by content) into a :class:`Table`."""
+    """Read ``path`` (.xlsx or .csv, detected by content) into a :class:`Table`, within ``budget``
+    (default: :class:`~data.xlsx_budget.Budget` with ``MAX_UNPACKED_BYTES``)."""
+    budget = budget or Budget(unpacked_bytes=MAX_UNPACKED_BYTES)
     path = Path(path)
     if not path.is_file():
         raise TableError(f"找不到文件：{path}")
@@ -71,46 +90,83 @@ def read_table(
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
-        grid = _xlsx_rows(path)
+        grid = _xlsx_rows(path, budget)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError("不支持旧版 .xls 或加密的 Excel 文件，请在 Excel 中「另存为」.xlsx 后导入")
     else:
         grid = _csv_rows(path.read_bytes())
-    return _to_table(grid, known_headers, max_rows)
+    return _to_table(_within(grid, budget), known_headers, max_rows)
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, budget: Budget) -> Extent:
+    """The archive's members, sizes and counts against ``budget`` before openpyxl opens it."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-            unpacked = sum(info.file_size for info in zf.infolist())
+        if "xl/workbook.xml" not in names:
+            raise TableError("这不是 Excel 表格（.xlsx）文件")
+        return check_xlsx(path, budget)
     except zipfile.BadZipFile as exc:
         raise TableError("文件已损坏，无法作为 Excel 打开") from exc
-    if "xl/workbook.xml" not in names:
-        raise TableError("这不是 Excel 表格（.xlsx）文件")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TableError("Excel 文件解压后过大，疑似异常文件，已拒绝导入")
+    except OverBudget as exc:
+        raise TableError(str(exc)) from exc
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any], list[int]]]:
-    """Yield (row number, values, indexes of formula cells) from the first sheet."""
-    _check_zip(path)
+def _xlsx_rows(path: Path, budget: Budget) -> Grid:
+    """Yield (row number, values, problem cells) from the first sheet, over the range its valued
+    cells reach (a ``<dimension>`` claiming more is not believed)."""
+    extent = _check_zip(path, budget)
+    if not extent.rows:
+        return
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise TableError(f"无法读取 Excel 文件：{type(exc).__name__}") from exc
     try:
         sheet = workbook["数据"] if "数据" in workbook.sheetnames else workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values, formulas = [], []
+        rows = sheet.iter_rows(min_row=1, max_row=extent.rows, min_col=1, max_col=extent.columns)
+        for number, cells in enumerate(rows, start=1):
+            values, problems = [], {}
             for index, cell in enumerate(cells):
-                value = getattr(cell, "value", None)
                 if getattr(cell, "data_type", None) == "f":
-                    formulas.append(index)
-                values.append(_normalize_cell(value))
-            yield number, values, formulas
+                    problems[index] = FORMULA_CELL
+                values.append(_normalize_cell(getattr(cell, "value", None)))
+            yield number, values, problems
+    except Exception as exc:  # a part expat read but openpyxl cannot make sense of
+        raise TableError(f"无法读取 Excel 文件：{type(exc).__name__}") from exc
     finally:
         workbook.close()
+
+
+def _within(grid: Grid, budget: Budget) -> Grid:
+    """The rows of ``grid`` while they stay within ``budget`` and ``MAX_TABLE_BYTES``; trailing
+    blank cells are dropped, NUL characters flagged (PostgreSQL cannot store them)."""
+    cells = chars = held = 0
+    for number, values, problems in grid:
+        if number > budget.rows:
+            raise TableError(f"表格超过 {budget.rows} 行，请拆分后导入")
+        last = len(values)
+        while last and values[last - 1] is None:
+            last -= 1
+        if last > budget.columns:
+            raise TableError(f"第{number}行第{last}列有内容，超过列数上限 {budget.columns} 列")
+        del values[last:]
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            cells += 1
+            held += sys.getsizeof(value)
+            if isinstance(value, str):
+                chars += len(value)
+                if "\x00" in value:
+                    problems[index] = NUL_CELL
+        if cells > budget.cells:
+            raise TableError(f"表格的单元格超过上限 {budget.cells} 个，请拆分后导入")
+        if chars > budget.chars:
+            raise TableError(f"表格的文字超过上限 {budget.chars} 个字符，请拆分后导入")
+        if held > MAX_TABLE_BYTES:
+            raise TableError(f"表格内容超过 {MAX_TABLE_BYTES // 1024 // 1024} MB，请拆分后导入")
+        yield number, values, problems
 
 
 def _decode(raw: bytes) -> str:
@@ -124,7 +180,7 @@ def _decode(raw: bytes) -> str:
     raise TableError("无法识别 CSV 文件的编码，请保存为 UTF-8 或 GBK 编码")
 
 
-def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Any], list[int]]]:
+def _csv_rows(raw: bytes) -> Grid:
     text = _decode(raw)
     # Excel's quoting always; only the delimiter varies (comma, tab or semicolon exports).
     first_line = text.split("\n", 1)[0]
@@ -132,7 +188,7 @@ def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Any], list[int]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, values in enumerate(reader, start=1):
-            yield number, [_normalize_cell(_unquote(v)) for v in values], []
+            yield number, [_normalize_cell(_unquote(v)) for v in values], {}
     except csv.Error as exc:
         raise TableError(f"CSV 格式错误：{exc}") from exc
 
@@ -148,13 +204,11 @@ def _normalize_cell(value: Any) -> Any:
     return value
 
 
-def _to_table(
-    grid: Iterator[tuple[int, list[Any], list[int]]], known: Sequence[str], max_rows: int
-) -> Table:
+def _to_table(grid: Grid, known: Sequence[str], max_rows: int) -> Table:
     known_set = set(known)
     headers: list[str] | None = None
     table = Table(headers=[], rows=[])
-    for number, values, formulas in grid:
+    for number, values, problems in grid:
         if headers is None:
             names = [normalize_header(v) for v in values]
             if any(n in known_set for n in names):
@@ -168,9 +222,9 @@ def _to_table(
         if len(table.rows) >= max_rows:
             raise TableError(f"数据行超过上限 {max_rows} 行，请拆分文件后分批导入")
         row = {h: (values[i] if i < len(values) else None) for i, h in enumerate(headers) if h}
-        for index in formulas:
+        for index, problem in sorted(problems.items()):
             if index < len(headers) and headers[index]:
-                table.cell_errors.append((number, headers[index], "含有公式，请复制后「选择性粘贴为数值」再导入"))
+                table.cell_errors.append((number, headers[index], problem))
         table.rows.append((number, row))
     if headers is None:
         raise TableError(f"没有找到表头：前{HEADER_SEARCH_ROWS}行中应有一行列名，如 {'、'.join(list(known)[:3])}（可用 chanjiao template 生成模板）")
