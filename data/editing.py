@@ -24,7 +24,7 @@ from data.audit import audit, changed_only
 from data.columns import Column, Kind, columns_of
 from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
 from data.errors import FieldError, NotAllowed
-from data.exporter import format_cell
+from data.exporter import format_cell, format_value
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_org_id
 from data.pools import Pool
@@ -223,23 +223,14 @@ def update_record(session: Session, user: User, pool: Pool, record: PoolRecord, 
     if errors:
         return Saved(record, errors)
     before = form_values(pool, record)
-    if not is_staff(user) and record.status is Status.PUBLISHED:
+    if held_for_review(user, record):
         submitted = {c.header: (form.get(c.header) or "").strip() for c in form_columns(pool, user)}
-        old, new = changed_only(before, submitted)
-        if not new:
+        if not changed_only(before, submitted)[1]:
             return Saved(record, outcome="unchanged")
-        for earlier in session.scalars(select(Revision).where(
-                Revision.pool == pool.value, Revision.record_id == record.id,
-                Revision.status.in_((RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)))):
-            earlier.status = RevisionStatus.SUPERSEDED
-        revision = Revision(pool=pool.value, record_id=record.id, author_id=user.id, form=submitted)
-        session.add(revision)
-        session.flush()
-        audit(session, user, AuditAction.SUBMIT, pool.value, record.id, f"提交修改「{record.name}」（待审核）",
-              before=old, after=new)
+        hold_revision(session, user, pool, record, submitted)
         return Saved(record, outcome="revision")
     _apply(record, attrs)
-    resubmit = not is_staff(user) and record.status in (Status.DRAFT, Status.REJECTED)
+    resubmit = resubmitted(user, record)
     if resubmit:
         record.status = Status.PENDING
     session.flush()
@@ -249,6 +240,53 @@ def update_record(session: Session, user: User, pool: Pool, record: PoolRecord, 
     audit(session, user, AuditAction.UPDATE, pool.value, record.id, f"修改{pool.label}「{record.name}」",
           before=old, after=new)
     return Saved(record, outcome="resubmitted" if resubmit else "updated")
+
+
+def hold_revision(session: Session, user: User | None, pool: Pool, record: PoolRecord,
+                  submitted: dict[str, str]) -> Revision:
+    """Hold an edit of a published record for review (the published version stays live): it
+    supersedes the record's earlier open edits and is audited. ``submitted`` is form text by
+    column header (all the form's columns, or only the changed ones); ``user`` None: the CLI."""
+    old, new = changed_only(form_values(pool, record), submitted)
+    for earlier in open_revisions(session, pool, record.id):
+        earlier.status = RevisionStatus.SUPERSEDED
+    revision = Revision(pool=pool.value, record_id=record.id, author_id=user.id if user else None, form=submitted)
+    session.add(revision)
+    session.flush()
+    audit(session, user, AuditAction.SUBMIT, pool.value, record.id, f"提交修改「{record.name}」（待审核）",
+          before=old, after=new)
+    return revision
+
+
+def _reviewed(user: User | None, review: bool) -> bool:
+    return review or (user is not None and not is_staff(user))
+
+
+def held_for_review(user: User | None, record: PoolRecord, review: bool = False) -> bool:
+    """Whether an edit waits for review (held as a :class:`Revision`) instead of applying: the
+    record is published and the author is not staff, or the caller asks for review (an
+    import as 待审核). ``user`` None: the command line."""
+    return record.status is Status.PUBLISHED and _reviewed(user, review)
+
+
+def resubmitted(user: User | None, record: PoolRecord, review: bool = False) -> bool:
+    """Whether an edit applied to a draft or rejected record sends it back to the review queue."""
+    return record.status in (Status.DRAFT, Status.REJECTED) and _reviewed(user, review)
+
+
+def form_text(session: Session, pool: Pool, attrs: dict[str, Any]) -> dict[str, str]:
+    """Validated attribute values as the form shows them ({column header: text}), like ``form_values``."""
+    out: dict[str, str] = {}
+    for column in columns_of(pool):
+        if column.attr not in attrs:
+            continue
+        value = attrs[column.attr]
+        if column.kind is Kind.ORG:
+            org = session.get(Organization, value) if value is not None else None
+            out[column.header] = org.name if org is not None else ""
+        else:
+            out[column.header] = _text(format_value(column, value))
+    return out
 
 
 def apply_revision(session: Session, revision: Revision) -> PoolRecord:

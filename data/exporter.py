@@ -22,7 +22,11 @@ def format_cell(column: Column, record: PoolRecord) -> Any:
     """The cell value an importer reads back into the same attribute value."""
     if column.kind is Kind.ORG:
         return record.owner_org.name  # type: ignore[attr-defined]
-    value = getattr(record, column.attr)
+    return format_value(column, getattr(record, column.attr))
+
+
+def format_value(column: Column, value: Any) -> Any:
+    """The cell for an attribute value of ``column`` (not the organization column: that is a name)."""
     if value is None:
         return None
     if column.kind is Kind.ENUM and isinstance(value, LabeledEnum):

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
 from data.audit import audit
 from data.columns import EXAMPLE_MARK, Kind, columns_of, header_map
+from data.editing import form_text, held_for_review, hold_revision, resubmitted
 from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, User
@@ -43,6 +44,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0  # changes of published records, held as revisions for review
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
@@ -57,7 +59,8 @@ class ImportReport:
         verb = "校验通过（试运行，未写入）" if self.dry_run else "导入完成"
         return (
             f"{verb}：共 {self.total} 行，新增 {self.created}，更新 {self.updated}，"
-            f"未变 {self.unchanged}，跳过示例行 {self.skipped}"
+            + (f"修改待审核 {self.held}，" if self.held else "")
+            + f"未变 {self.unchanged}，跳过示例行 {self.skipped}"
         )
 
 
@@ -84,11 +87,11 @@ def import_file(
     cell_errors = [RowError(n, h, m) for n, h, m in table.cell_errors]
     report = import_rows(
         session, pool, table.rows, dry_run=dry_run, status=status, progress=progress,
-        source=f"import:{Path(path).name}", extra_errors=cell_errors, present=table.headers,
+        source=f"import:{Path(path).name}", extra_errors=cell_errors, present=table.headers, actor=actor,
     )
     if report.ok and not dry_run:
         audit(session, actor, AuditAction.IMPORT, pool.value, None, f"{Path(path).name}：{report.summary()}",
-              after={"新增": report.created, "更新": report.updated, "未变": report.unchanged,
+              after={"新增": report.created, "更新": report.updated, "修改待审核": report.held, "未变": report.unchanged,
                      "记录编号": report.ids[:1000]})
     return report
 
@@ -104,13 +107,14 @@ def import_rows(
     source: str = "import",
     extra_errors: Iterable[RowError] = (),
     present: Iterable[str] | None = None,
+    actor: User | None = None,
 ) -> ImportReport:
     """Import rows given as (row number, {header: cell}).
 
     Every row is validated first. If any row has an error nothing is written and the report
     lists every error; otherwise all rows are created or updated (matched by natural key) in
     the caller's transaction. ``present`` names the columns the file had: columns it lacks
-    are left as they are on update.
+    are left as they are on update. ``status``: see :func:`_write`; ``actor`` authors held edits.
     """
     report = ImportReport(pool=pool, dry_run=dry_run, total=len(rows), errors=list(extra_errors))
     present_attrs = {
@@ -123,7 +127,7 @@ def import_rows(
     if report.errors:
         report.errors.sort(key=lambda e: e.row)
         return report
-    _write(session, pool, keyed, report, present_attrs, status, source, progress)
+    _write(session, pool, keyed, report, present_attrs, status, source, progress, actor)
     return report
 
 
@@ -190,39 +194,85 @@ def _write(
     status: Status | None,
     source: str,
     progress: Progress | None,
+    actor: User | None,
 ) -> None:
+    """Create new rows and change existing ones by the edit form's rules (``data.editing``).
+
+    A dry run takes every decision a write takes (it only skips the writing), so a preview
+    reports exactly what the import will do. With a requested ``status`` (an import for
+    review), new rows get it and an existing record keeps its own: a changed published record
+    is held as a revision, a changed draft or rejected one is resubmitted, an unchanged row is
+    left alone.
+    """
     model = MODELS[pool]
-    existing: dict[str, PoolRecord] = {}
-    keys = [key for _, key, _ in keyed]
-    for i in range(0, len(keys), _CHUNK):
-        chunk = keys[i : i + _CHUNK]
-        existing.update((r.natural_key, r) for r in session.scalars(select(model).where(model.natural_key.in_(chunk))))
+    review = status is not None and status is not Status.PUBLISHED
+    existing = _existing(session, pool, [key for _, key, _ in keyed])
     records = []
     write = not report.dry_run
     for done, (_, key, values) in enumerate(keyed, start=1):
         values = {k: v for k, v in values.items() if k in present_attrs}
-        if status is not None:
-            values["status"] = status
         record = existing.get(key)
         if record is None:
+            if status is not None:
+                values["status"] = status
             report.created += 1
             if write:
                 record = model(natural_key=key, source=source, **{k: v for k, v in values.items() if v is not None})
                 session.add(record)
                 records.append(record)
         else:
+            if status is not None:
+                values.pop("status", None)  # the requested status is for new rows only
             changes = _changes(record, values)
-            report.updated += bool(changes)
-            report.unchanged += not changes
+            if not changes:
+                report.unchanged += 1
+            elif held_for_review(actor, record, review):
+                report.held += 1
+                if write:
+                    hold_revision(session, actor, pool, record, form_text(session, pool, changes))
+            else:
+                report.updated += 1
+                if write:
+                    if resubmitted(actor, record, review):
+                        changes["status"] = status if status is not None else Status.PENDING
+                    for attr, value in changes.items():
+                        setattr(record, attr, value)
             if write:
-                for attr, value in changes.items():
-                    setattr(record, attr, value)
                 records.append(record)
         if progress is not None and (done % 100 == 0 or done == len(keyed)):
             progress(done, len(keyed))
     if write:
         session.flush()
         report.ids = [r.id for r in records]
+
+
+def _existing(session: Session, pool: Pool, keys: list[str]) -> dict[str, PoolRecord]:
+    """The records the rows' keys name: by natural key, else by the key the record's own name,
+    organization and 外部编号 give (a profile keyed by its account, a record keyed before the
+    rule): an exported row finds its record again, whatever that record's stored key."""
+    model = MODELS[pool]
+    existing: dict[str, PoolRecord] = {}
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i : i + _CHUNK]
+        existing.update((r.natural_key, r) for r in session.scalars(select(model).where(model.natural_key.in_(chunk))))
+    missing = set(keys) - set(existing)
+    if not missing:
+        return existing
+    if pool is Pool.ORGANIZATION:
+        query = select(model.id, model.name, model.source_id, model.natural_key, null())
+    else:
+        query = select(model.id, model.name, model.source_id, model.natural_key, Organization.name).join(
+            Organization, model.owner_org_id == Organization.id)  # type: ignore[attr-defined]
+    derived: dict[str, list[int]] = {}
+    for record_id, name, source_id, stored, org_name in session.execute(query):
+        key = natural_key(name, org_name, source_id)
+        if key in missing and key != stored:
+            derived.setdefault(key, []).append(record_id)
+    taken = {r.id for r in existing.values()}
+    for key, ids in derived.items():
+        if len(ids) == 1 and ids[0] not in taken:  # two records giving one key: leave it to a new row's clash
+            existing[key] = session.get(model, ids[0])  # type: ignore[assignment]
+    return existing
 
 
 def _changes(record: PoolRecord, values: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,9 @@ from web.errors import AppError
 from web.pages import bp, form_id
 
 PREVIEW_ROWS = 20
+# The preview is a dry run of exactly the import the confirm button makes: new rows wait for
+# review, changes of published records are held as revisions.
+IMPORT_STATUS = Status.PENDING
 DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "退回修改"}
 
 
@@ -44,7 +47,7 @@ def staff_import():  # type: ignore[no-untyped-def]
 def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str):  # type: ignore[no-untyped-def]
     try:
         table = read_table(path, list(header_map(pool)))
-        report = import_file(get_session(), pool, path, dry_run=True)
+        report = import_file(get_session(), pool, path, dry_run=True, status=IMPORT_STATUS)
     except TableError as exc:
         path.unlink(missing_ok=True)
         raise AppError(400, str(exc), "file") from exc
@@ -63,7 +66,7 @@ def staff_import_confirm():  # type: ignore[no-untyped-def]
         raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
     session = get_session()
     try:
-        report = import_file(session, pool, path, status=Status.PENDING, actor=current_user)
+        report = import_file(session, pool, path, status=IMPORT_STATUS, actor=current_user)
     except TableError as exc:
         raise AppError(400, str(exc), "file") from exc
     if not report.ok:
@@ -71,7 +74,7 @@ def staff_import_confirm():  # type: ignore[no-untyped-def]
         return _preview(pool, path, request.form["upload_id"], request.form["suffix"], path.name)
     session.commit()
     path.unlink(missing_ok=True)
-    flash(f"{report.summary()}；新导入的记录已进入审核队列")
+    flash(f"{report.summary()}；新导入的记录和对已发布记录的修改已进入审核队列")
     return redirect(url_for("pages.staff_review"))
 
 
