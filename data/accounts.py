@@ -86,8 +86,10 @@ PER_ACCOUNT = Backoff(100, dt.timedelta(minutes=15), dt.timedelta(hours=1))
 
 
 @cache
-def _dummy_hash() -> str:
-    """A hash no password matches, verified for unknown names so they cost the same as real ones."""
+def dummy_hash() -> str:
+    """A hash no password matches, verified for unknown names so they cost the same as real ones.
+    Made once per process; the web app makes it at start (the first unknown name would otherwise
+    also pay for hashing it)."""
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
@@ -106,7 +108,7 @@ def authenticate(session: Session, username: str, password: str, address: str = 
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == name))
     waiting = _must_wait(session, name, address, now)
-    right = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+    right = _verify(user.password_hash if user is not None else dummy_hash(), password)
     if waiting or user is None or not right:
         if not waiting:
             _count_failure(session, user, name, address, now)

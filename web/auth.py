@@ -16,7 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from data.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
-                           end_sessions, pending_accounts, register, user_for_token)
+                           dummy_hash, end_sessions, pending_accounts, register, user_for_token)
 from data.enums import MemberStatus, Role
 from data.membership import touch_activity
 from data.models import User
@@ -152,6 +152,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
+    dummy_hash()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
