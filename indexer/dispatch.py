@@ -53,9 +53,10 @@ def enqueue_sync(changed: dict[Pool, set[int]], database: str) -> None:
             sync_records_task.delay(*args)
 
 
-def start_rebuild(pool: Pool) -> str:
-    """Rebuild ``pool`` in the background; returns a job id to poll with ``indexer.jobs.get_job``."""
-    job_id = new_job("reindex", pool=pool.value)
+def start_rebuild(pool: Pool, owner: int | None = None) -> str:
+    """Rebuild ``pool`` in the background; returns a job id to poll with ``indexer.jobs.get_job``
+    (``owner``: the id of the user who started it, who may read its progress)."""
+    job_id = new_job("reindex", pool=pool.value, owner=owner)
     if is_eager():
         _run_in_background(rebuild_task, pool.value, job_id)
     else:
@@ -65,7 +66,7 @@ def start_rebuild(pool: Pool) -> str:
 
 def start_import(pool: Pool, path: str, actor_id: int | None) -> str:
     """Import the sheet at ``path`` in the background; returns a job id."""
-    job_id = new_job("import", pool=pool.value)
+    job_id = new_job("import", pool=pool.value, owner=actor_id)
     if is_eager():
         _run_in_background(import_task, pool.value, path, job_id, actor_id)
     else:

@@ -9,11 +9,15 @@ from werkzeug.routing import IntegerConverter, Map
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:…>`` in every route stops at the databases' integer range: a longer number is
-    simply not a route (404), never an overflow inside the database driver."""
+    """``<int:…>`` in every route: ASCII digits (``\\d`` would also take ``٣``) up to the databases'
+    integer range; anything else is simply not a route (404), never an overflow in the driver."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        from web.boundary import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -32,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = BoundedInt
 
-    from web import auth, db, errors
+    from web import auth, boundary, db, errors
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
 
@@ -48,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    boundary.init_app(app)  # after the body-size check: NUL characters, JSON depth and size
     auth.init_app(app)
     app.register_blueprint(pages_bp)
     # The API takes only application/json bodies, which a cross-site form cannot send

@@ -5,7 +5,7 @@ JSON errors have one shape: ``{"code": …, "message": "中文说明", "field": 
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from data.errors import FieldError, NotAllowed, NotFound
@@ -56,7 +56,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         status = exc.code or 500
-        return respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
+        body, _ = respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
+        response = make_response(body, status)
+        # The exception's own headers belong to the answer (405: Allow; 401: WWW-Authenticate;
+        # 416: Content-Range); only its Content-Type is replaced by ours.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers.add(name, value)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -25,19 +25,13 @@ from indexer.store import IndexError_
 from matcher.engine import Match, Viewer
 from matcher.find import find
 from matcher.recommend import RecommendError, directions_for, recommend
+from web.boundary import MAX_ID, MAX_SEARCH_PAGE, parse_id, parse_pool  # noqa: F401  (views parse through services)
 from web.errors import AppError
 
 log = logging.getLogger(__name__)
 PER_PAGE = 10
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 PUBLIC_FIELDS = ("phone", "email")  # never rendered: contact needs a grant (see DESIGN)
-
-
-def parse_pool(text: str) -> Pool:
-    try:
-        return Pool.parse(text)
-    except ValueError as exc:
-        raise AppError(404, str(exc), "pool") from exc
 
 
 def can_see(record: PoolRecord, viewer: Viewer) -> bool:
@@ -49,17 +43,6 @@ def can_see(record: PoolRecord, viewer: Viewer) -> bool:
     if record.status is not Status.PUBLISHED:
         return False
     return record.visibility in viewer.levels()
-
-
-MAX_ID = 2**31 - 1  # the databases' integer range
-
-
-def parse_id(text: str, field: str) -> int:
-    """A record id typed into a form or JSON: digits within the integer range of the databases."""
-    text = str(text).strip()
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        raise AppError(400, f"「{field}」应为正整数编号", field)
-    return int(text)
 
 
 def get_record(session: Session, pool: Pool, record_id: int, viewer: Viewer) -> PoolRecord:
@@ -124,7 +107,8 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool, vie
             items = [(f.record, f.hit.matched_terms, f.score) for f in found.items if f.record is not None]
     except IndexError_ as exc:
         return SearchPage(text, pool, {}, [], [], 1, 1, str(exc))
-    return SearchPage(text, pool, counts, items, terms, page, max(1, -(-total // PER_PAGE)))
+    # No page past the parser's bound is offered (the pager would link to a 400).
+    return SearchPage(text, pool, counts, items, terms, page, min(MAX_SEARCH_PAGE, max(1, -(-total // PER_PAGE))))
 
 
 def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: PoolRecord, viewer: Viewer,

@@ -108,11 +108,11 @@ def test_import_runs_as_a_job_with_a_status_route(tokens: dict[str, str]) -> Non
     upload = {"file": (sheet([header, ["酱油灌装线节能", "重庆鲜味食品有限公司", "技术攻关", "节能"]]), "needs.xlsx")}
     started = client.post("/api/v1/imports/project", data=upload, headers=auth(tokens["staff"]))
     assert started.status_code == 202
-    job = _finished(client, started.get_json()["status_url"])
+    job = _finished(client, started.get_json()["status_url"], auth(tokens["staff"]))
     assert job["state"] == "SUCCESS" and job["created"] == 1 and job["kind"] == "import"
     bad = {"file": (sheet([header, ["缺单位的需求", "不存在的公司", "技术攻关", "x"]]), "bad.xlsx")}
     job = _finished(client, client.post("/api/v1/imports/project", data=bad, headers=auth(tokens["staff"]))
-                    .get_json()["status_url"])
+                    .get_json()["status_url"], auth(tokens["staff"]))
     assert job["state"] == "FAILURE" and "第2行" in job["errors"][0] and "不存在的公司" in job["errors"][0]
     wrong = client.post("/api/v1/imports/project", data={"file": (io.BytesIO(b"x"), "a.pdf")}, headers=auth(tokens["staff"]))
     assert wrong.status_code == 400 and wrong.get_json()["field"] == "file"
@@ -121,11 +121,11 @@ def test_import_runs_as_a_job_with_a_status_route(tokens: dict[str, str]) -> Non
         assert s.scalar(select(Project).where(Project.name == "缺单位的需求")) is None
 
 
-def _finished(client, url: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _finished(client, url: str, headers: dict[str, str]) -> dict:  # type: ignore[no-untyped-def,type-arg]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         wait_idle(5)
-        job = client.get(url).get_json()
+        job = client.get(url, headers=headers).get_json()
         if job["state"] in ("SUCCESS", "FAILURE"):
             return job
     raise AssertionError("import job did not finish")

@@ -106,7 +106,7 @@ def test_payloads_in_api_bodies_queries_and_free_text_fields(client: FlaskClient
         body = {c.header: payload for c in columns_of(Pool.PROJECT) if c.kind in (Kind.TEXT, Kind.LIST)
                 and c.kind is not Kind.ORG and c.header not in ("发布单位", "外部编号")}
         body.update({"名称": f"{payload}{i}", "项目类型": "技术攻关"})
-        created = client.post("/api/v1/pools/project", json=body)
+        created = client.post("/api/v1/pools/project", json=body, headers={"X-CSRFToken": token(client, "/mine")})
         assert created.status_code in (201, 400), created.get_json()
         if created.status_code == 201:
             item = created.get_json()["item"]

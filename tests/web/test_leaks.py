@@ -133,7 +133,8 @@ def test_hidden_records_reach_no_one_who_may_not_see_them(client: FlaskClient, w
     if who:
         csrf = token(client, "/mine")
         feedback = client.post("/api/v1/feedback", json={"direction": "expert_projects", "target_pool": "project",
-                                                        "target_id": ids["private_need"], "action": "感兴趣"})
+                                                        "target_id": ids["private_need"], "action": "感兴趣"},
+                               headers={"X-CSRFToken": csrf})
         assert feedback.status_code == 404
         assert client.get("/pool/project/export.xlsx").status_code == 403
         contact = client.post(f"/contact/project/{ids['private_need']}", data={"csrf_token": csrf, "purpose": "project",

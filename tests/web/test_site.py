@@ -73,8 +73,7 @@ def test_api_search_records_and_recommendations(client: FlaskClient, world: Worl
     "url,status,field",
     [("/api/v1/search", 400, "q"), ("/api/v1/search?q=" + "长" * 201, 400, "q"),
      ("/api/v1/pools/expert?page=0", 400, "page"), ("/api/v1/pools/bogus", 404, "pool"),
-     ("/api/v1/recommendations/project/{vision_need}?direction=bogus", 400, "direction"),
-     ("/api/v1/jobs/0123", 404, "job_id")],
+     ("/api/v1/recommendations/project/{vision_need}?direction=bogus", 400, "direction")],
 )
 def test_api_errors_have_one_shape(client: FlaskClient, world: World, url: str, status: int, field: str) -> None:
     response = client.get(url.format(**world.ids))

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui
-from flask import Blueprint, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory, session
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from data.columns import columns_of
 from data.db import session_scope
@@ -22,6 +23,8 @@ from matcher.feedback import record_feedback
 from matcher.recommend import RecommendError, recommend
 from web import services
 from web.api.openapi import openapi_document
+from web.auth import csrf
+from web.boundary import MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE, arg_int
 from web.db import get_session
 from web.errors import AppError
 from web.viewer import current_actor, current_viewer
@@ -29,6 +32,24 @@ from web.viewer import current_actor, current_viewer
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 DOCS_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}
 HIDDEN = {"natural_key", "phone", "email", "source", "source_id"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def csrf_for_cookie_sessions() -> None:
+    """A call that changes data and acts as the user of the session cookie must carry the CSRF
+    token (header ``X-CSRFToken``, or a ``csrf_token`` form field): a cross-site page can make a
+    browser send the cookie with a form post (the multipart import) but cannot read the token.
+    Bearer-token calls carry no cookie a browser would attach, so they need none."""
+    if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if current_user.is_authenticated and session.get("_user_id") is not None:
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            raise AppError(400, "缺少或无效的安全令牌：用登录状态调用会修改数据的接口时，请在请求头 X-CSRFToken "
+                                "中附上页面的安全令牌，或改用 API 令牌（Authorization: Bearer）", "X-CSRFToken",
+                           code="csrf") from exc
 
 
 def serialize(record: PoolRecord) -> dict[str, Any]:
@@ -44,15 +65,6 @@ def serialize(record: PoolRecord) -> dict[str, Any]:
             value = value.isoformat()
         out[column.key] = value
     return out
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise AppError(400, f"参数「{name}」应为 {low} 到 {high} 之间的整数", name)
-    return int(raw)
 
 
 @bp.get("/docs")
@@ -76,7 +88,7 @@ def openapi():  # type: ignore[no-untyped-def]
 @bp.get("/pools/<pool_name>")
 def list_pool(pool_name: str):  # type: ignore[no-untyped-def]
     pool = services.parse_pool(pool_name)
-    data = services.list_records(get_session(), pool, current_viewer(), _int_arg("page", 1, 1, 100_000),
+    data = services.list_records(get_session(), pool, current_viewer(), arg_int("page", 1, high=MAX_LIST_PAGE),
                                  request.args.get("field") or None)
     return jsonify({"pool": pool.value, "total": data["total"], "page": data["page"], "pages": data["pages"],
                     "items": [serialize(r) for r in data["items"]]})
@@ -150,9 +162,9 @@ def search():  # type: ignore[no-untyped-def]
         raise AppError(400, "请填写检索内容", "q")
     if len(text) > 200:
         raise AppError(400, "检索内容不能超过 200 个字", "q")
-    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value))
+    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value), "pool")
     page = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
-                                 _int_arg("page", 1, 1, 1000), request.args.get("field") or None)
+                                 arg_int("page", 1, high=MAX_SEARCH_PAGE), request.args.get("field") or None)
     if page.problem:
         raise AppError(503, page.problem, code="index_unavailable")
     return jsonify({"pool": pool.value, "page": page.page, "pages": page.pages, "terms": page.terms,
@@ -168,7 +180,7 @@ def recommendations(pool_name: str, record_id: int):  # type: ignore[no-untyped-
     services.get_record(session, pool, record_id, viewer)
     try:
         matches = recommend(session, get_context(), pool, record_id, direction, viewer=viewer,
-                            actor=current_actor(), k=_int_arg("k", 10, 1, 50))
+                            actor=current_actor(), k=arg_int("k", 10, high=MAX_K))
     except RecommendError as exc:
         raise AppError(400, str(exc), "direction") from exc
     services.note_shown({direction: len(matches)})
@@ -183,11 +195,8 @@ def feedback():  # type: ignore[no-untyped-def]
     actor = current_actor()
     if actor is None:
         raise AppError(401, "请先登录后再反馈", code="unauthorized")
-    try:
-        target_id = int(body.get("target_id", 0))
-    except (TypeError, ValueError) as exc:
-        raise AppError(400, "「target_id」应为整数", "target_id") from exc
-    target_pool = services.parse_pool(str(body.get("target_pool", "")))
+    target_id = services.parse_id(body.get("target_id"), "target_id")
+    target_pool = services.parse_pool(body.get("target_pool"), "target_pool")
     services.get_record(get_session(), target_pool, target_id, current_viewer())  # hidden answers as missing
     with session_scope() as session:
         item = record_feedback(session, actor=actor, direction=str(body.get("direction", "")),
@@ -215,14 +224,17 @@ def start_import_api(pool_name: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/reindex/<pool_name>")
 def start_reindex_api(pool_name: str):  # type: ignore[no-untyped-def]
-    _staff_user()
-    job_id = start_rebuild(services.parse_pool(pool_name))
+    user = _staff_user()
+    job_id = start_rebuild(services.parse_pool(pool_name), owner=user.id)
     return jsonify({"job_id": job_id, "status_url": f"/api/v1/jobs/{job_id}"}), 202
 
 
 @bp.get("/jobs/<job_id>")
 def job_status(job_id: str):  # type: ignore[no-untyped-def]
+    """A job's progress, for staff and for the user who started it; to anyone else it does not
+    exist (the same 404 as a wrong id, so job ids reveal nothing)."""
+    user = _login_user()
     job = get_job(job_id)
-    if job is None:
+    if job is None or not (user.role.is_staff or job.get("owner") == user.id):
         raise AppError(404, f"没有编号为 {job_id} 的任务", "job_id")
     return jsonify(job)

@@ -6,6 +6,7 @@ from typing import Any
 
 from data.pools import Pool
 from matcher.recommend import DIRECTIONS
+from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -15,7 +16,7 @@ def _param(name: str, where: str, schema: dict[str, Any], required: bool = False
 
 
 POOL = _param("pool_name", "path", {"type": "string", "enum": [p.value for p in Pool]}, True, "资源库")
-RECORD_ID = _param("record_id", "path", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, True, "记录编号")
+RECORD_ID = _param("record_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "记录编号")
 
 
 def _responses(ok: str) -> dict[str, Any]:
@@ -37,12 +38,14 @@ JOB = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "产教通 API", "version": "1.0.0", "description": "产教融合供需对接平台的资源库、检索与推荐接口"},
+        "info": {"title": "产教通 API", "version": "1.0.0", "description": "产教融合供需对接平台的资源库、检索与推荐接口。"
+                 "机器客户端用 API 令牌（Authorization: Bearer）；用浏览器登录状态调用会修改数据的接口时，"
+                 "须在请求头 X-CSRFToken 中附上页面的安全令牌"},
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/pools/{pool_name}": {
                 "get": {"summary": "资源库列表", "operationId": "listPool", "parameters": [
-                    POOL, _param("page", "query", {"type": "integer", "minimum": 1, "maximum": 100000}),
+                    POOL, _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_LIST_PAGE}),
                     _param("field", "query", {"type": "string"})], "responses": _responses("记录列表")},
                 "post": {"summary": "新建记录（本单位；会员单位直接发布，否则待审核）", "operationId": "createRecord",
                          "parameters": [POOL], "requestBody": RECORD_BODY,
@@ -69,17 +72,18 @@ def openapi_document() -> dict[str, Any]:
             "/search": {"get": {"summary": "检索", "operationId": "search", "parameters": [
                 _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 200}, True, "检索内容"),
                 _param("pool", "query", {"type": "string", "enum": [p.value for p in Pool]}),
-                _param("page", "query", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_PAGE}),
                 _param("field", "query", {"type": "string"})], "responses": _responses("检索结果")}},
             "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐", "operationId": "recommend", "parameters": [
                 POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(DIRECTIONS)}, True, "推荐方向"),
-                _param("k", "query", {"type": "integer", "minimum": 1, "maximum": 50})], "responses": _responses("推荐结果，含得分构成与理由")}},
+                _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": _responses("推荐结果，含得分构成与理由")}},
             "/feedback": {"post": {"summary": "对推荐的反馈", "operationId": "feedback", "requestBody": {"required": True, "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
                 "responses": {"201": {"description": "已记录"}, "400": {"description": "参数错误", "content": {"application/json": {"schema": ERROR}}},
                               "401": {"description": "未登录", "content": {"application/json": {"schema": ERROR}}}}}},
             "/jobs/{job_id}": {"get": {"summary": "后台任务进度", "operationId": "jobStatus",
-                                       "parameters": [_param("job_id", "path", {"type": "string"}, True)], "responses": _responses("任务进度")}},
+                                       "parameters": [_param("job_id", "path", {"type": "string"}, True)],
+                                       "responses": {**_responses("任务进度（仅秘书处或发起人可查看）"), **_errors("401")}}},
         },
         "security": [{}, {"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -101,7 +105,7 @@ def openapi_document() -> dict[str, Any]:
             "Feedback": {"type": "object", "required": ["direction", "target_pool", "target_id", "action"], "properties": {
                 "direction": {"type": "string", "enum": sorted(DIRECTIONS)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},
-                "target_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
+                "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
                 "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},
         }},
     }

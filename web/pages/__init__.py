@@ -13,29 +13,29 @@ from data.proposals import may_propose
 from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
-from web import services
+from web import boundary, services
 from web.db import get_session
 from web.viewer import current_actor, current_viewer
 
 bp = Blueprint("pages", __name__)
 
 
-def form_id(name: str) -> int:
-    """A record id posted in the form field ``name`` (400 naming the field when it is not one)."""
-    return services.parse_id(request.form.get(name, ""), name)
+form_id = boundary.form_id  # a record id posted in a form field (400 naming the field)
 
 
-def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+def _page(high: int = boundary.MAX_LIST_PAGE) -> int:
+    """The ``page`` query parameter: 1 when absent, 400 naming it when not 1 to ``high``."""
+    return boundary.arg_int("page", 1, high=high)
 
 
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
     text = request.args.get("q", "").strip()[:200]
-    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value))
+    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value), "pool")
     result = None
     if text:
-        result = services.search_pools(get_session(), get_context(), text, pool, current_viewer(), _page(),
+        result = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
+                                       _page(boundary.MAX_SEARCH_PAGE),
                                        request.args.get("field") or None, request.args.get("region") or None)
     return render_template("home.html", text=text, pool=pool, result=result, fields=FIELD_NAMES)
 

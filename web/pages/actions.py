@@ -7,13 +7,11 @@ from flask_login import current_user, login_required
 
 from data.enums import FeedbackAction, Role, Visibility
 from data.needs import NEED_KINDS, create_need
-from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from matcher.feedback import record_feedback
 from web import services
 from web.auth import roles_required
 from web.db import get_session
-from web.errors import AppError
 from web.pages import bp
 from web.viewer import current_viewer
 
@@ -37,12 +35,10 @@ def new_need():  # type: ignore[no-untyped-def]
 @login_required
 def feedback():  # type: ignore[no-untyped-def]
     form = request.form
-    try:
-        source_pool = Pool.parse(form.get("source_pool", ""))
-        target_pool = Pool.parse(form.get("target_pool", ""))
-        source_id, target_id = int(form.get("source_id", "")), int(form.get("target_id", ""))
-    except ValueError as exc:
-        raise AppError(400, "反馈参数不完整") from exc
+    source_pool = services.parse_pool(form.get("source_pool", ""), "source_pool")
+    target_pool = services.parse_pool(form.get("target_pool", ""), "target_pool")
+    source_id = services.parse_id(form.get("source_id", ""), "source_id")
+    target_id = services.parse_id(form.get("target_id", ""), "target_id")
     session = get_session()
     viewer = current_viewer()
     services.get_record(session, source_pool, source_id, viewer)  # hidden records answer as missing

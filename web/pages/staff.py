@@ -21,7 +21,7 @@ from data.pools import Pool
 from data.review import decide, decide_revision, pending_count, pending_records
 from data.tabular import TableError, read_table
 from matcher.recommend import DIRECTIONS
-from web import services
+from web import boundary, services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
@@ -39,7 +39,7 @@ DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "
 def staff_import():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("staff_import.html", preview=None)
-    pool = services.parse_pool(request.form.get("pool", ""))
+    pool = services.parse_pool(request.form.get("pool", ""), "pool")
     path, upload_id, suffix = services.save_upload(request.files.get("file"))
     return _preview(pool, path, upload_id, suffix, request.files["file"].filename or path.name)
 
@@ -60,7 +60,7 @@ def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str)
 @bp.post("/staff/import/confirm")
 @roles_required(Role.STAFF)
 def staff_import_confirm():  # type: ignore[no-untyped-def]
-    pool = Pool.parse(request.form.get("pool", ""))
+    pool = services.parse_pool(request.form.get("pool", ""), "pool")
     path = services.upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
     if not path.exists():
         raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
@@ -133,10 +133,9 @@ def export_list(pool_name: str):  # type: ignore[no-untyped-def]
 def staff_audit():  # type: ignore[no-untyped-def]
     """Browse and filter the audit log (read only: nothing in the application edits it)."""
     args = request.args
-    record_id = args.get("record_id", "")
     page = browse(get_session(), action=args.get("action") or None, pool=args.get("pool") or None,
-                  actor=args.get("actor", "").strip() or None, record_id=int(record_id) if record_id.isdigit() else None,
-                  page=max(1, args.get("page", 1, type=int) or 1))
+                  actor=args.get("actor", "").strip() or None, record_id=boundary.arg_id("record_id"),
+                  page=boundary.arg_int("page", 1, high=boundary.MAX_LIST_PAGE))
     return render_template("staff_audit.html", page=page, actions=list(AuditAction), pools=list(Pool),
                            label=action_label, args=args)
 
@@ -144,7 +143,7 @@ def staff_audit():  # type: ignore[no-untyped-def]
 @bp.get("/staff/duplicates")
 @roles_required(Role.STAFF)
 def staff_duplicates():  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(request.args.get("pool", Pool.EXPERT.value))
+    pool = services.parse_pool(request.args.get("pool", Pool.EXPERT.value), "pool")
     pairs = find_duplicates(get_session(), pool)
     return render_template("staff_duplicates.html", pool=pool, pairs=pairs, pools=list(Pool),
                            shown=[c for c in columns_of(pool) if c.header not in ("可见范围", "外部编号")][:8],
@@ -154,10 +153,9 @@ def staff_duplicates():  # type: ignore[no-untyped-def]
 @bp.post("/staff/duplicates/merge")
 @roles_required(Role.STAFF)
 def staff_merge():  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(request.form.get("pool", ""))
-    if not (request.form.get("keep_id", "").isdigit() and request.form.get("drop_id", "").isdigit()):
-        raise AppError(400, "请选择要保留和要合并的记录", "keep_id")
-    keep_id, drop_id = form_id("keep_id"), form_id("drop_id")
+    pool = services.parse_pool(request.form.get("pool", ""), "pool")
+    missing = "请选择要保留和要合并的记录"
+    keep_id, drop_id = form_id("keep_id", missing), form_id("drop_id", missing)
     session = get_session()
     kept = merge(session, pool, keep_id, drop_id, current_user)
     session.commit()
