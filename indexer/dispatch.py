@@ -1,7 +1,9 @@
 """Send index work to Celery: real workers over Redis, or one background thread in-process.
 
 :func:`install` subscribes to the data layer's commit signal so every create, edit,
-publish, hide or delete reaches the indexes.
+publish, hide or delete reaches the indexes. :func:`recover_interrupted` starts again the jobs
+whose worker died (a Celery worker does it when it starts and every minute; the in-process
+mode when the app starts and every minute of requests).
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from celery.signals import worker_ready, worker_shutdown
 
 from data.events import on_records_changed, remove_listener
 from data.pools import Pool
 from data.settings import database_url
-from indexer.jobs import new_job
+from indexer.jobs import all_jobs, is_interrupted, new_job, update_job
 from indexer.tasks import import_task, rebuild_task, sync_records_task
-from indexer.worker import is_eager
+from indexer.worker import celery_app, is_eager
+
+RECOVER_EVERY_SECONDS = 60.0
 
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
@@ -53,25 +60,69 @@ def enqueue_sync(changed: dict[Pool, set[int]], database: str) -> None:
             sync_records_task.delay(*args)
 
 
+def _start(task, *args: Any) -> None:  # type: ignore[no-untyped-def]
+    if is_eager():
+        _run_in_background(task, *args)
+    else:
+        task.delay(*args)
+
+
 def start_rebuild(pool: Pool, owner: int | None = None) -> str:
     """Rebuild ``pool`` in the background; returns a job id to poll with ``indexer.jobs.get_job``
     (``owner``: the id of the user who started it, who may read its progress)."""
-    job_id = new_job("reindex", pool=pool.value, owner=owner)
-    if is_eager():
-        _run_in_background(rebuild_task, pool.value, job_id)
-    else:
-        rebuild_task.delay(pool.value, job_id)
+    job_id = new_job("reindex", pool=pool.value, owner=owner, task=rebuild_task.name)
+    update_job(job_id, args=[pool.value, job_id])
+    _start(rebuild_task, pool.value, job_id)
     return job_id
 
 
 def start_import(pool: Pool, path: str, actor_id: int | None) -> str:
     """Import the sheet at ``path`` in the background; returns a job id."""
-    job_id = new_job("import", pool=pool.value, owner=actor_id)
-    if is_eager():
-        _run_in_background(import_task, pool.value, path, job_id, actor_id)
-    else:
-        import_task.delay(pool.value, path, job_id, actor_id)
+    job_id = new_job("import", pool=pool.value, owner=actor_id, task=import_task.name)
+    update_job(job_id, args=[pool.value, path, job_id, actor_id])
+    _start(import_task, pool.value, path, job_id, actor_id)
     return job_id
+
+
+def recover_interrupted() -> list[str]:
+    """Start again every job whose runner died (the task counts the attempt and gives up after
+    a few); returns their ids."""
+    tasks = {t.name: t for t in (rebuild_task, import_task)}
+    started = []
+    for job in all_jobs():
+        task = tasks.get(job.get("task") or "")
+        if task is not None and is_interrupted(job):
+            log.warning("job %s (%s) was interrupted; starting it again", job["id"], job.get("kind"))
+            update_job(job["id"], message="后台进程中断，正在重新运行")
+            _start(task, *job.get("args", []))
+            started.append(job["id"])
+    return started
+
+
+_worker_stopped = threading.Event()
+
+
+@worker_ready.connect
+def _recover_on_worker_start(**_: Any) -> None:
+    """A worker that starts after a crash takes up the interrupted jobs now, not after the
+    broker's visibility timeout; then it keeps looking every minute until it shuts down."""
+    def loop() -> None:
+        while not _worker_stopped.is_set():
+            try:
+                recover_interrupted()
+            except Exception:  # a broker hiccup: try again next round
+                log.warning("could not look for interrupted jobs", exc_info=True)
+            _worker_stopped.wait(RECOVER_EVERY_SECONDS)
+
+    if celery_app.conf.task_always_eager:
+        return
+    _worker_stopped.clear()
+    threading.Thread(target=loop, name="chanjiao-recover", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _stop_recovering(**_: Any) -> None:
+    _worker_stopped.set()
 
 
 def wait_idle(timeout: float | None = None) -> None:

@@ -7,13 +7,22 @@ Models load lazily inside the process that uses them, and the worker warms them 
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init
 
-celery_app = Celery("chanjiao", include=["indexer.tasks"])
+log = logging.getLogger(__name__)
+celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch"])
+# A message is acknowledged when its task ends, and given back when the worker process running
+# it dies; Redis hands an unacknowledged message to another worker after this long, so it must
+# outlast the longest job (a 100,000-record rebuild with e5). A worker that starts sooner picks
+# up interrupted jobs itself (indexer.dispatch.recover_interrupted).
+VISIBILITY_TIMEOUT = 6 * 3600
+MAX_DELIVERIES = 3
 _state = {"eager": True}
 
 
@@ -21,9 +30,14 @@ def configure(redis_url: str | None = None) -> Celery:
     """(Re)configure the broker from ``redis_url`` or the environment."""
     url = redis_url if redis_url is not None else (os.environ.get("REDIS_URL") or None)
     _state["eager"] = not url
+    # Several alliances (or test runs) may share one Redis: each its own queue.
+    celery_app.conf.task_default_queue = os.environ.get("CHANJIAO_QUEUE") or "celery"
+    _forget_connections()
     if url:
         celery_app.conf.update(
             broker_url=url, result_backend=url, task_always_eager=False, task_acks_late=True,
+            task_reject_on_worker_lost=True, broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+            result_backend_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
             worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True,
             task_serializer="json", result_serializer="json", accept_content=["json"],
         )
@@ -33,6 +47,41 @@ def configure(redis_url: str | None = None) -> Celery:
             task_eager_propagates=True, task_store_eager_result=False,
         )
     return celery_app
+
+
+def _forget_connections() -> None:
+    """Drop what the app built from the previous settings: its queues and router (named after
+    the old default queue), producer pool and result backend (bound to the old broker)."""
+    celery_app.close()
+    amqp = celery_app.amqp
+    for cached in ("queues", "default_queue", "default_exchange", "router"):
+        amqp.__dict__.pop(cached, None)
+    amqp._producer_pool = None
+    backend = celery_app._backend
+    if backend is not None and hasattr(backend, "result_consumer"):
+        try:
+            backend.result_consumer.stop()
+        except Exception:  # already closed
+            pass
+    celery_app._backend_cache = None
+    celery_app._local = threading.local()
+
+
+def too_many_deliveries(task: Any) -> bool:
+    """Count a message's deliveries (by task id, in Redis); True past ``MAX_DELIVERIES``, when a
+    task has killed its worker that often and must be dropped, not given back again."""
+    if is_eager() or not task.request.id:
+        return False
+    import redis
+
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    key = f"chanjiao:deliveries:{task.request.id}"
+    count = client.incr(key)
+    client.expire(key, VISIBILITY_TIMEOUT * 2)
+    if count > MAX_DELIVERIES:
+        log.error("task %s %s dropped after %d deliveries", task.name, task.request.id, count - 1)
+        return True
+    return False
 
 
 def is_eager() -> bool:

@@ -67,6 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from web import housekeeping
 
         housekeeping.run_membership_deadlines(app)
+        if dispatch.is_eager():
+            housekeeping.run_job_recovery(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import session_scope
 from data.membership import apply_deadlines
+from indexer.dispatch import RECOVER_EVERY_SECONDS, recover_interrupted
 
 
 def run_membership_deadlines(app: Flask, every_seconds: float = 3600) -> None:
@@ -28,3 +29,20 @@ def run_membership_deadlines(app: Flask, every_seconds: float = 3600) -> None:
                 apply_deadlines(session)
         except SQLAlchemyError:
             app.logger.warning("membership deadlines not applied", exc_info=True)
+
+
+def run_job_recovery(app: Flask, every_seconds: float = RECOVER_EVERY_SECONDS) -> None:
+    """Without a Celery worker, background jobs run in the web processes: one that died (a
+    restart, a killed worker) leaves its jobs to be started again by the next request here."""
+    state = {"next": 0.0}
+
+    @app.before_request
+    def recover() -> None:
+        now = time.monotonic()
+        if now < state["next"]:
+            return
+        state["next"] = now + every_seconds
+        try:
+            recover_interrupted()
+        except Exception:  # job storage unreachable: try again later, never fail the request
+            app.logger.warning("interrupted jobs not recovered", exc_info=True)

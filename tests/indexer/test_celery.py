@@ -31,16 +31,16 @@ def redis_worker(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[str]:  #
     from celery.contrib.testing.worker import start_worker
 
     monkeypatch.setenv("REDIS_URL", url)
+    monkeypatch.setenv("CHANJIAO_QUEUE", f"chanjiao-test-{tmp_path.name}")
     configure(url)
-    celery_app.conf.task_default_queue = f"chanjiao-test-{tmp_path.name}"
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
                           shutdown_timeout=30):
             yield url
     finally:
         monkeypatch.delenv("REDIS_URL")
+        monkeypatch.delenv("CHANJIAO_QUEUE")
         configure(None)
-        celery_app.conf.task_default_queue = "celery"
 
 
 @pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
