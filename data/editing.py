@@ -39,6 +39,10 @@ CREATES: dict[Role, tuple[Pool, ...]] = {
 }
 # Columns only the secretariat sets: workflow state, import keys, membership (governed by the charter).
 OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
+# The one record a user of these roles may create (besides CREATES): their own profile.
+OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}
+# Profiles keyed by their account rather than by name and school: classmates share names.
+ACCOUNT_KEYED = (Pool.TALENT,)
 STAFF_ONLY = {"状态", "外部编号", "会员级别", "会员状态", "单位类型", "单位名称"}
 
 
@@ -149,9 +153,11 @@ def _resolve_org(session: Session, pool: Pool, attrs: dict[str, Any]) -> dict[st
     return {}
 
 
-def _key(pool: Pool, attrs: dict[str, Any], record: PoolRecord | None) -> str:
+def _key(pool: Pool, attrs: dict[str, Any], record: PoolRecord | None, user: User | None) -> str:
     if record is not None and record.natural_key.startswith("user:"):
         return record.natural_key  # a profile is keyed by its account
+    if record is None and user is not None and pool in ACCOUNT_KEYED and pool in OWN_PROFILES.get(user.role, ()):
+        return f"user:{user.id}"
     org_name = attrs.get("_org_name") or (record.owner_org.name if record is not None and hasattr(record, "owner_org")
                                           else None)
     return natural_key(attrs["name"], None if pool is Pool.ORGANIZATION else org_name, attrs.get("source_id"))
@@ -170,7 +176,7 @@ def _validate(session: Session, pool: Pool, user: User | None, form: Any,
     errors = _resolve_org(session, pool, attrs)
     if errors:
         return {}, errors
-    key = _key(pool, attrs, record)
+    key = _key(pool, attrs, record, user)
     model = MODELS[pool]
     clash = session.scalar(select(model.id).where(model.natural_key == key))
     if clash is not None and (record is None or clash != record.id):
@@ -192,8 +198,10 @@ def _member_in_good_standing(user: User) -> bool:
 
 
 def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
-    """A new record of the user's organization (staff: any), published or queued for review."""
-    if not may_create(user, pool):
+    """A new record of the user's organization (staff: any), or a user's own profile; published
+    when a member in good standing (or staff) creates it, otherwise queued for review."""
+    own = OWN_PROFILES.get(user.role, ()) if user.org_id is not None else ()
+    if not (may_create(user, pool) or pool in own):
         raise NotAllowed("pool", f"当前账号不能在{pool.label}中新建记录")
     attrs, errors = _validate(session, pool, user, form, None)
     if errors:
@@ -203,8 +211,8 @@ def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
         attrs["status"] = Status.PUBLISHED if publish else Status.PENDING
     if pool is not Pool.ORGANIZATION and "owner_org_id" not in attrs:
         attrs["owner_org_id"] = user.org_id
-    if user.role is Role.EXPERT and pool in OWN_PROFILE:
-        if any(session.scalar(select(MODELS[p].id).where(MODELS[p].user_id == user.id)) for p in OWN_PROFILE):
+    if pool in own:
+        if any(session.scalar(select(MODELS[p].id).where(MODELS[p].user_id == user.id)) for p in own):
             raise EditError("pool", "您已有个人档案，请编辑已有档案")
         attrs["user_id"] = user.id
     record = MODELS[pool](source=f"web:{user.username}", **{k: v for k, v in attrs.items() if v is not None})

@@ -13,7 +13,7 @@ from data.audit import audit
 from data.enums import ApplicationStatus, AuditAction, Status
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
-from data.rows import validate_form
+from data.editing import Saved, create_record, form_values, update_record
 
 PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", "证书", "期望城市", "期望岗位", "可实习开始",
                   "可实习结束", "个人简介", "可见范围")
@@ -27,25 +27,17 @@ def profile_of(session: Session, user: User) -> Talent | None:
     return session.scalar(select(Talent).where(Talent.user_id == user.id))
 
 
-def save_profile(session: Session, user: User, form: dict[str, Any]) -> tuple[Talent | None, dict[str, str]]:
-    """Create or update the student's profile; errors by field header (same schema as imports)."""
+def save_profile(session: Session, user: User, form: Any) -> Saved:
+    """Create or update the student's profile by the edit form's rules (``data.editing``):
+    validated like an import row, published or reviewed like any record, audited; errors by
+    field header. Only ``PROFILE_FIELDS`` come from the form: the rest keep their values."""
     if user.org is None:
-        return None, {"姓名": "账号未关联学校，请联系秘书处"}
-    attrs, problems = validate_form(Pool.TALENT, form, PROFILE_FIELDS, {"就读院校": user.org.name})
-    if problems:
-        return None, problems
-    attrs["owner_org_id"] = user.org_id
+        return Saved(None, {"姓名": "账号未关联学校，请联系秘书处"})
     talent = profile_of(session, user)
+    typed = {h: form.get(h) or "" for h in PROFILE_FIELDS}
     if talent is None:
-        talent = Talent(natural_key=f"user:{user.id}", user_id=user.id, status=Status.PUBLISHED,
-                        source=f"web:{user.username}", **{k: v for k, v in attrs.items() if v is not None})
-        session.add(talent)
-    else:
-        for key, value in attrs.items():
-            if value is not None or talent.__table__.c[key].nullable:
-                setattr(talent, key, value)
-    session.flush()
-    return talent, {}
+        return create_record(session, user, Pool.TALENT, typed)
+    return update_record(session, user, Pool.TALENT, talent, form_values(Pool.TALENT, talent) | typed)
 
 
 def seats_taken(session: Session, internship_id: int) -> int:
@@ -53,8 +45,10 @@ def seats_taken(session: Session, internship_id: int) -> int:
         Application.internship_id == internship_id, Application.status == ApplicationStatus.ACCEPTED)) or 0
 
 
-def apply(session: Session, talent: Talent, internship_id: int, today: dt.date | None = None) -> Application:
-    """Apply to a published, still open post with seats left; once per post."""
+def apply(session: Session, talent: Talent, internship_id: int, today: dt.date | None = None,
+          actor: User | None = None) -> Application:
+    """Apply to a published, still open post with seats left; once per post. Audited under
+    ``actor`` (default: the student's own account)."""
     today = today or dt.date.today()
     post = session.get(Internship, internship_id)
     if post is None or post.status is not Status.PUBLISHED:
@@ -69,11 +63,17 @@ def apply(session: Session, talent: Talent, internship_id: int, today: dt.date |
         raise StudentError("internship_id", f"已申请过该岗位（{existing.status.label}）")
     if existing is not None:
         existing.status = ApplicationStatus.SUBMITTED
-        session.flush()
-        return existing
-    application = Application(talent_id=talent.id, internship_id=internship_id)
-    session.add(application)
+        application = existing
+    else:
+        application = Application(talent_id=talent.id, internship_id=internship_id)
+        session.add(application)
     session.flush()
+    if actor is None and talent.user_id is not None:
+        actor = session.get(User, talent.user_id)
+    audit(session, actor, AuditAction.APPLICATION, Pool.TALENT.value, talent.id,
+          f"{'重新' if existing is not None else ''}申请岗位「{post.name}」（{post.owner_org.name}）",
+          before={"状态": ApplicationStatus.WITHDRAWN.label} if existing is not None else None,
+          after={"状态": ApplicationStatus.SUBMITTED.label, "岗位编号": post.id})
     return application
 
 

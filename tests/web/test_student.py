@@ -56,11 +56,12 @@ def test_full_posts_and_other_roles(client: tuple[FlaskClient, World]) -> None:
         user = s.query(User).filter_by(username="student").one()
         from data.students import save_profile
 
-        talent, errors = save_profile(s, user, PROFILE)
-        assert errors == {} and profile_of(s, user) is talent
+        saved = save_profile(s, user, PROFILE)
+        talent = saved.record
+        assert saved.errors == {} and profile_of(s, user) is talent
         post = s.get(Internship, world.ids["post"])
         post.seats = 1
-        other, _ = save_profile(s, create_user(s, "s2", "secret-pass", "乙", Role.STUDENT, world.ids["gz_college"]), PROFILE)
+        other = save_profile(s, create_user(s, "s2", "secret-pass", "乙", Role.STUDENT, world.ids["gz_college"]), PROFILE).record
         s.add(Application(talent_id=other.id, internship_id=post.id, status=ApplicationStatus.ACCEPTED))
         s.flush()
         with pytest.raises(StudentError, match="名额已满"):

@@ -22,11 +22,13 @@ def new_need():  # type: ignore[no-untyped-def]
     errors: dict[str, str] = {}
     if request.method == "POST":
         session = get_session()
-        project, errors = create_need(session, current_user, request.form)
-        if project is not None:
+        saved = create_need(session, current_user, request.form)
+        errors = saved.errors
+        if saved.record is not None and not errors:
             session.commit()
-            flash("需求已发布，以下是为它匹配的专家、教师与科技成果")
-            return redirect(url_for("pages.detail", pool_name="project", record_id=project.id) + "#recs")
+            done = "需求已发布" if saved.outcome == "published" else f"需求{saved.message}"
+            flash(f"{done}，以下是为它匹配的专家、教师与科技成果")
+            return redirect(url_for("pages.detail", pool_name="project", record_id=saved.record.id) + "#recs")
     return render_template("need_form.html", errors=errors, form=request.form, kinds=NEED_KINDS,
                            fields=FIELD_NAMES, visibilities=list(Visibility)), (400 if errors else 200)
 

@@ -28,10 +28,11 @@ def student_profile():  # type: ignore[no-untyped-def]
     talent = profile_of(session, current_user)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        talent, errors = save_profile(session, current_user, request.form)
-        if talent is not None:
+        saved = save_profile(session, current_user, request.form)
+        errors = saved.errors
+        if not errors:
             session.commit()
-            flash("个人资料已保存，以下是为您推荐的实习岗位")
+            flash(f"个人资料{saved.message}，以下是为您推荐的实习岗位")
             return redirect(url_for("pages.student_internships"))
     form = request.form if request.method == "POST" else _form_of(talent)
     return render_template("student_profile.html", form=form, errors=errors, levels=list(EducationLevel),
@@ -72,7 +73,7 @@ def student_apply(internship_id: int):  # type: ignore[no-untyped-def]
     if talent is None:
         raise AppError(400, "请先填写个人资料", "profile")
     services.get_record(session, Pool.INTERNSHIP, internship_id, current_viewer())  # hidden posts answer as missing
-    application = apply(session, talent, internship_id)
+    application = apply(session, talent, internship_id, actor=current_user._get_current_object())
     session.commit()
     flash(f"已申请：{application.internship.name}")
     return redirect(url_for("pages.student_applications"))
