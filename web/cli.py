@@ -78,7 +78,7 @@ def template_command(pool: Pool, path: Path) -> None:
 @click.argument("pool", type=POOL)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-@click.option("--pending", is_flag=True, help="Import as 待审核 instead of each row's 状态.")
+@click.option("--pending", is_flag=True, help="For review: new rows are 待审核, changes to published records are held as revisions, unchanged rows are left alone.")
 def import_command(pool: Pool, path: Path, dry_run: bool, pending: bool) -> None:
     """Import POOL from an .xlsx or .csv file: all rows or nothing."""
     bar: tqdm | None = None
