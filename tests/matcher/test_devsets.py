@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matcher.devsets import EVAL_DIR, build_all
+from matcher.evaluation.devsets import EVAL_DIR, build_all
 
 
 def test_dev_sets_rebuild_identically(tmp_path: Path) -> None:

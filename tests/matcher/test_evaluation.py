@@ -33,12 +33,12 @@ def write_set(folder: Path) -> Path:
     return folder
 
 
-def test_eval_reports_all_three_rankings(tmp_path: Path) -> None:
+def test_eval_reports_the_product_beside_both_channels_and_their_rrf(tmp_path: Path) -> None:
     lines: list[str] = []
     table = run_eval(write_set(tmp_path / "set"), "e5", lines.append, run_out=tmp_path / "run.txt")
     assert table["product"]["ndcg10"] == pytest.approx(1.0)
     assert table["product"]["mrr10"] == pytest.approx(1.0)
-    assert set(table) == {"product", "bm25", "semantic"}
+    assert set(table) == {"product", "bm25", "semantic", "rrf"}
     assert any(line.startswith("产品排序") for line in lines) and any("p50" in line for line in lines)
     assert any(line.startswith("产品排序 − 仅BM25：nDCG@10") and "95% 区间" in line for line in lines)
     run = (tmp_path / "run.txt").read_text().splitlines()
@@ -62,3 +62,56 @@ def test_malformed_sets_name_file_and_line(tmp_path: Path, broken: str, message:
     (folder / broken).write_text(bad, encoding="utf-8")
     with pytest.raises(EvalSetError, match=message):
         load_set(folder)
+
+
+def _write(folder: Path, records: list[dict], queries: list[dict], qrels: str) -> Path:  # type: ignore[type-arg]
+    folder.mkdir()
+    for name, rows in (("records.jsonl", records), ("queries.jsonl", queries)):
+        (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (folder / "qrels.tsv").write_text(qrels, encoding="utf-8")
+    return folder
+
+
+def test_records_with_only_a_name_and_colliding_organization_names(tmp_path: Path) -> None:
+    """A record may be a title alone; organizations that differ only in width, spaces or case
+    are one (this used to stop the run with a UNIQUE constraint traceback)."""
+    records = [{"id": "a", "name": "基于深度学习的表面缺陷视觉检测", "text": "", "organization": "示例大学"},
+               {"id": "b", "title": "低盐酱油快速发酵工艺", "organization": "示例 大学"},
+               {"id": "c", "name": "农产品区块链溯源平台", "organization": "ＳＨＩＬＩ大学"},
+               {"id": "d", "name": "水稻高产栽培", "organization": "shili大学"}]
+    folder = _write(tmp_path / "set", records, [{"id": "q", "text": "零件划痕的图像识别"}], "q 0 a 2\n")
+    table = run_eval(folder, "e5", lambda _: None)
+    assert table["product"]["mrr10"] == pytest.approx(1.0)
+
+
+def test_expert_records_go_through_need_to_experts(tmp_path: Path) -> None:
+    records = [{"id": "p1", "pool": "expert", "name": "陈研究员", "text": "金属表面缺陷的机器视觉检测；冲压件划痕在线识别",
+                "tags": ["机器视觉"], "fields": ["工学"]},
+               {"id": "p2", "pool": "专家库", "name": "李研究员", "text": "酱油发酵工艺；米曲霉制曲"},
+               {"id": "p3", "pool": "expert", "name": "王研究员", "text": "水稻栽培与施肥"}]
+    lines: list[str] = []
+    folder = _write(tmp_path / "set", records, [{"id": "q", "text": "产线零件表面划痕的视觉检测"}], "q 0 p1 2\n")
+    table = run_eval(folder, "e5", lines.append)
+    assert table["product"]["mrr10"] == pytest.approx(1.0)
+    assert any("need_experts" in line and "专家库" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "records,queries,qrels,message",
+    [([["not", "an", "object"]], None, None, "records.jsonl 第1行: 每行应为一个 JSON 对象"),
+     ([{"id": "r1", "text": ""}], None, None, "records.jsonl 第1行 「text」、「name」或「title」至少填一项"),
+     ([{"id": "r1", "text": "x", "pool": "unicorn"}], None, None, "records.jsonl 第1行 「pool」: 不支持「unicorn」"),
+     ([{"id": "r1", "text": "x", "tags": {"a": 1}}], None, None, "records.jsonl 第1行 「tags」: 应为文字或文字列表"),
+     ([{"id": True, "text": "x"}], None, None, "records.jsonl 第1行 「id」: 必填"),
+     ([{"id": "r1", "text": "x"}, {"id": "r2", "text": "y", "pool": "expert"}], None, None, "分属不同的推荐方向"),
+     (None, [{"id": "q1", "text": "   "}], None, "queries.jsonl 第1行 「text」: 必填"),
+     (None, None, "q1 0 nobody 1\n", "qrels.tsv 第1行: 记录「nobody」不在 records.jsonl 中"),
+     (None, None, "q9 0 r1 1\n", "qrels.tsv 第1行: 查询「q9」不在 queries.jsonl 中"),
+     (None, None, "q1 0 r1 ２\n", "qrels.tsv 第1行: 应为「查询id 0 记录id 等级」四列")],
+)
+def test_every_malformed_line_is_one_chinese_sentence(tmp_path: Path, records, queries, qrels, message) -> None:  # type: ignore[no-untyped-def]
+    folder = _write(tmp_path / "set", records or RECORDS, queries or QUERIES, qrels or QRELS)
+    with pytest.raises(EvalSetError, match=message):
+        load_set(folder)
+    result = CliRunner().invoke(cli, ["eval", str(folder)])
+    assert result.exit_code != 0 and message.split("「")[0] in result.output and "Traceback" not in result.output

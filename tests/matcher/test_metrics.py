@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from matcher.metrics import mrr_at, ndcg_at, paired_difference, recall_at
+from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
 
 JUDGED = {"a": 2, "b": 1, "c": 0, "d": 1}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.engine import Match
-from matcher.metrics import ndcg_at
+from matcher.evaluation.metrics import ndcg_at
 from matcher.scoring import (
     CALIBRATION,
     LIKENESS_WEIGHT,
@@ -99,17 +99,17 @@ def _minmax_ranking(matches: list[Match], w: float) -> list[Match]:
 
 
 def explore(runs: list[tuple[list[Match], dict[str, str], dict[str, int]]], backend: str, echo: Echo) -> dict[str, float]:
-    """``runs``: per query (matches, record id → set id, judgments). Prints nDCG@10 per fusion."""
+    """``runs``: per query (matches, (pool, record id) → set id, judgments). Prints nDCG@10 per fusion."""
     results: dict[str, float] = {}
     for fusion in fusions(backend):
         scores = []
         for matches, set_id, judged in runs:
             ranked = sorted(matches, key=lambda m: (-fusion.key(m.detail), m.id))
-            scores.append(ndcg_at([set_id[m.id] for m in ranked], judged, 10))
+            scores.append(ndcg_at([set_id[(m.pool, m.id)] for m in ranked], judged, 10))
         results[fusion.name] = float(np.mean(scores))
         echo(f"  {fusion.name:24s} nDCG@10 {results[fusion.name]:.4f}")
     for w in (0.4, 0.5, 0.6):
-        scores = [ndcg_at([set_id[m.id] for m in _minmax_ranking(matches, w)], judged, 10)
+        scores = [ndcg_at([set_id[(m.pool, m.id)] for m in _minmax_ranking(matches, w)], judged, 10)
                   for matches, set_id, judged in runs if matches]
         results[f"min-max w={w}"] = float(np.mean(scores)) if scores else 0.0
         echo(f"  {'min-max w=' + str(w):24s} nDCG@10 {results[f'min-max w={w}']:.4f}")

@@ -1,0 +1,120 @@
+"""Dev sets from the CSCO-2022 occupations and the real job postings (see the package docstring)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from data.settings import SEED_DIR
+from indexer.analyzer import get_analyzer
+from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
+
+
+def build_csco_set(root: Path = EVAL_DIR) -> None:
+    rows, seen = [], set()
+    with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            # A few codes appear twice in the list; the first entry stands.
+            if raw["level"] == "4" and raw["definition"] and raw["tasks"] and raw["code"] not in seen:
+                seen.add(raw["code"])
+                rows.append(raw)
+    majors = {}
+    with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            if raw["level"] == "1":
+                majors[raw["code"][0]] = raw["name"]
+    records = [{"id": r["code"], "text": f"{r['definition']}主要工作任务：{r['tasks']}",
+                "fields": [majors.get(r["code"][0], "其他")]} for r in rows]
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        by_group[r["code"][:7]].append(r["code"])
+    rng = random.Random(SEED)
+    chosen = rng.sample(rows, min(QUERIES_PER_SET, len(rows)))
+    queries, rels = [], []
+    for r in chosen:
+        name = re.sub(r"[A-Z]+$", "", r["name"])
+        aliases = [a for a in r["alias"].split(",") if a and a != r["name"] and a != name]
+        text = f"招聘{name}" + (f"（{aliases[0]}）" if aliases else "")
+        queries.append({"id": f"j{r['code']}", "text": text, "fields": [majors.get(r["code"][0], "其他")]})
+        rels.extend((f"j{r['code']}", code, 2 if code == r["code"] else 1) for code in by_group[r["code"][:7]])
+    write_set(root / "csco-jobs", records, queries, rels)
+
+    # TF-IDF over the occupations' tasks, with the product's own analyzer.
+    analyzer = get_analyzer()
+    tasks = {r["code"]: analyzer.tokens(r["tasks"]) for r in rows}
+    df = Counter(t for tokens in tasks.values() for t in set(tokens))
+
+    def keywords(tokens: list[str]) -> list[str]:
+        tf = Counter(t for t in tokens if len(t) >= 2 and not t.isdigit())
+        weight = {t: n * math.log(len(tasks) / df[t]) for t, n in tf.items()}
+        return sorted(weight, key=lambda t: (-weight[t], t))[:4]
+
+    skill_q, skill_rels = [], []
+    for r in chosen:
+        skill_q.append({"id": f"s{r['code']}", "text": " ".join(keywords(tasks[r["code"]]))})
+        skill_rels.extend((f"s{r['code']}", code, 2 if code == r["code"] else 1) for code in by_group[r["code"][:7]])
+    write_set(root / "csco-skills", records, skill_q, skill_rels)
+
+
+
+# -- a real posting's title → its occupation -----------------------------------------------
+
+def _occupation_name(name: str) -> str:
+    return re.sub(r"[A-Z]+$", "", name)  # the list marks some names with S, L, …
+
+
+def _parent(code: str, codes: set[str]) -> str | None:
+    """The nearest broader entry of the taxonomy: the small category (x-xx-xx-00), else the
+    medium one (x-xx-00-00)."""
+    for parent in (code[:7] + "-00", code[:4] + "-00-00"):
+        if parent != code and parent in codes:
+            return parent
+    return None
+
+
+def build_jobs_taxonomy_set(root: Path = EVAL_DIR) -> None:
+    """``jobs-taxonomy``: the title of a real posting as its employer wrote it (codes, brackets,
+    slashes; a third prefixed with the company's name and 招聘, a third with 招聘 — how people
+    type it into a search box) finds its occupation (2) and that occupation's parent category
+    (1) among every entry of the national taxonomy (2,051, categories with a name only). The
+    label is the job site's own category of the posting, where that category is one of the
+    names or aliases the taxonomy lists for exactly one occupation (647 of the 814 postings)."""
+    rows, seen = [], set()
+    with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            if raw["code"] not in seen:
+                seen.add(raw["code"])
+                rows.append(raw)
+    majors = {r["code"][0]: r["name"] for r in rows if r["level"] == "1"}
+    records = []
+    for r in rows:
+        text = f"{r['definition']}主要工作任务：{r['tasks']}" if r["definition"] else ""
+        records.append({"id": r["code"], "name": _occupation_name(r["name"]), "text": text,
+                        "fields": [majors.get(r["code"][0], "其他")]})
+    codes = {r["code"] for r in rows}
+    named: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["level"] == "4":
+            for name in [_occupation_name(r["name"]), *r["alias"].split(",")]:
+                if name.strip():
+                    named[name.strip().lower()].add(r["code"])
+    queries, rels = [], []
+    with (SEED_DIR / "zhaopin_wuhan_814.csv").open(encoding="utf-8") as fh:
+        for n, post in enumerate(csv.DictReader(fh)):
+            found = named.get(post["岗位分类"].strip().lower(), set())
+            if len(found) != 1:
+                continue
+            code = next(iter(found))
+            title = post["岗位名称"].strip()
+            text = (title, f"{post['企业名称']}招聘{title}", f"招聘{title}")[n % 3]
+            qid = post["id"]
+            queries.append({"id": qid, "text": text})
+            rels.append((qid, code, 2))
+            parent = _parent(code, codes)
+            if parent is not None:
+                rels.append((qid, parent, 1))
+    write_set(root / "jobs-taxonomy", records, queries, rels)

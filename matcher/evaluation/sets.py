@@ -1,0 +1,185 @@
+"""Labelled sets in the ``chanjiao eval`` format: read and check them, and write their records
+into a database as the pool records they stand for.
+
+``records.jsonl``: one JSON object per line with ``id`` and at least one of ``text``, ``name``,
+``title``; optional ``pool`` (achievement — the default —, expert, teacher, project; Chinese
+names too), ``organization``, ``fields``, ``tags``, ``region``. ``queries.jsonl``: ``id``,
+``text``, optional ``fields``, ``tags``, ``region``. ``qrels.tsv``: TREC lines
+``qid 0 docid grade``. Every problem is one Chinese line naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from data.enums import AchievementKind, OrgKind, ProjectKind, TeacherKind
+from data.keys import natural_key
+from data.models import Achievement, Expert, Organization, PoolRecord, Project, Teacher
+from data.pools import Pool
+from data.regions import resolve_region
+
+# The pools a set's records may be, and the direction that ranks them for a free-text need.
+DIRECTION_OF: dict[Pool, str] = {
+    Pool.ACHIEVEMENT: "need_achievements",
+    Pool.EXPERT: "need_experts",
+    Pool.TEACHER: "need_experts",
+    Pool.PROJECT: "expert_projects",
+}
+NAME_MAX = 200
+DEFAULT_ORG = "评测数据"
+
+
+class EvalSetError(ValueError):
+    """A malformed evaluation file; the message names the file and line, in Chinese."""
+
+
+@dataclass
+class EvalSet:
+    records: list[dict[str, Any]]
+    queries: list[dict[str, Any]]
+    qrels: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def pools(self) -> list[Pool]:
+        return list(dict.fromkeys(r["pool"] for r in self.records))
+
+    @property
+    def direction(self) -> str:
+        return DIRECTION_OF[self.pools[0]] if self.records else "need_achievements"
+
+
+def _text_list(value: Any) -> bool:
+    return value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value))
+
+
+def _check(row: Any, where: str, is_record: bool) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        raise EvalSetError(f"{where}: 每行应为一个 JSON 对象")
+    if not isinstance(row.get("id"), (str, int)) or isinstance(row.get("id"), bool) or str(row["id"]).strip() == "":
+        raise EvalSetError(f"{where} 「id」: 必填，应为非空的文字或数字")
+    for key in ("text", "name", "title", "organization", "region"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise EvalSetError(f"{where} 「{key}」: 应为文字")
+    for key in ("fields", "tags"):
+        if not _text_list(row.get(key)):
+            raise EvalSetError(f"{where} 「{key}」: 应为文字或文字列表")
+    has_text = any(str(row.get(k) or "").strip() for k in ("text", "name", "title"))
+    if not has_text:
+        wanted = "「text」、「name」或「title」至少填一项" if is_record else "必填，不能为空"
+        raise EvalSetError(f"{where} {'' if is_record else '「text」: '}{wanted}")
+    if not is_record and not str(row.get("text") or "").strip():
+        raise EvalSetError(f"{where} 「text」: 必填，不能为空")
+    if is_record:
+        try:
+            pool = Pool.parse(str(row.get("pool") or Pool.ACHIEVEMENT.value))
+        except ValueError:
+            pool = None
+        if pool not in DIRECTION_OF:
+            allowed = "、".join(p.value for p in DIRECTION_OF)
+            raise EvalSetError(f"{where} 「pool」: 不支持「{row.get('pool')}」，可选：{allowed}")
+        row["pool"] = pool
+    row["id"] = str(row["id"]).strip()
+    return row
+
+
+def _read_jsonl(path: Path, is_record: bool) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise EvalSetError(f"缺少文件 {path}")
+    rows, seen = [], set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise EvalSetError(f"{path.name}: 不是 UTF-8 编码的文本文件") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{path.name} 第{n}行: 不是合法的 JSON（{exc.msg}）") from exc
+        row = _check(raw, f"{path.name} 第{n}行", is_record)
+        if row["id"] in seen:
+            raise EvalSetError(f"{path.name} 第{n}行 「id」: 与前面的记录重复（{row['id']}）")
+        seen.add(row["id"])
+        rows.append(row)
+    return rows
+
+
+def load_set(folder: Path) -> EvalSet:
+    records = _read_jsonl(folder / "records.jsonl", True)
+    queries = _read_jsonl(folder / "queries.jsonl", False)
+    directions = {DIRECTION_OF[r["pool"]] for r in records}
+    if len(directions) > 1:
+        raise EvalSetError("records.jsonl: 记录分属不同的推荐方向（如成果与专家），请拆成两个评测集")
+    record_ids, query_ids = {r["id"] for r in records}, {q["id"] for q in queries}
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    path = folder / "qrels.tsv"
+    if not path.exists():
+        raise EvalSetError(f"缺少文件 {path}")
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 4 or not parts[3].lstrip("-").isascii() or not parts[3].lstrip("-").isdigit():
+            raise EvalSetError(f"qrels.tsv 第{n}行: 应为「查询id 0 记录id 等级」四列，等级为整数")
+        if parts[0] not in query_ids:
+            raise EvalSetError(f"qrels.tsv 第{n}行: 查询「{parts[0]}」不在 queries.jsonl 中")
+        if parts[2] not in record_ids:
+            raise EvalSetError(f"qrels.tsv 第{n}行: 记录「{parts[2]}」不在 records.jsonl 中")
+        qrels[parts[0]][parts[2]] = int(parts[3])
+    return EvalSet(records, queries, dict(qrels))
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def region_of(value: Any) -> str | None:
+    if not value:
+        return None
+    try:
+        return resolve_region(str(value))
+    except ValueError:
+        return None
+
+
+def _record(pool: Pool, r: dict[str, Any], owner: int) -> PoolRecord:
+    fields = as_list(r.get("fields"))
+    common = dict(name=str(r.get("name") or r.get("title") or "")[:NAME_MAX], description=str(r.get("text") or ""),
+                  field=(fields[0][:50] if fields else None), region_code=region_of(r.get("region")),
+                  owner_org_id=owner, natural_key=f"ext:{r['id']}", source_id=str(r["id"])[:100], source="eval")
+    tags = as_list(r.get("tags"))
+    discipline = fields[1][:50] if len(fields) > 1 else None
+    if pool is Pool.EXPERT:
+        return Expert(research_areas=tags, discipline=discipline, **common)
+    if pool is Pool.TEACHER:
+        return Teacher(skills=tags, teacher_kind=TeacherKind.FULL_TIME, **common)
+    if pool is Pool.PROJECT:
+        return Project(skills=tags, project_kind=ProjectKind.TECH_PROBLEM, **common)
+    return Achievement(tags=tags, discipline=discipline, achievement_kind=AchievementKind.TECHNOLOGY, **common)
+
+
+def store_records(session: Session, records: list[dict[str, Any]]) -> dict[tuple[Pool, int], str]:
+    """Write evaluation records as published records of their pools; returns (pool, record id)
+    → set id. Organization names that differ only in width, spaces or case are one
+    organization (the first spelling met)."""
+    orgs: dict[str, Organization] = {}
+    for name in (str(r.get("organization") or DEFAULT_ORG) for r in records):
+        key = natural_key(name, None, None)
+        if key not in orgs:
+            orgs[key] = Organization(name=name[:NAME_MAX], kind=OrgKind.INSTITUTE, natural_key=key, source="eval")
+            session.add(orgs[key])
+    session.flush()
+    rows = [(_record(r["pool"], r, orgs[natural_key(str(r.get("organization") or DEFAULT_ORG), None, None)].id), r)
+            for r in records]
+    session.add_all(row for row, _ in rows)
+    session.flush()
+    return {(r["pool"], row.id): str(r["id"]) for row, r in rows}
