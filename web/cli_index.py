@@ -105,6 +105,18 @@ def register_bench(cli: click.Group) -> None:
         if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
             raise click.ClickException("有请求得到 5xx 或没有应答")
 
+    @bench.command("fuzz")
+    @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
+    @click.option("--seed", type=int, help="Repeat an earlier run (default: a random seed, printed).")
+    @click.option("--gunicorn", is_flag=True, help="Send the requests over HTTP to a real gunicorn on 127.0.0.1.")
+    def bench_fuzz(seconds: float, seed: int | None, gunicorn: bool) -> None:
+        """Random and adversarial requests to every page and API operation, as anonymous, a member
+        enterprise, a student and staff, on a throwaway copy; fails on any 5xx or lost request."""
+        from web.fuzz import run_fuzz
+
+        if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
+            raise click.ClickException("有请求得到 5xx 或没有应答")
+
     @bench.command("web")
     @click.option("--seconds", default=15.0, show_default=True, help="Load time per endpoint (bounded).")
     @click.option("--clients", default=4, show_default=True)
