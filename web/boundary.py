@@ -8,7 +8,8 @@
   header and JSON strings: PostgreSQL cannot store them, so every request carrying one is
   refused with 400 naming the field.
 - JSON bodies: at most ``MAX_JSON_BYTES`` and ``MAX_JSON_DEPTH`` levels of nesting, checked by
-  the app's JSON provider before ``json.loads`` (which would recurse until RecursionError).
+  the app's JSON provider for every ``get_json`` (the decoder itself recursed until a
+  RecursionError, which no caller caught: a 500).
 """
 
 from __future__ import annotations
