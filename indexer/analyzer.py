@@ -27,6 +27,12 @@ jieba.setLogLevel(logging.WARNING)
 # A token worth indexing: has a CJK character, or is an alphanumeric term of 2+ characters.
 _USEFUL = re.compile(r"[\u4e00-\u9fff]|^[a-z0-9][a-z0-9+#.\-]+$")
 _DOMAIN_FREQ = 20000  # high enough that jieba keeps a dictionary term whole
+# A run of Latin letters and digits is one word (PLC, HPLC, machine, c++, node.js): it never
+# goes through jieba, whose dictionary would find 「ai」 inside 「brain」 and 「ar」 inside
+# 「learning」.
+_LATIN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.\-_][a-z0-9+#]+)*")
+# Part of what the index depends on besides the dictionary files: bump when tokens change.
+ANALYZER_VERSION = "2"
 
 
 class Analyzer:
@@ -46,7 +52,7 @@ class Analyzer:
                 self._synonyms[term] = group
         self._ready = False
         self._lock = threading.Lock()
-        self.dictionary_hash = dictionary_hash()
+        self.dictionary_hash = f"{dictionary_hash()}-a{ANALYZER_VERSION}"
 
     def warm(self) -> "Analyzer":
         """Load jieba's dictionary and ours now (a worker calls this when it starts)."""
@@ -79,6 +85,17 @@ class Analyzer:
     def _words(self, text: str) -> list[str]:
         """Like jieba's search mode, but every dictionary word inside a long word counts,
         not only 2- and 3-character ones (康复医疗 inside 康复医疗产业学院)."""
+        words: list[str] = []
+        start = 0
+        for latin in _LATIN.finditer(text):
+            words += self._chinese(text[start : latin.start()])
+            words.append(latin.group())
+            start = latin.end()
+        return words + self._chinese(text[start:])
+
+    def _chinese(self, text: str) -> list[str]:
+        if not text.strip():
+            return []
         freq = self._tokenizer.FREQ
         words = []
         for word in self._tokenizer.cut(text):

@@ -61,3 +61,30 @@ def semantic_text(pool: Pool, record: PoolRecord) -> str:
 def lexical_text(pool: Pool, record: PoolRecord) -> str:
     """The text tokenized for BM25: content plus names, tags and other searchable fields."""
     return "。".join(_parts(record, CONTENT_FIELDS[pool] + LEXICAL_EXTRA[pool]))
+
+
+# Per pool: what names a record — its title field, matched on its own (a short query is most
+# often a name). People are named by what they do; their own name only helps someone who
+# types it, so it is in the lexical title but not in the embedded one.
+TITLE_FIELDS: dict[Pool, tuple[str, ...]] = {
+    Pool.EXPERT: ("research_areas",),
+    Pool.TEACHER: ("courses", "skills"),
+    Pool.PROJECT: ("name",),
+    Pool.ACHIEVEMENT: ("name",),
+    Pool.TALENT: ("major", "expected_role"),
+    Pool.INTERNSHIP: ("name",),
+    Pool.ORGANIZATION: ("name",),
+}
+PERSON_POOLS = (Pool.EXPERT, Pool.TEACHER, Pool.TALENT)
+TITLE_MAX_CHARS = 120
+
+
+def title_text(pool: Pool, record: PoolRecord) -> str:
+    """The title that is embedded: the record's name, or a person's headline ("" if none)."""
+    return "、".join(_parts(record, TITLE_FIELDS[pool]))[:TITLE_MAX_CHARS]
+
+
+def title_lexical_text(pool: Pool, record: PoolRecord) -> str:
+    """The title field searched by words: the title, and for people their own name too."""
+    parts = [record.name] if pool in PERSON_POOLS and record.name else []
+    return "。".join([*parts, title_text(pool, record)])

@@ -6,8 +6,10 @@
   vectors that are already cached. A record is searchable lexically from here on.
 - :func:`embed_records` – the slow step: embed what lacks a vector, then swap it in.
 
-Only published records are indexed; visibility and organization are kept per document so
-searches can filter before ranking.
+Each record has two fields, each with BM25 and a vector: its body (everything said of it)
+and its title (its name; a person's headline). Only published records are indexed;
+visibility and organization are kept per document so searches can filter before ranking.
+A published index is never changed in place: every change goes into a copy that is swapped in.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.documents import lexical_text, semantic_text
+from indexer.documents import lexical_text, semantic_text, title_lexical_text, title_text
 from indexer.lexical import LexicalIndex
 from indexer.store import Doc, IndexMissing, PoolIndex
 from indexer.vector_cache import cache_key
+from indexer.vectors import VectorIndex
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage)
 _CHUNK = 500
@@ -43,14 +46,17 @@ def _hash(text: str) -> str:
 class Prepared:
     doc: Doc
     tokens: list[str]
-    text: str  # semantic text
+    text: str  # semantic text of the body
+    title_tokens: list[str]
+    title: str  # the embedded title ("" when the record has none)
 
 
 def prepare(ctx: IndexContext, pool: Pool, record: PoolRecord) -> Prepared:
-    lexical, semantic = lexical_text(pool, record), semantic_text(pool, record)
+    lexical, semantic, title = lexical_text(pool, record), semantic_text(pool, record), title_text(pool, record)
     doc = Doc(record.id, record.field, record.region_code, record.visibility.value, owner_org_id(record),
-              _hash(lexical), _hash(semantic))
-    return Prepared(doc, ctx.analyzer.tokens(lexical), semantic)
+              _hash(lexical), _hash(semantic), _hash(title) if title else "")
+    return Prepared(doc, ctx.analyzer.tokens(lexical), semantic, ctx.analyzer.tokens(title_lexical_text(pool, record)),
+                    title)
 
 
 def published_records(session: Session, pool: Pool, ids: Iterable[int] | None = None) -> list[PoolRecord]:
@@ -77,14 +83,41 @@ def _current_or_empty(ctx: IndexContext, pool: Pool) -> PoolIndex:
         return _new_index(ctx, pool, 0)
 
 
-def _cached_vectors(ctx: IndexContext, items: list[Prepared]) -> tuple[list[int], np.ndarray, list[Prepared]]:
-    """Split into (ids with a cached vector, their vectors, items still to embed)."""
-    keys = [cache_key(ctx.embedder.model, "passage", p.text) for p in items]
-    found = ctx.cache.get_many(keys)
-    hit_ids = [p.doc.id for p, k in zip(items, keys) if k in found]
-    vectors = np.stack([found[k] for k in keys if k in found]) if hit_ids else np.zeros((0, ctx.embedder.dim), np.float32)
-    missing = [p for p, k in zip(items, keys) if k not in found]
-    return hit_ids, vectors, missing
+# The two vector fields of a document: where its vector goes, and the text embedded for it.
+Field = tuple[Callable[[PoolIndex], VectorIndex], Callable[[Prepared], str]]
+FIELDS: tuple[Field, ...] = ((lambda index: index.vectors, lambda p: p.text),
+                             (lambda index: index.title_vectors, lambda p: p.title))
+
+
+def _from_cache(ctx: IndexContext, index: PoolIndex, items: list[Prepared]) -> list[str]:
+    """Put every cached vector of ``items`` into ``index`` (a copy being built); returns the
+    texts still to embed, each once."""
+    missing: dict[str, None] = {}
+    for vectors_of, text_of in FIELDS:
+        wanted = [(p.doc.id, text_of(p)) for p in items if text_of(p)]
+        keys = [cache_key(ctx.embedder.model, "passage", text) for _, text in wanted]
+        found = ctx.cache.get_many(keys)
+        hits = [(i, found[k]) for (i, _), k in zip(wanted, keys) if k in found]
+        if hits:
+            vectors_of(index).upsert(np.array([i for i, _ in hits], dtype=np.int64), np.stack([v for _, v in hits]))
+        missing.update((text, None) for (_, text), k in zip(wanted, keys) if k not in found)
+    return list(missing)
+
+
+def _add_vectors(index: PoolIndex, items: list[Prepared], vector_of: dict[str, np.ndarray]) -> int:
+    """Put the computed vectors of ``items`` into ``index`` (a copy being built); returns how
+    many documents got their body vector."""
+    added = 0
+    for n, (vectors_of, text_of) in enumerate(FIELDS):
+        have = [(p.doc.id, vector_of[text_of(p)]) for p in items if text_of(p) in vector_of]
+        if have:
+            vectors_of(index).upsert(np.array([i for i, _ in have], dtype=np.int64), np.stack([v for _, v in have]))
+            added += len(have) if n == 0 else 0
+    return added
+
+
+def _embed(ctx: IndexContext, texts: list[str], progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+    return dict(zip(texts, ctx.embed_passages(texts, progress=progress))) if texts else {}
 
 
 def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None) -> dict[str, int]:
@@ -96,14 +129,13 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
         items = [prepare(ctx, pool, r) for r in records]
     if progress:
         progress(0, len(items), "lexical")
-    index = _new_index(ctx, pool, len(items))
-    index = PoolIndex(index.meta, [p.doc for p in items], LexicalIndex.build([p.tokens for p in items]), index.vectors)
-    hit_ids, vectors, missing = _cached_vectors(ctx, items)
-    index.vectors.upsert(np.array(hit_ids, dtype=np.int64), vectors)
+    empty = _new_index(ctx, pool, len(items))
+    index = PoolIndex(empty.meta, [p.doc for p in items], LexicalIndex.build([p.tokens for p in items]), empty.vectors,
+                      None, LexicalIndex.build([p.title_tokens for p in items]), empty.title_vectors)
+    missing = _from_cache(ctx, index, items)
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
-        index = PoolIndex(index.meta, index.docs, index.lexical, index.vectors.copy())  # the published one stays as it is
         done = len(items) - len(missing)
 
         def step(n: int) -> None:
@@ -112,9 +144,10 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
             if progress:
                 progress(min(done, len(items)), len(items), "semantic")
 
-        computed = ctx.embed_passages([p.text for p in missing], progress=step)
+        computed = _embed(ctx, missing, step)
+        index = index.with_changes()  # the published one stays as it is
+        _add_vectors(index, items, computed)
         with ctx.store.writer(pool):
-            index.vectors.upsert(np.array([p.doc.id for p in missing], dtype=np.int64), computed)
             ctx.store.publish(pool, index)
     reconcile(ctx, pool, since=started)
     if progress:
@@ -142,44 +175,51 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
         items = {r.id: prepare(ctx, pool, r) for r in published_records(session, pool, ids)}
     with ctx.store.writer(pool):
         current = _current_or_empty(ctx, pool)
-        old = {d.id: (d, current.lexical.corpus[row]) for row, d in enumerate(current.docs)}
-        gone = [i for i in ids if i in old and (i not in items or old[i][0].semantic_hash != items[i].doc.semantic_hash)]
+        old = {d.id: (d, current.lexical.corpus[row], current.titles.corpus[row]) for row, d in enumerate(current.docs)}
+        gone_body = [i for i in ids if i in old and (i not in items or old[i][0].semantic_hash != items[i].doc.semantic_hash)]
+        gone_title = [i for i in ids if i in old and (i not in items or old[i][0].title_hash != items[i].doc.title_hash)]
         for record_id in ids:
             old.pop(record_id, None)
         for record_id, item in items.items():
-            old[record_id] = (item.doc, item.tokens)
+            old[record_id] = (item.doc, item.tokens, item.title_tokens)
         ordered = [old[k] for k in sorted(old)]
-        index = PoolIndex(current.meta, [d for d, _ in ordered], LexicalIndex.build([t for _, t in ordered]),
-                          current.vectors.copy())
-        index.vectors.delete(np.array(gone, dtype=np.int64))
-        have = set(int(i) for i in index.vectors.ids())
-        need = [item for record_id, item in items.items() if record_id not in have]
-        hit_ids, vectors, missing = _cached_vectors(ctx, need)
-        index.vectors.upsert(np.array(hit_ids, dtype=np.int64), vectors)
+        index = current.with_changes([d for d, _, _ in ordered], LexicalIndex.build([t for _, t, _ in ordered]),
+                                     LexicalIndex.build([t for _, _, t in ordered]))
+        index.vectors.delete(np.array(gone_body, dtype=np.int64))
+        index.title_vectors.delete(np.array(gone_title, dtype=np.int64))
+        lacking = _lacking(index, items.values())
+        _from_cache(ctx, index, lacking)
         ctx.store.publish(pool, index)
-    return [p.doc.id for p in missing]
+    return [p.doc.id for p in _lacking(index, lacking)]
+
+
+def _lacking(index: PoolIndex, items: Iterable[Prepared]) -> list[Prepared]:
+    """The items whose body vector, or title vector where they have a title, is not in ``index``."""
+    body, titles = set(int(i) for i in index.vectors.ids()), set(int(i) for i in index.title_vectors.ids())
+    return [p for p in items if p.doc.id not in body or (p.title and p.doc.id not in titles)]
 
 
 def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
-    """Embed the given records that lack a vector and add them; returns how many were added."""
+    """Embed the given records' fields that lack a vector and add them; returns how many
+    records got their body vector."""
     with session_scope(ctx.engine) as session:
         items = [prepare(ctx, pool, r) for r in published_records(session, pool, ids)]
-    current = _current_or_empty(ctx, pool)
-    have = set(int(i) for i in current.vectors.ids())
-    items = [p for p in items if p.doc.id not in have]
+    items = _lacking(_current_or_empty(ctx, pool), items)
     if not items:
         return 0
-    vectors = ctx.embed_passages([p.text for p in items])
+    texts = list(dict.fromkeys(t for p in items for t in (p.text, p.title) if t))
+    computed = _embed(ctx, texts)
     with ctx.store.writer(pool):
         current = _current_or_empty(ctx, pool)
         # Keep only vectors whose text is still the indexed one (an edit may have raced us).
-        live = {d.id: d.semantic_hash for d in current.docs}
-        keep = [n for n, p in enumerate(items) if live.get(p.doc.id) == p.doc.semantic_hash]
-        if keep:
-            index = PoolIndex(current.meta, current.docs, current.lexical, current.vectors.copy())
-            index.vectors.upsert(np.array([items[n].doc.id for n in keep], dtype=np.int64), vectors[keep])
-            ctx.store.publish(pool, index)
-    return len(keep)
+        live = {d.id: (d.semantic_hash, d.title_hash) for d in current.docs}
+        keep = [p for p in items if live.get(p.doc.id) == (p.doc.semantic_hash, p.doc.title_hash)]
+        if not keep:
+            return 0
+        index = current.with_changes()
+        added = _add_vectors(index, keep, computed)
+        ctx.store.publish(pool, index)
+    return added
 
 
 def vectors_pending(ctx: IndexContext, pool: Pool) -> int:

@@ -17,6 +17,7 @@ from data.pools import Pool
 from indexer.context import IndexContext, get_context
 from indexer.lexical import top_rows
 from indexer.store import PoolIndex
+from indexer.vectors import VectorIndex
 
 
 # A term in more than this share of a pool's documents explains nothing (judged once a pool
@@ -63,11 +64,15 @@ class Filters:
 @dataclass
 class Hit:
     id: int
-    lexical: float  # BM25 score, 0 when no query term occurs
-    semantic: float | None  # cosine similarity; None while the vector is pending
+    lexical: float  # BM25 score of the body, 0 when no query term occurs
+    semantic: float | None  # cosine similarity of the body; None while the vector is pending
     matched_terms: list[str] = field(default_factory=list)
     lexical_rank: int | None = None  # 1-based rank in its channel, None if outside the top k
     semantic_rank: int | None = None
+    title_lexical: float = 0.0  # BM25 score of the title field
+    title_semantic: float | None = None  # cosine similarity of the title; None without one
+    title_lexical_rank: int | None = None
+    title_semantic_rank: int | None = None
 
 
 @dataclass
@@ -76,61 +81,89 @@ class SearchResult:
     total_lexical: int  # documents matching at least one query term, after filters
     query_terms: list[str]  # analyzed query with synonyms
     lexical_ceiling: float = 0.0  # upper bound of BM25 for the unexpanded query (normalizer)
+    title_ceiling: float = 0.0  # the same for the title field
+
+
+CHANNELS = {"hybrid": ("lexical", "semantic", "title_lexical", "title_semantic"), "lexical": ("lexical",),
+            "semantic": ("semantic",)}
 
 
 def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *,
            mode: str = "hybrid", ctx: IndexContext | None = None, semantic_text: str | None = None,
            semantic_kind: str = "query") -> SearchResult:
-    """Candidates for ``text`` from the lexical and/or semantic channel (``mode``: hybrid,
-    lexical, semantic), ordered by their best channel rank, ties by id. ``semantic_text``
-    (default ``text``) is what gets embedded, as a query or — for a stored record — as the
-    passage it already is."""
+    """Candidates for ``text`` from each channel ``mode`` asks for — BM25 and vectors of the
+    body and of the title (``hybrid``), or one of the body's alone (``lexical``,
+    ``semantic``) — ordered by their best channel rank, ties by id. Every candidate carries
+    every channel's score. ``semantic_text`` (default ``text``) is what gets embedded, as a
+    query or — for a stored record — as the passage it already is."""
     ctx = ctx or get_context()
     index = ctx.load(pool)
+    channels = CHANNELS[mode]
     original = ctx.analyzer.tokens(text)
     terms = ctx.analyzer.expand(original)
     mask = (filters or Filters()).mask(index)
-    all_scores = index.lexical.scores(terms)
-    if mask is not None:
-        all_scores = np.where(mask, all_scores, 0.0)
-    total = int((all_scores > 0).sum())
+    body = _filtered(index.lexical.scores(terms), mask)
+    title = _filtered(index.titles.scores(terms), mask) if "title_lexical" in channels else np.zeros(len(index.docs))
+    total = int(((body > 0) | (title > 0)).sum())
     candidates: dict[int, Hit] = {}
-    if mode in ("hybrid", "lexical"):
-        lexical = top_rows(all_scores, k)  # the scores above, already filtered
-        for rank, row in enumerate(lexical.rows, start=1):
-            record_id = int(index.ids[row])
-            candidates[record_id] = Hit(record_id, float(lexical.scores[rank - 1]), None, lexical_rank=rank)
+
+    def hit(record_id: int) -> Hit:
+        if record_id not in candidates:
+            row = index.row_of[record_id]
+            candidates[record_id] = Hit(record_id, float(body[row]), None, title_lexical=float(title[row]))
+        return candidates[record_id]
+
+    for channel, scores in (("lexical", body), ("title_lexical", title)):
+        if channel in channels:
+            for rank, row in enumerate(top_rows(scores, k).rows, start=1):
+                setattr(hit(int(index.ids[row])), f"{channel}_rank", rank)
     query = None
-    if mode in ("hybrid", "semantic") and len(index.vectors):
+    if ("semantic" in channels and len(index.vectors)) or ("title_semantic" in channels and len(index.title_vectors)):
         query = ctx.query_vector(semantic_text or text, semantic_kind)  # None: could not be embedded
     if query is not None:
-        fetch = k if mask is None else min(len(index.vectors), max(4 * k, 200))
-        found = index.vectors.search(query, fetch)
-        rank = 0
-        for record_id, score in zip(found.ids, found.scores):
-            record_id = int(record_id)
-            row = index.row_of.get(record_id)
-            if row is None or (mask is not None and not mask[row]):
+        for channel, vectors in (("semantic", index.vectors), ("title_semantic", index.title_vectors)):
+            if channel not in channels or not len(vectors):
                 continue
-            rank += 1
-            hit = candidates.setdefault(record_id, Hit(record_id, float(all_scores[index.row_of[record_id]]), None))
-            hit.semantic, hit.semantic_rank = float(score), rank
-            if rank == k:
-                break
-    if query is not None:
-        lacking = [h for h in candidates.values() if h.semantic is None]
-        sims = index.vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
-        for hit, sim in zip(lacking, sims):
-            hit.semantic = None if np.isnan(sim) else float(sim)
+            for rank, (record_id, score) in enumerate(_nearest(index, vectors, query, k, mask), start=1):
+                found = hit(record_id)
+                setattr(found, channel, score)
+                setattr(found, f"{channel}_rank", rank)
+        for channel, vectors in (("semantic", index.vectors), ("title_semantic", index.title_vectors)):
+            if channel not in channels:
+                continue
+            lacking = [h for h in candidates.values() if getattr(h, channel) is None]
+            sims = vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
+            for found, sim in zip(lacking, sims):
+                setattr(found, channel, None if np.isnan(sim) else float(sim))
     idf = {t: index.lexical.idf(t) for t in terms}
     telling = {t for t in terms if explains(index, t)}
-    for hit in candidates.values():
+    for found in candidates.values():
         # Most telling terms first; words most documents have explain nothing.
-        matched = index.lexical.matched_terms(index.row_of[hit.id], terms)
-        hit.matched_terms = sorted((t for t in matched if t in telling), key=lambda t: -idf[t])
+        matched = index.lexical.matched_terms(index.row_of[found.id], terms)
+        found.matched_terms = sorted((t for t in matched if t in telling), key=lambda t: -idf[t])
     big = 1 << 30
-    hits = sorted(candidates.values(), key=lambda h: (min(h.lexical_rank or big, h.semantic_rank or big), h.id))
-    return SearchResult(hits, total, terms, index.lexical.max_score(original))
+    hits = sorted(candidates.values(), key=lambda h: (min(getattr(h, f"{c}_rank") or big for c in channels), h.id))
+    return SearchResult(hits, total, terms, index.lexical.max_score(original), index.titles.max_score(original))
+
+
+def _filtered(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return scores if mask is None else np.where(mask, scores, 0.0)
+
+
+def _nearest(index: PoolIndex, vectors: VectorIndex, query: np.ndarray, k: int,
+             mask: np.ndarray | None) -> list[tuple[int, float]]:
+    """The ``k`` nearest indexed records the filters keep, best first."""
+    fetch = k if mask is None else min(len(vectors), max(4 * k, 200))
+    found = vectors.search(query, fetch)
+    out = []
+    for record_id, score in zip(found.ids, found.scores):
+        row = index.row_of.get(int(record_id))
+        if row is None or (mask is not None and not mask[row]):
+            continue
+        out.append((int(record_id), float(score)))
+        if len(out) == k:
+            break
+    return out
 
 
 def explains(index: PoolIndex, term: str) -> bool:

@@ -53,6 +53,9 @@ class IndexMismatch(IndexError_):
     pass
 
 
+LAYOUT = 2  # 2: a title field (its own BM25 and vectors) beside the body
+
+
 @dataclass
 class Meta:
     pool: str
@@ -65,6 +68,8 @@ class Meta:
     dictionary_hash: str
     built_at: str
     versions: dict[str, str] = field(default_factory=dict)
+    layout: int = 1
+    title_vector_count: int = 0
 
 
 @dataclass
@@ -78,6 +83,7 @@ class Doc:
     owner_org_id: int | None
     lexical_hash: str
     semantic_hash: str
+    title_hash: str = ""  # of the title text that is embedded ("" when the record has none)
 
 
 def library_versions() -> dict[str, str]:
@@ -85,11 +91,16 @@ def library_versions() -> dict[str, str]:
 
 
 class PoolIndex:
-    """One loaded version of a pool's index: documents, BM25 and vectors."""
+    """One loaded version of a pool's index: documents, and two searchable fields — the body
+    (everything said of the record) and the title (its name or headline) — each with BM25 and
+    vectors. Rows of both lexical indexes are the documents' positions."""
 
     def __init__(self, meta: Meta, docs: list[Doc], lexical: LexicalIndex, vectors: VectorIndex,
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, titles: LexicalIndex | None = None,
+                 title_vectors: VectorIndex | None = None) -> None:
         self.meta, self.docs, self.lexical, self.vectors, self.folder = meta, docs, lexical, vectors, folder
+        self.titles = titles if titles is not None else LexicalIndex.build([[] for _ in docs])
+        self.title_vectors = title_vectors if title_vectors is not None else new_vector_index(meta.dim, 0)
         self.ids = np.array([d.id for d in docs], dtype=np.int64)
         self.row_of = {d.id: row for row, d in enumerate(docs)}
         self._columns: dict[str, np.ndarray] = {}
@@ -100,27 +111,45 @@ class PoolIndex:
             self._columns[name] = np.array([getattr(d, name) for d in self.docs], dtype=object)
         return self._columns[name]
 
+    def with_changes(self, docs: list[Doc] | None = None, lexical: LexicalIndex | None = None,
+                     titles: LexicalIndex | None = None, copy_vectors: bool = True) -> "PoolIndex":
+        """A new version to change and publish: this one is never changed in place (searches in
+        other threads may be reading it), so its vector indexes are copied."""
+        vectors = self.vectors.copy() if copy_vectors else self.vectors
+        title_vectors = self.title_vectors.copy() if copy_vectors else self.title_vectors
+        return PoolIndex(self.meta, self.docs if docs is None else docs, lexical or self.lexical, vectors, None,
+                         titles or self.titles, title_vectors)
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.lexical.save(folder)
         self.vectors.save(folder)
+        self.titles.save(folder / "titles")
+        self.title_vectors.save(folder / "titles")
         (folder / "docs.json").write_text(json.dumps([asdict(d) for d in self.docs], ensure_ascii=False), encoding="utf-8")
         self.meta.count, self.meta.vector_count = len(self.docs), len(self.vectors)
-        (folder / "meta.json").write_text(json.dumps(asdict(self.meta), ensure_ascii=False, indent=1), encoding="utf-8")
+        self.meta.title_vector_count, self.meta.layout = len(self.title_vectors), LAYOUT
+        meta = asdict(self.meta) | {"title_vector_kind": self.title_vectors.kind}
+        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.folder = folder
 
     @classmethod
     def load(cls, folder: Path) -> "PoolIndex":
-        meta = Meta(**json.loads((folder / "meta.json").read_text(encoding="utf-8")))
+        raw = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        title_kind = raw.pop("title_vector_kind", "flat")
+        meta = Meta(**raw)
         docs = [Doc(**d) for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))]
-        return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
+        if meta.layout < LAYOUT:
+            return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
+        return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder,
+                   LexicalIndex.load(folder / "titles"), load_vector_index(folder / "titles", title_kind, meta.dim))
 
     @classmethod
     def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0) -> "PoolIndex":
         vectors = new_vector_index(dim, expected)
         meta = Meta(pool.value, backend, model, dim, 0, 0, vectors.kind, dictionary_hash,
-                    dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), library_versions())
-        return cls(meta, [], LexicalIndex.build([]), vectors)
+                    dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), library_versions(), LAYOUT)
+        return cls(meta, [], LexicalIndex.build([]), vectors, None, LexicalIndex.build([]), new_vector_index(dim, expected))
 
 
 class IndexStore:
@@ -161,6 +190,8 @@ class IndexStore:
                     f"{pool.label}的索引与当前配置不一致（{what}：索引为 {have}，当前为 {want}），"
                     f"请运行 chanjiao reindex {pool.value} 重建索引"
                 )
+        if meta.layout < LAYOUT:
+            raise IndexMismatch(f"{pool.label}的索引是旧版格式（没有标题字段），请运行 chanjiao reindex {pool.value} 重建索引")
         if backend is not None and meta.backend != backend:
             raise IndexMismatch(
                 f"{pool.label}的索引由 {meta.backend} 向量模型建立，当前配置为 {backend}，请运行 chanjiao reindex {pool.value}"

@@ -20,7 +20,7 @@ from data.enums import Visibility
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.search import Filters, Hit, centroid, likeness, search, similarity_to, term_weights
+from indexer.search import Filters, Hit, SearchResult, centroid, likeness, search, similarity_to, term_weights
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
 from matcher.scoring import (
@@ -112,10 +112,9 @@ class PoolPlan:
     passed: tuple[str, ...] = ()
 
 
-def retrieve(ctx: IndexContext, pool: Pool, query: MatchQuery, filters: Filters, candidates: int) -> tuple[list[Hit], float]:
-    result = search(pool, query.text, candidates, filters, mode="hybrid", ctx=ctx, semantic_text=query.semantic,
-                    semantic_kind=query.semantic_kind)
-    return result.hits, result.lexical_ceiling
+def retrieve(ctx: IndexContext, pool: Pool, query: MatchQuery, filters: Filters, candidates: int) -> SearchResult:
+    return search(pool, query.text, candidates, filters, mode="hybrid", ctx=ctx, semantic_text=query.semantic,
+                  semantic_kind=query.semantic_kind)
 
 
 def load_records(session: Session, pool: Pool, ids: Sequence[int]) -> dict[int, PoolRecord]:
@@ -139,6 +138,7 @@ class _Candidate:
     keywords: list[str]  # the query's keywords found verbatim
     phrase: float | None
     ceiling: float
+    title_ceiling: float
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
     two_sided: bool = field(init=False)
     first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
@@ -163,15 +163,15 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     found: list[_Candidate] = []
     for plan in plans:
         filters, visible = viewer.filters(plan.filters)
-        hits, ceiling = retrieve(ctx, plan.pool, query, filters, candidates)
-        records = load_records(session, plan.pool, [h.id for h in hits])
-        for hit in hits:
+        result = retrieve(ctx, plan.pool, query, filters, candidates)
+        records = load_records(session, plan.pool, [h.id for h in result.hits])
+        for hit in result.hits:
             record = records.get(hit.id)
             if record is None:
                 continue  # deleted since it was indexed
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
-            found.append(assess(ctx, plan, query, segments, hit, ceiling, record, [*plan.passed, *visible]))
+            found.append(assess(ctx, plan, query, segments, hit, result, record, [*plan.passed, *visible]))
     near = neighbourhood(ctx, found)
     matches = [to_match(c, near) for c in found]
     if adjust is not None:
@@ -180,14 +180,14 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     return matches[:k]
 
 
-def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, ceiling: float,
+def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, result: SearchResult,
            record: PoolRecord, passed: list[str]) -> _Candidate:
     """Score one candidate before the neighbourhood; ``segments``: the query's keywords."""
     facets = facets_of(record)
     keywords, phrase = keyword_share(segments, record, facets)
-    lexical, semantic, text = hit_strengths(hit.lexical, ceiling, hit.semantic, ctx.embedder.backend, phrase)
+    lexical, semantic, text = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
     return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets), facets,
-                      keywords, phrase, ceiling)
+                      keywords, phrase, result.lexical_ceiling, result.title_ceiling)
 
 
 Key = tuple[Pool, int]
@@ -285,6 +285,10 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
                          "structured": -1.0 if c.structured is None else c.structured,
                          "phrase": -1.0 if c.phrase is None else c.phrase,
+                         "title_lexical": hit.title_lexical, "title_ceiling": c.title_ceiling,
+                         "title_semantic": -1.0 if hit.title_semantic is None else hit.title_semantic,
+                         "title_lexical_rank": float(hit.title_lexical_rank or 0),
+                         "title_semantic_rank": float(hit.title_semantic_rank or 0),
                          "neighbour": -1.0 if neighbour is None else neighbour,
                          "likeness": -1.0 if alike is None else alike})
 

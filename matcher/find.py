@@ -12,6 +12,7 @@ from indexer.context import IndexContext
 from indexer.search import Filters, Hit, search
 from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
+from matcher.query_text import clean_query
 from matcher.scoring import hit_strengths
 
 
@@ -35,6 +36,7 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     its keywords found verbatim, as recommendations do. With ``session`` the page's records come
     loaded (a keyword query reads every candidate's record anyway; others only the page's)."""
     depth = max(100, page * per_page)
+    text = clean_query(text)
     result = search(pool, text, depth, filters, ctx=ctx)
     segments = query_segments(text) if session is not None else []
     records = load_records(session, pool, [h.id for h in result.hits]) if segments and session is not None else {}

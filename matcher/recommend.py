@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from matcher import directions as d
 from matcher.engine import Match, PoolPlan, Viewer, rank
 from matcher.feedback import rejected_targets
 from matcher.query import MatchQuery, query_from_record
+from matcher.query_text import clean_query
 
 Runner = Callable[..., list[Match]]
 
@@ -102,8 +103,11 @@ def recommend(session: Session, ctx: IndexContext, pool: Pool, record_id: int, d
 
 def recommend_text(session: Session, ctx: IndexContext, query: MatchQuery, direction: str = "need_achievements", *,
                    viewer: Viewer | None = None, k: int = 10) -> list[Match]:
-    """Recommendations for free text (a need typed into a box; evaluation queries)."""
+    """Recommendations for free text (a need typed into a box; evaluation queries), asked
+    without what carries no need (the poster, 招聘, codes and perks: :func:`clean_query`)."""
     spec = DIRECTIONS.get(direction)
     if spec is None:
         raise RecommendError(f"未知的推荐方向「{direction}」")
+    if query.source is None:
+        query = replace(query, text=clean_query(query.text), semantic=clean_query(query.semantic) if query.semantic else None)
     return spec.run(session, ctx, query, viewer=viewer, k=k)

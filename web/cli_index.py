@@ -136,7 +136,9 @@ def register_eval(cli: click.Group) -> None:
     @click.option("--backend", type=click.Choice(["e5", "use", "st"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
     @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking in TREC run format.")
     @click.option("--explore", is_flag=True, help="Also re-rank the candidates under alternative fusions.")
-    def eval_command(folder: Path, backend: str | None, run_out: Path | None, explore: bool) -> None:
+    @click.option("--dump", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Instead, write every candidate's signals, vector and wording for offline fusion studies.")
+    def eval_command(folder: Path, backend: str | None, run_out: Path | None, explore: bool, dump: Path | None) -> None:
         """nDCG@10, Recall@10/100, MRR@10 and latency of the product ranking on FOLDER
         (records.jsonl, queries.jsonl, qrels.tsv), beside BM25-only and semantic-only."""
         from matcher.evaluation import EvalSetError, run_eval
@@ -150,12 +152,34 @@ def register_eval(cli: click.Group) -> None:
                 bar.update(done - bar.n)
 
         try:
-            run_eval(folder, backend, click.echo, run_out, progress, explore)
+            if dump is not None:
+                from matcher.evaluation.dump import dump_set
+
+                dump_set(folder, dump, backend, click.echo)
+            else:
+                run_eval(folder, backend, click.echo, run_out, progress, explore)
         except EvalSetError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
             if bar is not None:
                 bar.close()
+
+    @cli.command("distill-embedder")
+    @click.option("--min-frequency", type=int, default=None, help="Smallest jieba frequency of a word kept (default 20).")
+    @click.option("--dim", type=int, default=None, help="Dimensions kept by PCA (default 256).")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Where to write the table (default: the shipped one in data/seed/static/).")
+    def distill_command(min_frequency: int | None, dim: int | None, out: Path | None) -> None:
+        """Distill the static embedder from e5: each vocabulary word embedded once (resumable:
+        vectors are cached), centred, reduced by PCA, stored as int8."""
+        from indexer.embedders import distill
+        from indexer.embedders.static import TABLE
+
+        words, _ = distill.vocabulary(min_frequency or distill.MIN_FREQUENCY)
+        with tqdm(total=len(words), desc="蒸馏词表", unit="词", file=sys.stderr) as bar:
+            table = distill.distill_embedder(out or TABLE, min_frequency or distill.MIN_FREQUENCY, dim or distill.DIM,
+                                             progress=bar.update)
+        click.echo(f"静态向量表：{len(table.words)} 个词 × {table.dim} 维，写入 {out or TABLE}（{table.info}）")
 
     @cli.command("build-devsets")
     def build_devsets_command() -> None:

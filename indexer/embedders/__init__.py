@@ -2,7 +2,8 @@
 
 Backends whose model runs native code (e5's C engine, torch for ``st``) run in a child
 process (:mod:`indexer.embedders.isolated`): a crash in the model costs one text its vector,
-never the web worker or the queue. The pure-numpy USE runs in-process.
+never the web worker or the queue. The pure-numpy USE and the static table distilled from e5
+(:mod:`indexer.embedders.static`) run in-process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from importlib.metadata import version
 
 from indexer.embedders.base import Embedder, failed_rows, normalize
 
-BACKENDS = ("e5", "use", "st")
+BACKENDS = ("e5", "use", "st", "static")
 DEFAULT_BACKEND = "e5"
 ISOLATED = ("e5", "st")
 
@@ -36,6 +37,10 @@ def make_embedder(backend: str, threads: int = 1) -> Embedder:
         from indexer.embedders.st import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(_st_path())
+    if backend == "static":
+        from indexer.embedders.static import StaticEmbedder
+
+        return StaticEmbedder()
     raise ValueError(f"未知的向量模型后端「{backend}」，可选：{'、'.join(BACKENDS)}")
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Engine
 
 from data.db import make_engine, session_scope
 from data.migrate import upgrade_to_head
@@ -32,7 +34,7 @@ from indexer.search import search
 from indexer.store import IndexStore
 from matcher.engine import Viewer
 from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
-from matcher.evaluation.sets import EvalSetError, as_list, load_set, region_of, store_records
+from matcher.evaluation.sets import EvalSet, EvalSetError, as_list, load_set, region_of, store_records
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
 
@@ -84,10 +86,19 @@ def rrf_ranking(*rankings: list[str], k: int = RRF_K) -> list[str]:
 ROWS = (("product", "产品排序"), ("bm25", "仅BM25"), ("semantic", "仅语义"), ("rrf", "RRF(BM25,语义)"))
 
 
-def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None = None,
-             progress: Callable[[int, int, str], None] | None = None, explore: bool = False) -> dict[str, dict[str, float]]:
-    """Index the set, run every query through the product's path for its records' pool, print
-    and return the metrics of each ranking."""
+@dataclass
+class IndexedSet:
+    """A labelled set written into a throw-away database and indexed with the real pipeline."""
+
+    data: EvalSet
+    ctx: IndexContext
+    engine: Engine
+    set_id: dict[tuple[Pool, int], str]
+
+
+@contextmanager
+def indexed_set(folder: Path, backend: str | None, echo: Echo,
+                progress: Callable[[int, int, str], None] | None = None) -> Iterator[IndexedSet]:
     data = load_set(folder)
     embedder = get_embedder(backend) if backend else get_embedder()
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,6 +114,18 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
             rebuild_pool(ctx, pool, progress=progress if pool in data.pools else None)
         echo(f"索引 {len(data.records)} 条记录（{'、'.join(p.label for p in data.pools)}，{embedder.backend}），"
              f"用时 {time.perf_counter() - started:.1f} 秒；推荐方向 {data.direction}")
+        try:
+            yield IndexedSet(data, ctx, engine, set_id)
+        finally:
+            engine.dispose()
+
+
+def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None = None,
+             progress: Callable[[int, int, str], None] | None = None, explore: bool = False) -> dict[str, dict[str, float]]:
+    """Index the set, run every query through the product's path for its records' pool, print
+    and return the metrics of each ranking."""
+    with indexed_set(folder, backend, echo, progress) as indexed:
+        data, ctx, engine, set_id = indexed.data, indexed.ctx, indexed.engine, indexed.set_id
         results = {name: Scores() for name, _ in ROWS}
         latencies, run_lines, explored = [], [], []
         with session_scope(engine) as session:
@@ -124,7 +147,6 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
                 results["bm25"].add(lexical, judged)
                 results["semantic"].add(semantic, judged)
                 results["rrf"].add(rrf_ranking(lexical, semantic), judged)
-        engine.dispose()
     if run_out is not None:
         run_out.write_text("\n".join(run_lines) + "\n", encoding="utf-8")
     echo(f"查询 {len(data.queries)} 条；推荐延迟 p50 {np.percentile(latencies, 50):.1f} ms，p95 {np.percentile(latencies, 95):.1f} ms")
@@ -141,5 +163,5 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
         from matcher.evaluation.explore import explore as run_explore
 
         echo("同一批候选在其他融合方式下的 nDCG@10：")
-        run_explore(explored, embedder.backend, echo)
+        run_explore(explored, ctx.embedder.backend, echo)
     return table

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from data.dictionary import DOMAIN_DICT, build_domain_words
 from indexer.analyzer import Analyzer
 
@@ -38,3 +40,16 @@ def test_jieba_cache_lives_in_the_instance_folder(tmp_path: Path) -> None:
 
 def test_shipped_dictionary_matches_its_generator() -> None:
     assert DOMAIN_DICT.read_text(encoding="utf-8").split() == build_domain_words()
+
+
+@pytest.mark.parametrize("text,tokens,absent", [
+    ("machine learning", ["machine", "learning"], ["ar", "le"]),
+    ("HPLC法测定芍药苷", ["hplc"], ["plc"]),
+    ("Brain computer interface", ["brain", "computer", "interface"], ["ai"]),
+    ("美拉德反应Maillard", ["maillard"], ["ai", "ar"]),
+    ("PLC编程与CNC加工", ["plc", "编程", "cnc", "加工"], []),
+    ("c++开发 node.js", ["c++", "node.js"], []),
+])
+def test_latin_words_and_acronyms_stay_whole(text: str, tokens: list[str], absent: list[str]) -> None:
+    found = Analyzer().tokens(text)
+    assert all(t in found for t in tokens) and not any(t in found for t in absent), found

@@ -183,7 +183,7 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
     from data.enums import AchievementKind
     from data.models import Achievement
     from indexer.operations import rebuild_pool
-    from indexer.search import Hit
+    from indexer.search import Hit, SearchResult
     from matcher.directions import achievement_features
     from matcher.engine import Neighbourhood, PoolPlan, assess, neighbourhood
     from matcher.query import MatchQuery
@@ -193,7 +193,8 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
         few = run(s, Pool.PROJECT, "vision_need", "need_achievements", world)
         assert all("主题相近" not in m.parts and "关联词" not in m.parts for m in few)  # two results: none
         record = s.get(Achievement, world.ids["vision_result"])
-        found = assess(ctx, plan, MatchQuery(text="机器视觉"), [], Hit(record.id, 5.0, 0.9), 10.0, record, [])
+        found = assess(ctx, plan, MatchQuery(text="机器视觉"), [], Hit(record.id, 5.0, 0.9), SearchResult([], 0, [], 10.0),
+                       record, [])
         key = (Pool.ACHIEVEMENT, record.id)
         near = neighbourhood(ctx, [found] * 7)
         assert near.topic == {key: 1.0} and near.seeds == {key} and near.best == record.name

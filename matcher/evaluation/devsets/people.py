@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from indexer.analyzer import get_analyzer
 from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
 from matcher.evaluation.devsets.csl import load_papers, load_titles
 from matcher.evaluation.devsets.patents import load_patents, patent_name
@@ -42,6 +41,12 @@ def group_by_key(items: Sequence[T], keys: Callable[[T], Sequence[str]], low: in
     return groups
 
 
+def _bigrams(title: str) -> list[str]:
+    """A title's CJK character pairs: what groups the fillers (not the analyzer, whose changes
+    would reshuffle the set)."""
+    return [title[i : i + 2] for i in range(len(title) - 1) if all("\u4e00" <= c <= "\u9fff" for c in title[i : i + 2])]
+
+
 def _profile(pid: str, titles: list[str], fields: list[str]) -> dict[str, Any]:
     return {"id": pid, "pool": "expert", "name": f"研究人员{pid[1:]}", "text": "；".join(titles), "fields": fields}
 
@@ -49,7 +54,7 @@ def _profile(pid: str, titles: list[str], fields: list[str]) -> dict[str, Any]:
 def build_person_set(root: Path = EVAL_DIR) -> None:
     """``person-expert``: one held-out title of a person finds that person (2) among every
     profile — the people of the papers and of the patents, and as many again built the same
-    way from the 8,000 titles without keywords (grouped by a shared analyzer term), who are
+    way from the 8,000 titles without keywords (grouped by a shared character pair), who are
     never the answer. Records have ``pool: expert``, so the set runs through need → experts."""
     rng = random.Random(SEED)
     papers, patents = load_papers(), load_patents()
@@ -69,9 +74,7 @@ def build_person_set(root: Path = EVAL_DIR) -> None:
             rels.append((f"q{pid}", pid, 2))
             titles = titles[:held] + titles[held + 1:]
         records.append(_profile(pid, titles, fields))
-    analyzer = get_analyzer()
     others = load_titles()
-    for m, group in enumerate(group_by_key(others, lambda t: [w for w in analyzer.tokens(t[1]) if len(w) >= 2],
-                                           FILLER_MIN, FILLER_MAX)):
+    for m, group in enumerate(group_by_key(others, lambda t: _bigrams(t[1]), FILLER_MIN, FILLER_MAX)):
         records.append(_profile(f"f{m:05d}", [others[n][1] for n in group], [others[group[0]][2]]))
     write_set(root / "person-expert", records, queries, rels)

@@ -1,0 +1,32 @@
+"""What a typed query asks for: the poster, 招聘-style words, posting codes and perks go; the need stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.query_text import clean_query
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("武汉紫陌文化传媒有限公司招聘新媒体运营（双休）", "新媒体运营"),
+    ("中移(上海)信息通信科技有限公司招聘产品运营（中级）(J11055)", "产品运营 中级"),
+    ("产品经理-PM(J10458)", "产品经理 PM"),
+    ("急招：电商运营专员/助理+接受小白", "电商运营专员/助理"),
+    ("线上运营专员 (周末双休+六险一金)", "线上运营专员"),
+    ("渠道运营专员（年休/团建/徐家棚地铁站/接受应届毕业生", "渠道运营专员"),
+    ("某某工作室招聘双休7-9K抖音运营（编导为主、拍摄为辅）", "抖音运营 编导为主、拍摄为辅"),
+    ("C++开发(3年以上)", "C++开发"),
+    ("招聘油墨制造工（调墨技师）", "油墨制造工 调墨技师"),
+])
+def test_posting_noise_goes(typed: str, meant: str) -> None:
+    assert clean_query(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["PCB板表面缺陷机器视觉检测系统开发", "机器视觉 缺陷检测", "人工智能", "锂电", "C#工程师",
+                                   "machine learning", "基于深度学习的图像识别", "招聘", "qwertyzx"])
+def test_a_need_is_left_as_typed(typed: str) -> None:
+    assert clean_query(typed) == typed
+
+
+def test_brackets_that_say_something_stay_as_words() -> None:
+    assert clean_query("基于深度学习的图像识别（中试阶段）") == "基于深度学习的图像识别 中试阶段"
