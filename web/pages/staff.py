@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -18,7 +21,7 @@ from data.enums import AuditAction, Role, Status
 from data.exporter import export_pool
 from data.importer import import_file
 from data.pools import Pool
-from data.review import decide, decide_revision, pending_count, pending_records
+from data.review import KINDS, QueueFilter, ReviewError, decide, decide_many, decide_revision, review_page
 from data.tabular import TableError, read_table
 from matcher.recommend import DIRECTIONS
 from web import boundary, services
@@ -78,32 +81,112 @@ def staff_import_confirm():  # type: ignore[no-untyped-def]
     return redirect(url_for("pages.staff_review"))
 
 
+QUEUE_ARGS = ("pool", "kind", "org", "since", "until", "q", "sort", "per_page", "page")
+QUEUE_SORTS = {"old": "最早提交在前", "new": "最新提交在前"}
+QUEUE_PER_PAGE = (20, 50, 100, 200)
+
+
+def _day_arg(source: Mapping[str, str], name: str) -> dt.date | None:
+    raw = (source.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise AppError(400, f"参数「{name}」应为日期，如 2026-07-01", name) from exc
+
+
+def _queue_query(source: Mapping[str, str]) -> tuple[QueueFilter, int, int, dict[str, str]]:
+    """The queue's filter, page and page size from a query string (or a decision form's hidden
+    copy of it); unknown values are a 400 naming the parameter."""
+    pool = services.parse_pool(source["pool"], "pool") if source.get("pool") else None
+    sort = source.get("sort") or "old"
+    if sort not in QUEUE_SORTS:
+        raise AppError(400, f"参数「sort」应为以下之一：{'、'.join(QUEUE_SORTS.values())}", "sort")
+    org = (source.get("org") or "").strip()
+    try:
+        flt = QueueFilter(pool=pool, kind=source.get("kind") or None, org_id=boundary.parse_id(org, "org") if org else None,
+                          since=_day_arg(source, "since"), until=_day_arg(source, "until"),
+                          text=(source.get("q") or "").strip(), newest_first=sort == "new")
+    except ReviewError as exc:
+        raise AppError(400, f"参数「{exc.field}」：{exc}", exc.field) from exc
+    per_page = boundary.parse_int((source.get("per_page") or "50").strip(), "per_page", high=max(QUEUE_PER_PAGE))
+    page = boundary.parse_int((source.get("page") or "1").strip(), "page", high=boundary.MAX_LIST_PAGE)
+    args = {k: v.strip() for k in QUEUE_ARGS if (v := source.get(k) or "").strip()}
+    return flt, page, per_page, args
+
+
+def _queue(source: Mapping[str, str], status: int = 200, **extra: object):  # type: ignore[no-untyped-def]
+    flt, page, per_page, args = _queue_query(source)
+    queue = review_page(get_session(), flt, page, per_page)
+    listing = {k: v for k, v in args.items() if k != "page"}
+    return render_template("staff_review.html", queue=queue, flt=flt, args=args, listing=listing,
+                           query=urlencode(listing), kinds=KINDS, sorts=QUEUE_SORTS, per_pages=QUEUE_PER_PAGE,
+                           per_page=per_page, **({"errors": {}, "typed": {}, "selected": set()} | extra)), status
+
+
+def _back() -> str:
+    """The queue as the reviewer left it (filters and page), after a decision."""
+    _, _, _, args = _queue_query(request.form)
+    return url_for("pages.staff_review", **args)
+
+
 @bp.get("/staff/review")
 @roles_required(Role.STAFF)
 def staff_review():  # type: ignore[no-untyped-def]
-    session = get_session()
-    return render_template("staff_review.html", items=pending_records(session), total=pending_count(session))
+    return _queue(request.args)
+
+
+def _decide_one(key: str, run, message):  # type: ignore[no-untyped-def]
+    """One decision from the queue; a missing reason gives the queue back with the message at
+    that item's reason box (and what was typed kept), not an error page."""
+    session, decision, reason = get_session(), request.form.get("decision", ""), request.form.get("reason", "")
+    try:
+        record = run(session, decision, reason)
+    except ReviewError as exc:
+        session.rollback()
+        if exc.field in ("reason", "decision"):
+            return _queue(request.form, 400, errors={key: str(exc)}, typed={key: reason})
+        return _queue(request.form, 400, notice=str(exc))
+    session.commit()
+    flash(message(DECISION_LABELS[decision], record.name))
+    return redirect(_back())
 
 
 @bp.post("/staff/review/<pool_name>/<int:record_id>")
 @roles_required(Role.STAFF)
 def staff_decide(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
-    session, decision = get_session(), request.form.get("decision", "")
-    record = decide(session, services.parse_pool(pool_name), record_id, decision, request.form.get("reason", ""),
-                    current_user)
-    session.commit()
-    flash(f"已{DECISION_LABELS.get(decision, '')}：{record.name}")
-    return redirect(url_for("pages.staff_review"))
+    pool = services.parse_pool(pool_name)
+    return _decide_one(f"record:{pool.value}:{record_id}", lambda s, d, r: decide(s, pool, record_id, d, r, current_user),
+                       lambda label, name: f"已{label}：{name}")
 
 
 @bp.post("/staff/review/revision/<int:revision_id>")
 @roles_required(Role.STAFF)
 def staff_decide_revision(revision_id: int):  # type: ignore[no-untyped-def]
-    session, decision = get_session(), request.form.get("decision", "")
-    record = decide_revision(session, revision_id, decision, request.form.get("reason", ""), current_user)
+    return _decide_one(f"revision:{revision_id}", lambda s, d, r: decide_revision(s, revision_id, d, r, current_user),
+                       lambda label, name: f"已{label}对「{name}」的修改")
+
+
+@bp.post("/staff/review/bulk")
+@roles_required(Role.STAFF)
+def staff_decide_bulk():  # type: ignore[no-untyped-def]
+    """The same decision for every ticked item; each is decided and audited on its own."""
+    session, keys = get_session(), request.form.getlist("item")
+    decision, reason = request.form.get("decision", ""), request.form.get("reason", "")
+    try:
+        result = decide_many(session, keys, decision, reason, current_user)
+    except ReviewError as exc:
+        session.rollback()
+        return _queue(request.form, 400, bulk_error=(exc.field, str(exc)), bulk_reason=reason, selected=set(keys))
     session.commit()
-    flash(f"已{DECISION_LABELS.get(decision, '')}对「{record.name}」的修改")
-    return redirect(url_for("pages.staff_review"))
+    label = DECISION_LABELS[decision]
+    if result.done:
+        names = "、".join(result.done[:5]) + (f" 等 {len(result.done)} 条" if len(result.done) > 5 else "")
+        flash(f"已{label} {len(result.done)} 条：{names}")
+    for which, why in result.failed[:20]:
+        flash(f"未能{label}{which}：{why}")
+    return redirect(_back())
 
 
 @bp.get("/staff/dashboard")
