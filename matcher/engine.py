@@ -32,6 +32,7 @@ from matcher.scoring import (
     semantic_strength,
     structured_mean,
     with_neighbours,
+    worth_showing,
 )
 
 CANDIDATES = 100
@@ -170,6 +171,8 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
             if record is None:
                 continue  # deleted since it was indexed
             if plan.gate is not None and plan.gate(query, record, today) is not None:
+                continue
+            if not worth_showing(hit, ctx.embedder.backend):
                 continue
             found.append(assess(ctx, plan, query, segments, hit, result, record, [*plan.passed, *visible]))
     near = neighbourhood(ctx, found)

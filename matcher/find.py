@@ -13,7 +13,7 @@ from indexer.search import Filters, Hit, search
 from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
 from matcher.query_text import clean_query
-from matcher.scoring import hit_strengths
+from matcher.scoring import hit_strengths, worth_showing
 
 
 @dataclass
@@ -42,6 +42,8 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     records = load_records(session, pool, [h.id for h in result.hits]) if segments and session is not None else {}
     scored = []
     for hit in result.hits:
+        if not worth_showing(hit, ctx.embedder.backend):
+            continue  # nothing in common with the query: an empty page rather than noise
         record = records.get(hit.id)
         phrase = keyword_share(segments, record)[1] if record is not None else None
         _, _, fused = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
@@ -54,4 +56,4 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
         records = {**records, **load_records(session, pool, missing)}
         for f in shown:
             f.record = records.get(f.hit.id)
-    return FoundPage(shown, max(result.total_lexical, len(scored)), result.query_terms)
+    return FoundPage(shown, max(result.total_lexical, len(scored)) if scored else 0, result.query_terms)

@@ -1,0 +1,221 @@
+"""Fusions compared offline on the dumps of every dev set (``chanjiao eval --dump``), and every
+weight chosen by leave-one-set-out.
+
+A fusion scores each candidate from the raw signals the product computes — BM25 strength of
+the body and of the title, calibrated cosine of the body and of the title, the share of a
+keyword query's keywords found whole, the structured features — then blends in what the best
+first-pass matches say of it (their topic; the best one's wording), as
+:mod:`matcher.scoring` does. :func:`leave_one_set_out` picks, for each set, the weights that do
+best on all the *other* sets, and scores them on the one left out: a weight that only wins
+when its own set is in the fit shows up as a loss there.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+
+import numpy as np
+
+from matcher.evaluation.dump import QueryDump, SetDump
+from matcher.evaluation.metrics import ndcg_at
+from matcher.features import query_segments
+from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """The weights of one fusion (0 switches a signal off)."""
+
+    lexical: float = 0.5
+    semantic: float = 0.5
+    title_lexical: float = 0.0
+    title_semantic: float = 0.0
+    phrase: float = 0.7  # part of a keyword query's lexical strength taken by its keywords found whole
+    keyword_semantic: float | None = 0.4  # a keyword query's semantic weight (None: as any query)
+    topic: float = 0.15
+    likeness: float = 0.5
+    structured: float = 0.25
+    seeds: int = 3
+
+    def label(self) -> str:
+        return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
+
+
+PRODUCT = Fusion()  # the product's fusion before this study
+
+
+@dataclass
+class Prepared:
+    """One query's candidates as arrays, with what every fusion needs computed once."""
+
+    docs: list[str]
+    judged: dict[str, int]
+    keyword: bool
+    lexical: np.ndarray
+    title_lexical: np.ndarray
+    semantic: np.ndarray  # calibrated; NaN where there is no vector
+    title_semantic: np.ndarray
+    phrase: np.ndarray  # NaN for a query that is not a keyword list
+    structured: np.ndarray  # NaN where no structured feature applies
+    gram: np.ndarray  # cosines between candidates' vectors (NaN rows where one has none)
+    wording: np.ndarray  # tf-idf cosines between candidates' wordings
+    has_vector: np.ndarray
+
+
+def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
+    table = TITLE_CALIBRATION if title else CALIBRATION
+    cal = table.get(backend, table["st"])
+    out = np.clip((cosines - cal.unrelated) / (cal.same_topic - cal.unrelated), 0.0, 1.0)
+    return np.where(cosines < -0.5, np.nan, out)
+
+
+def _wording(terms: list[dict[str, float]]) -> np.ndarray:
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for n, weights in enumerate(terms):
+        for t, w in weights.items():
+            rows.append(n)
+            cols.append(vocab.setdefault(t, len(vocab)))
+            vals.append(w)
+    matrix = np.zeros((len(terms), max(1, len(vocab))), dtype=np.float32)
+    matrix[rows, cols] = vals
+    return np.clip(matrix @ matrix.T, 0.0, 1.0)
+
+
+def prepare(query: QueryDump, backend: str) -> Prepared:
+    d = query.detail
+    col = lambda key: np.array([x.get(key, -1.0) for x in d], dtype=np.float64)  # noqa: E731
+    ceiling, title_ceiling = col("ceiling"), col("title_ceiling")
+    lexical = np.where(ceiling > 0, np.clip(col("lexical") / np.where(ceiling > 0, ceiling, 1), 0, 1), 0.0)
+    title = np.where(title_ceiling > 0, np.clip(col("title_lexical") / np.where(title_ceiling > 0, title_ceiling, 1), 0, 1), 0.0)
+    vectors = query.vectors.astype(np.float32)
+    has = np.isfinite(vectors).all(axis=1)
+    safe = np.where(has[:, None], vectors, 0.0)
+    gram = safe @ safe.T
+    phrase, structured = col("phrase"), col("structured")
+    return Prepared(query.docs, query.judged, bool(query_segments(query.text)), lexical, title,
+                    _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
+                    np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
+                    gram, _wording(query.terms), has)
+
+
+def _weighted(parts: Sequence[tuple[float, np.ndarray]]) -> np.ndarray:
+    """Σ w·x / Σ w over the signals each candidate has (NaN: it lacks that one)."""
+    total = np.zeros_like(parts[0][1])
+    weights = np.zeros_like(parts[0][1])
+    for w, x in parts:
+        if w <= 0:
+            continue
+        present = np.isfinite(x)
+        total += np.where(present, w * np.nan_to_num(x), 0.0)
+        weights += np.where(present, w, 0.0)
+    return np.where(weights > 0, total / np.where(weights > 0, weights, 1), 0.0)
+
+
+def scores(p: Prepared, f: Fusion) -> np.ndarray:
+    """The fused 0–1 score of every candidate (the product's formula, with ``f``'s weights)."""
+    lexical, lexical_weight, semantic_weight = p.lexical, f.lexical, f.semantic
+    if p.keyword:
+        lexical = (1 - f.phrase) * lexical + f.phrase * np.nan_to_num(p.phrase)
+        if f.keyword_semantic is not None:  # the body's two weights keep their sum, the semantic one set
+            lexical_weight, semantic_weight = f.lexical + f.semantic - f.keyword_semantic, f.keyword_semantic
+    text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
+                      (f.title_semantic, p.title_semantic)])
+    first = _blend(text, p.structured, f.structured)
+    n = len(first)
+    if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
+        order = np.lexsort((np.arange(n), -np.round(first, 6)))
+        best = order[0]
+        parts = [(1.0, text)]
+        if f.likeness > 0:
+            alike = p.wording[:, best].copy()
+            others = np.delete(alike, best)
+            alike[best] = others.max() if len(others) else 0.0
+            parts.append((f.likeness, np.clip(alike / LIKENESS_FULL, 0, 1)))
+        vectored = order[p.has_vector[order]]
+        if f.topic > 0 and len(vectored) > 2 * f.seeds:
+            seeds = vectored[: f.seeds]
+            norm = np.sqrt(max(p.gram[np.ix_(seeds, seeds)].sum(), 1e-12))
+            cos = p.gram[:, seeds].sum(axis=1) / norm
+            topic = np.where(p.has_vector, np.clip((cos - _CAL_LO) / (_CAL_HI - _CAL_LO), 0, 1), np.nan)
+            parts.append((f.topic, topic))
+        text = _weighted(parts)
+    return _blend(text, p.structured, f.structured)
+
+
+_CAL_LO, _CAL_HI = CALIBRATION["e5"].unrelated, CALIBRATION["e5"].same_topic
+
+
+def _blend(text: np.ndarray, structured: np.ndarray, weight: float) -> np.ndarray:
+    return np.where(np.isfinite(structured), (1 - weight) * text + weight * np.nan_to_num(structured), text)
+
+
+def ndcg_of(p: Prepared, s: np.ndarray) -> float:
+    order = np.lexsort((np.array(p.docs), -np.round(s, 9)))
+    return ndcg_at([p.docs[i] for i in order[:10]], p.judged, 10)
+
+
+@dataclass
+class SetStudy:
+    name: str
+    queries: list[Prepared]
+    bm25: list[float]
+    semantic: list[float]
+
+    @property
+    def floor(self) -> float:
+        """What the product must at least reach here: the better channel alone."""
+        return max(float(np.mean(self.bm25)), float(np.mean(self.semantic)))
+
+
+def study(dump: SetDump) -> SetStudy:
+    queries = [prepare(q, dump.backend) for q in dump.queries]
+    bm25 = [ndcg_at(q.bm25, q.judged, 10) for q in dump.queries]
+    semantic = [ndcg_at(q.semantic, q.judged, 10) for q in dump.queries]
+    return SetStudy(dump.name, queries, bm25, semantic)
+
+
+def per_query(s: SetStudy, f: Fusion) -> list[float]:
+    return [ndcg_of(p, scores(p, f)) for p in s.queries]
+
+
+def grid(base: Fusion, **choices: Iterable[object]) -> list[Fusion]:
+    names = list(choices)
+    return [replace(base, **dict(zip(names, values))) for values in itertools.product(*choices.values())]
+
+
+def table(studies: Sequence[SetStudy], candidates: Sequence[Fusion]) -> np.ndarray:
+    """nDCG@10 of every candidate fusion (columns) on every set (rows)."""
+    return np.array([[float(np.mean(per_query(s, f))) for f in candidates] for s in studies])
+
+
+def choose(margins: np.ndarray) -> int:
+    """The fusion whose worst margin over the sets given is best (ties: the best mean)."""
+    worst, mean = margins.min(axis=0), margins.mean(axis=0)
+    return int(np.lexsort((-mean, -worst))[0])
+
+
+def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion], echo: Echo,
+                      results: np.ndarray | None = None) -> tuple[Fusion, np.ndarray]:
+    """For each set: the fusion chosen on the others, scored on it. Returns the fusion chosen
+    on all sets and the table of results."""
+    results = table(studies, candidates) if results is None else results
+    floors = np.array([s.floor for s in studies])[:, None]
+    margins = results - floors
+    echo(f"{'留出的集':26s} {'在其余集上选出的融合在该集的 nDCG@10':>12s} {'较好单通道':>8s} {'差':>8s}")
+    worst = np.inf
+    for n, s in enumerate(studies):
+        others = np.delete(margins, n, axis=0)
+        pick = choose(others)
+        echo(f"{s.name:26s} {results[n, pick]:12.4f} {s.floor:10.4f} {margins[n, pick]:+8.4f}   {candidates[pick].label()}")
+        worst = min(worst, margins[n, pick])
+    chosen = choose(margins)
+    echo(f"留一法最差的留出差值 {worst:+.4f}；在全部集上选出：{candidates[chosen].label()}")
+    return candidates[chosen], results
+
+
+__all__ = ["PRODUCT", "Fusion", "SetStudy", "asdict", "choose", "grid", "leave_one_set_out", "per_query", "study", "table"]
