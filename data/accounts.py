@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from data.audit import audit
 from data.errors import FieldError
 from data.enums import AuditAction, MemberStatus, OrgKind, Role
+from data.joining import org_for_registration
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
 from data.models.user import LoginFailure
@@ -180,11 +181,14 @@ _ROLE_ORG_KINDS = {Role.ENTERPRISE: (OrgKind.ENTERPRISE,), Role.STUDENT: (OrgKin
 def register(session: Session, form: Any) -> tuple[User | None, dict[str, str]]:
     """Self-registration: an inactive account in an existing organization, waiting for staff.
 
-    Inputs: username, password, password2, display_name, role (code), org_name. Errors by input.
+    Inputs: username, password, password2, display_name, role (code), org_name (or org_pick: a
+    name chosen among the suggestions). The organization must be published; its name may differ
+    in width, white space and case (``data.joining.org_for_registration``). Errors by input.
     """
     errors: dict[str, str] = {}
     username, display = (form.get("username") or "").strip(), (form.get("display_name") or "").strip()
-    password, org_name = form.get("password") or "", (form.get("org_name") or "").strip()
+    password = form.get("password") or ""
+    org_name = (form.get("org_pick") or form.get("org_name") or "").strip()
     if not display or len(display) > 64:
         errors["display_name"] = "请填写 1–64 个字的姓名或称呼"
     if password != (form.get("password2") or ""):
@@ -196,9 +200,9 @@ def register(session: Session, form: Any) -> tuple[User | None, dict[str, str]]:
     except ValueError:
         errors["role"] = "请选择 企业用户、院校用户、学生 或 专家/教师"
         role = None
-    org = session.scalar(select(Organization).where(Organization.name == org_name)) if org_name else None
+    org, problem = org_for_registration(session, org_name)
     if org is None:
-        errors["org_name"] = f"单位库中没有「{org_name}」，请填写完整的单位名称" if org_name else "请填写所在单位"
+        errors["org_name"] = problem
     elif role is not None and org.kind not in _ROLE_ORG_KINDS[role]:
         errors["org_name"] = f"「{org.name}」是{org.kind.label}，不能注册为{role.label}"
     if errors:
@@ -229,6 +233,30 @@ def approve_account(session: Session, staff: User, user_id: int, approve: bool) 
         session.delete(user)
     session.flush()
     return user
+
+
+def rename(session: Session, user: User, display_name: str) -> dict[str, str]:
+    """The account's own name (姓名或称呼); shown in the header from the next page on."""
+    name = " ".join((display_name or "").split())
+    if not name or len(name) > 64:
+        return {"display_name": "请填写 1–64 个字的姓名或称呼"}
+    if name != user.display_name:
+        audit(session, user, AuditAction.ACCOUNT, "user", user.id, f"修改姓名或称呼：「{user.display_name}」→「{name}」",
+              before={"姓名或称呼": user.display_name}, after={"姓名或称呼": name})
+        user.display_name = name
+        session.flush()
+    return {}
+
+
+def shown_name(user: User) -> str:
+    """How the header names ``user`` (the role is shown beside it): the display name, without a
+    role it may already carry in brackets (「张三（企业用户）」 would read the role twice)."""
+    name = user.display_name.strip()
+    for left, right in (("（", "）"), ("(", ")")):
+        suffix = f"{left}{user.role.label}{right}"
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)].strip()
+    return name
 
 
 def change_password(session: Session, user: User, old: str, new: str, new2: str) -> dict[str, str]:

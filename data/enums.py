@@ -274,3 +274,11 @@ class CaseStatus(LabeledEnum):
     VOTING = ("voting", "理事会表决中")
     APPROVED = ("approved", "表决通过")
     REFUSED = ("refused", "表决未通过")
+
+
+class JoinStatus(LabeledEnum):
+    """A new organization's application to be registered (入驻), before its membership case."""
+
+    SUBMITTED = ("submitted", "待秘书处审核")
+    APPROVED = ("approved", "已通过")
+    REJECTED = ("rejected", "未通过")

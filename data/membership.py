@@ -83,23 +83,35 @@ def apply_to_join(session: Session, user: User, level: str, materials: str) -> M
         raise MembershipError("org", "被除名的单位不能再次申请入会，请联系秘书处")
     if _open_case(session, org.id) is not None:
         raise MembershipError("org", "本单位已有正在办理的申请")
-    try:
-        requested = MemberLevel.parse(level)
-    except ValueError as exc:
-        raise MembershipError("level", f"申请级别{exc}") from exc
-    materials = _materials(materials)
+    return open_join_case(session, user, org, parse_level(level), check_materials(materials))
+
+
+def open_join_case(session: Session, actor: User, org: Organization, requested: MemberLevel, materials: str,
+                   by_applicant: bool = True) -> MembershipCase:
+    """The join case of ``org``, waiting for the preliminary review: from its own user's
+    application (``actor``), or, ``by_applicant`` False, from a new organization's application
+    that the secretariat (``actor``) has just approved (its applicant had no account)."""
     before = _state(org)
     case = MembershipCase(org_id=org.id, kind=CaseKind.JOIN, requested_level=requested, materials=materials,
-                          created_by_id=user.id)
+                          created_by_id=actor.id if by_applicant else None)
     session.add(case)
     org.member_status = MemberStatus.APPLYING
     session.flush()
     _event(session, org, "submitted", f"已提交入会申请（申请级别：{requested.label}），等待秘书处初审", case)
-    _record(session, user, org, f"「{org.name}」申请入会（{requested.label}）", before, _state(org))
+    _record(session, actor, org, f"「{org.name}」申请入会（{requested.label}）", before, _state(org))
     return case
 
 
-def _materials(text: str) -> str:
+def parse_level(level: str) -> MemberLevel:
+    """The level an application asks for, from its code or label (MembershipError naming ``level``)."""
+    try:
+        return MemberLevel.parse(level)  # type: ignore[return-value]
+    except ValueError as exc:
+        raise MembershipError("level", f"申请级别{exc}") from exc
+
+
+def check_materials(text: str) -> str:
+    """An application's materials: 20 to 10,000 characters (MembershipError naming ``materials``)."""
     return typed_text(text, "materials", "请填写申请材料（单位概况、参与产教融合的基础与计划等），不少于 20 个字",
                       min_len=20, max_len=10000, error=MembershipError)
 
@@ -109,7 +121,7 @@ def resubmit(session: Session, user: User, case_id: int, materials: str) -> Memb
     case = session.get(MembershipCase, case_id)
     if case is None or case.org_id != org.id or case.status is not CaseStatus.RETURNED:
         raise MembershipError("case_id", "没有需要补充材料的本单位申请")
-    case.materials, case.status = _materials(materials), CaseStatus.SUBMITTED
+    case.materials, case.status = check_materials(materials), CaseStatus.SUBMITTED
     _event(session, org, "resubmitted", "已补充材料并重新提交，等待秘书处初审", case)
     session.flush()
     return case

@@ -16,15 +16,22 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from data.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
-                           dummy_hash, end_sessions, pending_accounts, register, user_for_token)
-from data.enums import MemberStatus, Role
+                           dummy_hash, end_sessions, pending_accounts, register, rename, shown_name, user_for_token)
+from data.enums import MemberLevel, MemberStatus, OrgKind, Role
+from data.joining import FIELDS as JOIN_FIELDS
+from data.joining import apply_as_new_organization, suggest_organizations
 from data.membership import touch_activity
-from data.models import User
+from data.models import Organization, User
+from data.regions import get_region
+from data.vocabulary import FIELD_NAMES
 from web.db import get_session
 from web.errors import AppError
 from web.security import LOGIN_LIMIT, limiter, safe_next
 
 bp = Blueprint("auth", __name__)
+# Per client address. A class registering from one campus address stays under the first.
+REGISTER_LIMIT = "60 per hour"
+JOIN_LIMIT = "10 per hour"  # new-organization applications
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -93,8 +100,11 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register_account():  # type: ignore[no-untyped-def]
     errors: dict[str, str] = {}
+    suggestions: list[tuple[Organization, str]] = []  # (organization, its region's name)
+    form = request.form if request.method == "POST" else request.args
     if request.method == "POST":
         session = get_session()
         user, errors = register(session, request.form)
@@ -102,8 +112,45 @@ def register_account():  # type: ignore[no-untyped-def]
             session.commit()
             flash("注册申请已提交，秘书处审核通过后即可登录")
             return redirect(url_for("auth.login"))
-    return render_template("register.html", errors=errors, form=request.form, roles=SELF_SERVICE_ROLES), \
-        (400 if errors else 200)
+        if "org_name" in errors and (typed := (form.get("org_pick") or form.get("org_name") or "").strip()):
+            suggestions = [(o, r.full_name if (r := get_region(o.region_code)) else "")
+                           for o in suggest_organizations(session, typed)]
+    return render_template("register.html", errors=errors, form=form, roles=SELF_SERVICE_ROLES,
+                           suggestions=suggestions), (400 if errors else 200)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(JOIN_LIMIT, methods=["POST"])
+def join():  # type: ignore[no-untyped-def]
+    """「申请以新单位加入」: a new organization applies (no account needed)."""
+    errors: dict[str, str] = {}
+    form = request.form if request.method == "POST" else request.args
+    if request.method == "POST":
+        session = get_session()
+        applied = apply_as_new_organization(session, request.form)
+        errors = applied.errors
+        if applied.application is not None:
+            name = applied.application.org_name
+            session.commit()
+            flash(f"「{name}」的入驻与入会申请已提交。秘书处审核通过后，本单位人员即可在「注册」中填写单位名称注册账号")
+            return redirect(url_for("auth.register_account", org_name=name))
+    return render_template("join.html", errors=errors, form=form, kinds=list(OrgKind), fields=FIELD_NAMES,
+                           levels=list(MemberLevel), labels=dict(JOIN_FIELDS)), (400 if errors else 200)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():  # type: ignore[no-untyped-def]
+    """账号设置: the account's name (the header shows it from the next page on)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        session = get_session()
+        errors = rename(session, current_user._get_current_object(), request.form.get("display_name", ""))
+        if not errors:
+            session.commit()
+            flash("姓名或称呼已修改")
+            return redirect(url_for("auth.account"))
+    return render_template("account.html", errors=errors, form=request.form), (400 if errors else 200)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -158,6 +205,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     csrf.init_app(app)
     app.register_blueprint(bp)
+
+    @app.context_processor
+    def account_name() -> dict[str, str]:
+        """The header's name for the user, from the account as loaded for this request."""
+        return {"account_name": shown_name(current_user) if current_user.is_authenticated else ""}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):  # type: ignore[no-untyped-def]

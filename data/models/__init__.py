@@ -9,6 +9,7 @@ from data.models.contact import ContactRequest
 from data.models.dependents import delete_dependents, dependent_conditions
 from data.models.feedback import Feedback
 from data.models.impression import MatchImpression
+from data.models.joining import OrgApplication
 from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
@@ -38,6 +39,6 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
     "Talent", "Teacher", "User", "owner_org_id",
 ]

@@ -25,7 +25,7 @@ def test_login_errors_and_logout(client: FlaskClient) -> None:
     bad = login(client, "maker", "wrong-pass")
     assert bad.status_code == 200 and "用户名或密码不正确" in bad.get_data(as_text=True)
     assert login(client, "maker").status_code == 302
-    assert "智视用户（企业用户）" in client.get("/").get_data(as_text=True)
+    assert "智视用户 · 企业用户" in client.get("/").get_data(as_text=True)
     assert client.post("/logout").status_code == 400  # no CSRF token
     assert client.post("/logout", data={"csrf_token": token(client, "/")}).status_code == 302
     assert "登录" in client.get("/").get_data(as_text=True)

@@ -68,6 +68,8 @@ RULES: dict[str, list[Case]] = {
     "healthz": [C("GET", "/healthz", EVERYONE)],
     "auth.login": [C("GET", "/login", EVERYONE), C("POST", "/login", EVERYONE, {"username": "x", "password": "y"})],
     "auth.register_account": [C("GET", "/register", EVERYONE)],
+    "auth.join": [C("GET", "/join", EVERYONE), C("POST", "/join", EVERYONE, {"name": ""})],
+    "auth.account": [C("GET", "/account", LOGGED_IN), C("POST", "/account", LOGGED_IN, {"display_name": ""})],
     "auth.logout": [C("POST", "/logout", LOGGED_IN)],
     "auth.password": [C("GET", "/account/password", LOGGED_IN), C("POST", "/account/password", LOGGED_IN, {"old": "x"})],
     "auth.pending": [C("GET", "/staff/accounts", STAFFS)],

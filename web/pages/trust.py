@@ -8,11 +8,12 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from data import contacts, membership
+from data import contacts, joining, membership
 from data.accounts import check_password
 from data.enums import MemberLevel, Role
 from data.models import Organization
 from data.privacy import delete_account, personal_data
+from data.regions import get_region
 from web import services
 from web.auth import roles_required
 from web.db import get_session
@@ -136,6 +137,16 @@ def staff_membership():  # type: ignore[no-untyped-def]
             case = membership.preliminary_review(session, current_user, form_id("case_id"), request.form.get("decision", ""),
                                                  request.form.get("reason", ""))
             flash(f"初审完成：{case.status.label}")
+        elif action == "join":
+            application_id = form_id("application_id")
+            try:
+                application = joining.decide_application(session, current_user, application_id,
+                                                         request.form.get("decision") == "approve", request.form.get("reason", ""))
+            except joining.JoinError as exc:  # shown beside the application, the form kept
+                session.rollback()
+                return _staff_membership(session, {application_id: str(exc)}), 400
+            flash(f"「{application.org_name}」的入驻申请{application.status.label}"
+                  + ("：单位已发布，入会申请已转入初审" if application.case_id else ""))
         elif action == "expel":
             membership.propose_expulsion(session, current_user, form_id("org_id"), request.form.get("reason", ""))
             flash("除名动议已提交理事会表决")
@@ -153,14 +164,27 @@ def staff_membership():  # type: ignore[no-untyped-def]
             raise AppError(400, "未知的操作", "action")
         session.commit()
         return redirect(url_for("pages.staff_membership"))
+    return _staff_membership(session)
+
+
+def _staff_membership(session, join_errors: dict[int, str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """The secretariat's membership page; ``join_errors``: a message by new-organization application."""
+    applications = joining.pending_applications(session)
+    similar = {a.id: [o for o in joining.suggest_organizations(session, a.org_name) if o.id != a.org_id] for a in applications}
     return render_template("staff_membership.html", cases=membership.cases(session), council=membership.council(session),
-                           members=membership.members(session), tally=lambda c: membership.tally(session, c))
+                           members=membership.members(session), tally=lambda c: membership.tally(session, c),
+                           applications=applications, similar=similar, region=get_region, join_errors=join_errors or {})
 
 
 @bp.app_context_processor
 def notices() -> dict[str, object]:
-    """The unread membership notices of the user's organization, for the navigation."""
-    if not current_user.is_authenticated or current_user.role not in (Role.ENTERPRISE, Role.COLLEGE):
+    """The unread membership notices of the user's organization (for staff: the new
+    organizations' applications waiting), for the navigation."""
+    if not current_user.is_authenticated:
+        return {"unread_notices": 0}
+    if current_user.role.is_staff:  # and the new organizations waiting for them
+        return {"unread_notices": 0, "pending_joins": joining.pending_count(get_session())}
+    if current_user.role not in (Role.ENTERPRISE, Role.COLLEGE):
         return {"unread_notices": 0}
     return {"unread_notices": membership.unread_notices(get_session(), current_user.org_id)}
 
