@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from data.audit import audit
 from data.errors import FieldError
-from data.enums import AuditAction, MemberStatus, OrgKind, Role
+from data.enums import AuditAction, MemberLevel, MemberStatus, OrgKind, Role
 from data.joining import org_for_registration
+from data.membership import council
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
 from data.models.user import LoginFailure
@@ -273,18 +274,25 @@ def change_password(session: Session, user: User, old: str, new: str, new2: str)
     return {}
 
 
+# (username, display name, role, organization kinds). Display names are people's names: the
+# header shows the role beside the name (「周建华 · 企业用户」).
 DEMO_ACCOUNTS = (
-    ("qiye", "企业用户（演示）", Role.ENTERPRISE, (OrgKind.ENTERPRISE,)),
-    ("yuanxiao", "院校用户（演示）", Role.COLLEGE, (OrgKind.COLLEGE,)),
-    ("xuesheng", "学生（演示）", Role.STUDENT, (OrgKind.COLLEGE,)),
-    ("zhuanjia", "专家（演示）", Role.EXPERT, (OrgKind.COLLEGE, OrgKind.INSTITUTE)),
-    ("mishuchu", "秘书处（演示）", Role.STAFF, (OrgKind.ASSOCIATION, OrgKind.INDUSTRY_COLLEGE)),
-    ("admin", "管理员（演示）", Role.ADMIN, (OrgKind.ASSOCIATION, OrgKind.INDUSTRY_COLLEGE)),
+    ("qiye", "周建华", Role.ENTERPRISE, (OrgKind.ENTERPRISE,)),
+    ("yuanxiao", "陈思敏", Role.COLLEGE, (OrgKind.COLLEGE,)),
+    ("xuesheng", "林晓雨", Role.STUDENT, (OrgKind.COLLEGE,)),
+    ("zhuanjia", "王志远", Role.EXPERT, (OrgKind.COLLEGE, OrgKind.INSTITUTE)),  # then named after their profile
+    ("mishuchu", "刘秘书", Role.STAFF, (OrgKind.ASSOCIATION, OrgKind.INDUSTRY_COLLEGE)),
+    ("admin", "赵管理", Role.ADMIN, (OrgKind.ASSOCIATION, OrgKind.INDUSTRY_COLLEGE)),
 )
+# What earlier versions named them: an instance built then gets the new names on the next run.
+_OLD_DEMO_NAMES = {"qiye": "企业用户（演示）", "yuanxiao": "院校用户（演示）", "xuesheng": "学生（演示）",
+                   "zhuanjia": "专家（演示）", "mishuchu": "秘书处（演示）", "admin": "管理员（演示）"}
+COUNCIL_USERNAME = "lishi{:02d}"
 
 
 def ensure_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
-    """One account per role, each in a member organization of the right kind (idempotent).
+    """One account per role, each in a member organization of the right kind, and one voting
+    account per council organization (idempotent; earlier demo names are updated).
 
     Returns (username, role label, organization name) for printing.
     """
@@ -297,17 +305,55 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
             user = create_user(session, username, DEMO_PASSWORD, name, role, org.id if org else None)
             if role is Role.EXPERT and org is not None:
                 _link_profile(session, user, org.id)
+        elif user.display_name == _OLD_DEMO_NAMES[username]:
+            user.display_name = name
+            if role is Role.EXPERT:
+                _name_after_profile(session, user)
         out.append((username, role.label, user.org.name if user.org else "—"))
+    out.extend(ensure_council_accounts(session))
+    session.flush()
+    return out
+
+
+def ensure_council_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """A voting account (``lishi01`` …, password DEMO_PASSWORD) for every council organization
+    (理事 level or above, in good standing) that has none, 理事长单位 first; enterprises vote as
+    企业用户, every other kind as 院校用户 (the roles that act for an organization).
+
+    Returns (username, role label · level, organization name) for each council organization.
+    """
+    rank = {level: i for i, level in enumerate(MemberLevel)}
+    members = sorted(council(session), key=lambda o: (rank[o.member_level], o.id))  # type: ignore[index]
+    taken = {u.org_id: u for u in session.scalars(select(User).where(User.username.like("lishi%")).order_by(User.id))}
+    number = len(taken)
+    out = []
+    for org in members:
+        user = taken.get(org.id)
+        if user is None:
+            number += 1
+            while session.scalar(select(User.id).where(User.username == COUNCIL_USERNAME.format(number))) is not None:
+                number += 1
+            role = Role.ENTERPRISE if org.kind is OrgKind.ENTERPRISE else Role.COLLEGE
+            user = create_user(session, COUNCIL_USERNAME.format(number), DEMO_PASSWORD, f"{org.name}代表"[:64], role, org.id)
+        out.append((user.username, f"{user.role.label} · {org.member_level.label}", org.name))  # type: ignore[union-attr]
     return out
 
 
 def _link_profile(session: Session, user: User, org_id: int) -> None:
-    """The demo expert account is one of its organization's experts (their own profile)."""
+    """The demo expert account is one of its organization's experts (their own profile), and is
+    named after it."""
     expert = session.scalar(select(Expert).where(Expert.owner_org_id == org_id, Expert.user_id.is_(None))
                             .order_by(Expert.id))
     if expert is not None:
         expert.user_id = user.id
         session.flush()
+        _name_after_profile(session, user)
+
+
+def _name_after_profile(session: Session, user: User) -> None:
+    expert = session.scalar(select(Expert).where(Expert.user_id == user.id))
+    if expert is not None:
+        user.display_name = expert.name[:64]
 
 
 def _token_hash(token: str) -> str:

@@ -225,6 +225,7 @@ class DemoBuilder:
         total = len(self.papers)
         experts: list[dict[str, Any]] = []
         achievements: list[dict[str, Any]] = []
+        public: set[str] = set()  # papers whose 成果 anyone may read
         for discipline in sorted(by_discipline):
             papers = by_discipline[discipline]
             count = max(1, round(SIZES[Pool.EXPERT] * len(papers) / total))
@@ -233,6 +234,8 @@ class DemoBuilder:
                 expert = group[i % count]
                 expert["_papers"].append(paper)
                 achievements.append(self._achievement(paper, expert))
+                if (achievements[-1]["可见范围"], achievements[-1]["状态"]) == ("公开", "已发布"):
+                    public.add(paper.id)
             experts.extend(group)
         experts = experts[: SIZES[Pool.EXPERT]]
         while len(experts) < SIZES[Pool.EXPERT]:
@@ -243,11 +246,7 @@ class DemoBuilder:
             papers = expert.pop("_papers")
             areas = list(dict.fromkeys(k for p in papers for k in p.keywords))[:6]
             expert["研究方向"] = "、".join(areas)
-            titles = "」「".join(p.title for p in papers[:2])
-            expert["个人简介"] = (
-                f"{expert['职称']}，{expert['学科']}方向，主要研究{'、'.join(areas[:3])}。"
-                f"近年完成「{titles}」等研究，可为企业提供技术咨询与联合攻关。"
-            )
+            expert["个人简介"] = _expert_bio(expert, areas, [p for p in papers if p.id in public][:2])
         # Two experts entered twice by a second import with its own 外部编号 (same phone and
         # profile): what the secretariat's duplicate finder is for.
         for i, original in enumerate(experts[:2]):
@@ -289,8 +288,12 @@ class DemoBuilder:
             info = FIELD_BY_NAME[field]
             org = self.rng.choice(self.orgs_of("企业", field=field) if part_time
                                   else self.orgs_of("院校", "产业学院", field=field))
-            skills = self.rng.sample(info.skills, 3) + paper.keywords[:1]
-            courses = [f"{k}技术与应用" for k in paper.keywords[:2]] + [f"{self.rng.choice(info.skills)}实训"]
+            # A teacher teaches their field's skills (the paper only picks the field, so fields
+            # keep the papers' mix; a paper keyword such as 「M型药型罩」 of a 军事学 paper filed
+            # under 文化教育 would make an odd course).
+            skills = self.rng.sample(info.skills, 3)
+            practice = self.rng.choice(info.skills)
+            courses = [*skills[:2], f"{practice}实训"]
             kind = "企业兼职教师" if part_time else self.rng.choice(("专任教师", "专任教师", "企业导师"))
             rows.append({
                 "姓名": self.person_name(), "所属单位": org["单位名称"], "教师类型": kind,
@@ -299,7 +302,7 @@ class DemoBuilder:
                 "双师型": "是" if part_time or self.rng.random() < 0.5 else "否",
                 "可投入学时": self.rng.choice((32, 48, 64, 96, 128)),
                 "个人简介": f"从事{field}领域教学与实践，擅长{'、'.join(skills[:2])}，可承担{courses[0]}等课程。",
-                "行业领域": field, "地区": org["地区"], "标签": "、".join(paper.keywords[:3]),
+                "行业领域": field, "地区": org["地区"], "标签": "、".join([field, *skills]),
                 "可见范围": self.visibility(), "状态": self.status(), **self.contact(2, i),
             })
         return rows
@@ -394,6 +397,16 @@ class DemoBuilder:
             Pool.ACHIEVEMENT: achievements, Pool.PROJECT: self.projects(),
             Pool.TALENT: self.talents(), Pool.INTERNSHIP: self.internships(),
         }
+
+
+def _expert_bio(expert: dict[str, Any], areas: list[str], public_papers: list[Paper]) -> str:
+    """An expert's profile text; the work it names is only work anyone may read (a public,
+    published 成果), so a public profile never quotes a members-only or internal title."""
+    intro = f"{expert['职称']}，{expert['学科']}方向，主要研究{'、'.join(areas[:3])}。"
+    if not public_papers:
+        return intro + "可为企业提供技术咨询与联合攻关。"
+    titles = "」「".join(p.title for p in public_papers)
+    return intro + f"近年完成「{titles}」等研究，可为企业提供技术咨询与联合攻关。"
 
 
 def _first_tasks(tasks: str, n: int = 3) -> str:
