@@ -162,12 +162,13 @@ def search():  # type: ignore[no-untyped-def]
         raise AppError(400, "请填写检索内容", "q")
     if len(text) > 200:
         raise AppError(400, "检索内容不能超过 200 个字", "q")
-    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value), "pool")
+    pool = services.parse_pool(request.args["pool"], "pool") if request.args.get("pool") else None  # None: best match's
     page = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
-                                 arg_int("page", 1, high=MAX_SEARCH_PAGE), request.args.get("field") or None)
+                                 arg_int("page", 1, high=MAX_SEARCH_PAGE), request.args.get("field") or None,
+                                 request.args.get("region") or None)
     if page.problem:
         raise AppError(503, page.problem, code="index_unavailable")
-    return jsonify({"pool": pool.value, "page": page.page, "pages": page.pages, "terms": page.terms,
+    return jsonify({"pool": page.pool.value, "page": page.page, "pages": page.pages, "terms": page.terms,
                     "counts": {p.value: n for p, n in page.counts.items()},
                     "items": [{**serialize(r), "matched_terms": t, "score": round(s, 1)} for r, t, s in page.items]})
 

@@ -71,9 +71,12 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"202": {"description": "已开始", **JOB}, **_errors("401", "403", "404")}}},
             "/search": {"get": {"summary": "检索", "operationId": "search", "parameters": [
                 _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 200}, True, "检索内容"),
-                _param("pool", "query", {"type": "string", "enum": [p.value for p in Pool]}),
+                _param("pool", "query", {"type": "string", "enum": [p.value for p in Pool]}, False,
+                       "展示哪个库的结果；省略时为最佳匹配得分最高的库（与网站相同）"),
                 _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_PAGE}),
-                _param("field", "query", {"type": "string"})], "responses": _responses("检索结果")}},
+                _param("field", "query", {"type": "string"}),
+                _param("region", "query", {"type": "string", "maxLength": 12}, False, "地区编码前缀，如 44（广东）、4401（广州）")],
+                "responses": _responses("检索结果")}},
             "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐", "operationId": "recommend", "parameters": [
                 POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(DIRECTIONS)}, True, "推荐方向"),
                 _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": _responses("推荐结果，含得分构成与理由")}},

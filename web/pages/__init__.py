@@ -10,7 +10,6 @@ from data.editing import may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher
 from data.proposals import may_propose
-from data.pools import Pool
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
 from web import boundary, services
@@ -31,13 +30,14 @@ def _page(high: int = boundary.MAX_LIST_PAGE) -> int:
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
     text = request.args.get("q", "").strip()[:200]
-    pool = services.parse_pool(request.args.get("pool", Pool.ACHIEVEMENT.value), "pool")
+    chosen = services.parse_pool(request.args["pool"], "pool") if request.args.get("pool") else None
     result = None
-    if text:
-        result = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
+    if text:  # no tab chosen: the one with the best match (services.default_pool)
+        result = services.search_pools(get_session(), get_context(), text, chosen, current_viewer(),
                                        _page(boundary.MAX_SEARCH_PAGE),
                                        request.args.get("field") or None, request.args.get("region") or None)
-    return render_template("home.html", text=text, pool=pool, result=result, fields=FIELD_NAMES)
+    return render_template("home.html", text=text, pool=result.pool if result else chosen, chosen=chosen,
+                           result=result, fields=FIELD_NAMES)
 
 
 @bp.get("/pool/<pool_name>")
