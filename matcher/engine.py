@@ -26,10 +26,11 @@ from matcher.query import Facets, MatchQuery, facets_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
     blend,
-    hit_strengths,
+    WEIGHTS,
     lexical_strength,
     likeness_strength,
     semantic_strength,
+    strengths,
     structured_mean,
     with_neighbours,
     worth_showing,
@@ -140,6 +141,8 @@ class _Candidate:
     phrase: float | None
     ceiling: float
     title_ceiling: float
+    title_lexical: float = 0.0
+    title_semantic: float | None = None
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
     two_sided: bool = field(init=False)
     first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
@@ -188,9 +191,10 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[
     """Score one candidate before the neighbourhood; ``segments``: the query's keywords."""
     facets = facets_of(record)
     keywords, phrase = keyword_share(segments, record, facets)
-    lexical, semantic, text = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
-    return _Candidate(plan, hit, record, passed, lexical, semantic, text, plan.features(query, record, facets), facets,
-                      keywords, phrase, result.lexical_ceiling, result.title_ceiling)
+    found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase)
+    return _Candidate(plan, hit, record, passed, found.lexical, found.semantic, found.text,
+                      plan.features(query, record, facets), facets, keywords, phrase, result.lexical_ceiling,
+                      result.title_ceiling, found.title_lexical, found.title_semantic)
 
 
 Key = tuple[Pool, int]
@@ -252,6 +256,10 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     score = c.score(text, parts)
     if c.semantic is not None:
         parts["语义相近"] = 100 * c.semantic
+    if WEIGHTS.title_lexical > 0 and c.title_lexical > 0:
+        parts["名称相关"] = 100 * c.title_lexical
+    if WEIGHTS.title_semantic > 0 and c.title_semantic is not None:
+        parts["名称相近"] = 100 * c.title_semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
     if alike is not None:

@@ -13,7 +13,7 @@ from indexer.search import Filters, Hit, search
 from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
 from matcher.query_text import clean_query
-from matcher.scoring import hit_strengths, worth_showing
+from matcher.scoring import strengths, worth_showing
 
 
 @dataclass
@@ -46,7 +46,7 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
             continue  # nothing in common with the query: an empty page rather than noise
         record = records.get(hit.id)
         phrase = keyword_share(segments, record)[1] if record is not None else None
-        _, _, fused = hit_strengths(hit.lexical, result.lexical_ceiling, hit.semantic, ctx.embedder.backend, phrase)
+        fused = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase).text
         scored.append(Found(hit, 100 * fused))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
     start = (page - 1) * per_page

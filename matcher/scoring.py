@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -42,22 +42,48 @@ TITLE_CALIBRATION: dict[str, Calibration] = {
     "use": Calibration(0.15, 0.65),
     "st": Calibration(0.10, 0.70),
 }
-SEMANTIC_WEIGHT = 0.5  # the most robust across all dev sets (chanjiao eval --explore)
-# For a keyword query: the semantic weight, and the part of the lexical strength taken by the
-# share of its keywords found verbatim. Chosen with the neighbourhood blend below, as the
-# setting that improves every dev set over plain fusion (chanjiao eval --explore).
-KEYWORD_SEMANTIC_WEIGHT = 0.4
-PHRASE_WEIGHT = 0.7
-# Neighbourhood blend: similarity to the centroid of the best NEIGHBOUR_SEEDS first-pass
-# matches takes NEIGHBOUR_WEIGHT beside the text score, and the tf-idf cosine to the best match
-# LIKENESS_WEIGHT, read as a strength that is full at LIKENESS_FULL (a cosine near-duplicates
-# reach; most candidates sit under 0.1). Chosen as a setting that improves every dev set over
-# the previous one (chanjiao eval --explore): 0.1–0.2 and 0.4–0.6 around it all do.
-NEIGHBOUR_SEEDS = 3
-NEIGHBOUR_WEIGHT = 0.15
-LIKENESS_WEIGHT = 0.5
-LIKENESS_FULL = 0.5
-TEXT_WEIGHT = 0.75  # share of the final score that is text; the rest is structured features
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weights of the fused score (0 switches a signal off), chosen by leave-one-set-out
+    on every dev set (``chanjiao eval --explore``; :mod:`matcher.evaluation.fusion`).
+
+    The text score is Σ weight·strength / Σ weight over the signals a candidate has: BM25
+    strength and calibrated cosine of the body and of the title. A keyword query (「机器视觉
+    缺陷检测」) counts its keywords found whole as ``phrase`` of its body's lexical strength and,
+    when ``keyword_semantic`` is set, gives the body's semantic side that weight (the body's two
+    weights keep their sum). The text score is then blended with what the query's best
+    first-pass matches say of each candidate — its cosine to the centroid of the best
+    ``seeds`` (``topic``) and the likeness of its wording to the best one's (``likeness``) —
+    and finally with the structured features (``structured`` of the score).
+    """
+
+    lexical: float = 0.5
+    semantic: float = 0.5
+    title_lexical: float = 0.0
+    title_semantic: float = 0.0
+    phrase: float = 0.7
+    keyword_semantic: float | None = 0.4
+    topic: float = 0.15
+    likeness: float = 0.5
+    structured: float = 0.25
+    seeds: int = 3
+
+    def label(self) -> str:
+        return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
+
+
+WEIGHTS = Weights()
+# Kept for the names the rest of the code reads.
+SEMANTIC_WEIGHT = WEIGHTS.semantic
+KEYWORD_SEMANTIC_WEIGHT = WEIGHTS.keyword_semantic
+PHRASE_WEIGHT = WEIGHTS.phrase
+NEIGHBOUR_SEEDS = WEIGHTS.seeds
+NEIGHBOUR_WEIGHT = WEIGHTS.topic
+LIKENESS_WEIGHT = WEIGHTS.likeness
+LIKENESS_FULL = 0.5  # the tf-idf cosine near-duplicates reach; most candidates sit under 0.1
+TEXT_WEIGHT = 1 - WEIGHTS.structured
 
 
 # A candidate that shares no word with the query counts only when its meaning is close enough:
@@ -94,24 +120,47 @@ def semantic_strength(cosine: float | None, backend: str, title: bool = False) -
     return clip01((cosine - cal.unrelated) / (cal.same_topic - cal.unrelated))
 
 
+def weighted(parts: Iterable[tuple[float, float | None]]) -> float:
+    """Σ w·x / Σ w over the signals present (x None: the candidate lacks that one); 0 if none."""
+    present = [(w, x) for w, x in parts if w > 0 and x is not None]
+    total = sum(w for w, _ in present)
+    return sum(w * x for w, x in present) / total if total > 0 else 0.0
+
+
 def text_score(lexical: float, semantic: float | None, semantic_weight: float = SEMANTIC_WEIGHT) -> float:
-    """Weighted fusion; while a record's vector is pending, the lexical strength stands alone."""
-    if semantic is None:
-        return lexical
-    return semantic_weight * semantic + (1 - semantic_weight) * lexical
+    """Body-only fusion with one semantic weight (the semantic side weighs ``semantic_weight``,
+    the lexical side the rest); while a record's vector is pending, the lexical strength alone."""
+    return weighted([(1 - semantic_weight, lexical), (semantic_weight, semantic)])
 
 
-def hit_strengths(bm25: float, ceiling: float, cosine: float | None, backend: str,
-                  phrase: float | None = None) -> tuple[float, float | None, float]:
-    """(lexical strength, semantic strength or None, fused text score) of one retrieved hit;
+@dataclass(frozen=True)
+class Strengths:
+    """What one retrieved candidate's channels say, each on 0–1, and their fused text score."""
+
+    lexical: float  # the body's BM25 strength (a keyword query: with its keywords found whole)
+    semantic: float | None  # None while the body's vector is pending
+    title_lexical: float
+    title_semantic: float | None  # None without a title vector
+    text: float
+
+
+def strengths(hit: Any, lexical_ceiling: float, title_ceiling: float, backend: str, phrase: float | None = None,
+              weights: Weights = WEIGHTS) -> Strengths:
+    """The strengths of a hit (:class:`indexer.search.Hit`) and its fused text score;
     ``phrase``: for a keyword query, the share of its keywords the record contains verbatim."""
-    lexical = lexical_strength(bm25, ceiling)
-    weight = SEMANTIC_WEIGHT
+    lexical = lexical_strength(hit.lexical, lexical_ceiling)
+    lexical_weight, semantic_weight = weights.lexical, weights.semantic
     if phrase is not None:
-        lexical = (1 - PHRASE_WEIGHT) * lexical + PHRASE_WEIGHT * phrase
-        weight = KEYWORD_SEMANTIC_WEIGHT
-    semantic = semantic_strength(cosine, backend)
-    return lexical, semantic, text_score(lexical, semantic, weight)
+        lexical = (1 - weights.phrase) * lexical + weights.phrase * phrase
+        if weights.keyword_semantic is not None:
+            lexical_weight = weights.lexical + weights.semantic - weights.keyword_semantic
+            semantic_weight = weights.keyword_semantic
+    semantic = semantic_strength(hit.semantic, backend)
+    title_lexical = lexical_strength(hit.title_lexical, title_ceiling)
+    title_semantic = semantic_strength(hit.title_semantic, backend, title=True)
+    text = weighted([(lexical_weight, lexical), (semantic_weight, semantic), (weights.title_lexical, title_lexical),
+                     (weights.title_semantic, title_semantic)])
+    return Strengths(lexical, semantic, title_lexical, title_semantic, text)
 
 
 def likeness_strength(cosine: float) -> float:

@@ -14,38 +14,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.features import query_segments
-from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION
+from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights
 
 Echo = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Fusion:
-    """The weights of one fusion (0 switches a signal off)."""
-
-    lexical: float = 0.5
-    semantic: float = 0.5
-    title_lexical: float = 0.0
-    title_semantic: float = 0.0
-    phrase: float = 0.7  # part of a keyword query's lexical strength taken by its keywords found whole
-    keyword_semantic: float | None = 0.4  # a keyword query's semantic weight (None: as any query)
-    topic: float = 0.15
-    likeness: float = 0.5
-    structured: float = 0.25
-    seeds: int = 3
-
-    def label(self) -> str:
-        return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
-
-
-PRODUCT = Fusion()  # the product's fusion before this study
+Fusion = Weights  # a fusion is the product's weights, set otherwise
+# The product's fusion before this study (body only, with the neighbourhood).
+BEFORE = Weights(lexical=0.5, semantic=0.5, title_lexical=0.0, title_semantic=0.0, phrase=0.7, keyword_semantic=0.4,
+                 topic=0.15, likeness=0.5, structured=0.25, seeds=3)
+PRODUCT = WEIGHTS
 
 
 @dataclass
@@ -218,4 +203,41 @@ def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion],
     return candidates[chosen], results
 
 
-__all__ = ["PRODUCT", "Fusion", "SetStudy", "asdict", "choose", "grid", "leave_one_set_out", "per_query", "study", "table"]
+__all__ = ["BEFORE", "PRODUCT", "Fusion", "SetStudy", "asdict", "choose", "grid", "leave_one_set_out", "per_query", "study", "table"]
+
+
+def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
+    """Load and prepare dumps (``chanjiao eval --dump``), each once."""
+    from pathlib import Path
+
+    from matcher.evaluation.dump import load_dump
+
+    found = []
+    for path in paths:
+        found.append(study(load_dump(Path(str(path)))))
+        s = found[-1]
+        echo(f"{s.name}: {len(s.queries)} 条查询；仅BM25 {np.mean(s.bm25):.4f}，仅语义 {np.mean(s.semantic):.4f}")
+    return found
+
+
+# The fusions ``chanjiao eval --explore`` compares: the product's and the one before this
+# study, and a grid around them (a body's lexical and semantic weights, the title's, the
+# neighbourhood's).
+def candidates() -> list[Fusion]:
+    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.15, 0.3],
+                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25, 0.5])
+    return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
+
+
+def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:
+    """Per set, the product beside the channels and the best fusions; then leave-one-set-out."""
+    studies = studies_from(paths, echo)
+    found = candidates()
+    results = table(studies, found)
+    names = [f.label() for f in found]
+    for n, s in enumerate(studies):
+        best = int(np.argmax(results[n]))
+        echo(f"{s.name:26s} 产品 {results[n, 0]:.4f}  改前 {results[n, names.index(BEFORE.label())]:.4f}  "
+             f"较好单通道 {s.floor:.4f}  本集最好 {results[n, best]:.4f}（{names[best]}）")
+    chosen, _ = leave_one_set_out(studies, found, echo, results)
+    return chosen

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
+from indexer.search import Hit
 from matcher import features as fx
 from matcher.scoring import (
+    Weights,
     blend,
-    hit_strengths,
     lexical_strength,
     likeness_strength,
     semantic_strength,
+    strengths,
     structured_mean,
     text_score,
     with_neighbours,
@@ -64,11 +67,24 @@ def test_scores_are_absolute_and_bounded() -> None:
 
 
 def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
+    body = Weights(lexical=0.5, semantic=0.5, title_lexical=0.0, title_semantic=0.0, phrase=0.7, keyword_semantic=0.4)
+
+    def hit(bm25: float, cosine: float | None, title_bm25: float = 0.0, title_cosine: float | None = None) -> Hit:
+        return Hit(1, bm25, cosine, title_lexical=title_bm25, title_semantic=title_cosine)
+
+    def fused(h: Hit, phrase: float | None = None, weights: Weights = body) -> tuple[float, float | None, float]:
+        found = strengths(h, 6.0, 4.0, "e5", phrase, weights)
+        return found.lexical, found.semantic, found.text
+
     # BM25 3 of ceiling 6 → 0.5; cosine 0.88 → 0.5 on e5's scale
-    assert hit_strengths(3.0, 6.0, 0.88, "e5") == pytest.approx((0.5, 0.5, 0.5))
+    assert fused(hit(3.0, 0.88)) == pytest.approx((0.5, 0.5, 0.5))
     # a keyword query with every keyword whole: lexical 0.3·0.5 + 0.7·1 = 0.85, text 0.4·0.5 + 0.6·0.85
-    assert hit_strengths(3.0, 6.0, 0.88, "e5", phrase=1.0) == pytest.approx((0.85, 0.5, 0.71))
-    assert hit_strengths(3.0, 6.0, None, "e5", phrase=0.0) == pytest.approx((0.15, None, 0.15))
+    assert fused(hit(3.0, 0.88), phrase=1.0) == pytest.approx((0.85, 0.5, 0.71))
+    assert fused(hit(3.0, None), phrase=0.0) == pytest.approx((0.15, None, 0.15))
+    # the title counts beside the body: title BM25 2 of 4 → 0.5, title cosine 0.97 → 1 on its own scale
+    titled = replace(body, title_lexical=0.5, title_semantic=1.0)
+    assert fused(hit(3.0, 0.88, 2.0, 0.97), weights=titled)[2] == pytest.approx((0.25 + 0.25 + 0.25 + 1.0) / 2.5)
+    assert fused(hit(3.0, 0.88, 0.0, None), weights=titled)[2] == pytest.approx(0.5 / 1.5)  # no title vector
     # the neighbourhood's topic weighs 0.15 and the likeness to the best match's wording 0.5
     # beside the text score, staying on the 0–1 scale
     assert with_neighbours(0.5, 1.0) == pytest.approx(0.65 / 1.15)
