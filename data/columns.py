@@ -28,6 +28,7 @@ from data.enums import (
     Visibility,
 )
 from data.pools import Pool
+from data.vocabulary import FIELD_NAMES
 
 # The template's example row carries this 外部编号; import skips such rows.
 EXAMPLE_MARK = "示例行-导入时忽略"
@@ -43,6 +44,8 @@ class Kind(enum.Enum):
     ENUM = "enum"
     REGION = "region"
     ORG = "org"  # an organization's name, resolved to its id
+    PHONE = "phone"  # text in the shape of a phone number (see data.rows.parse_phone)
+    EMAIL = "email"  # text in the shape of an e-mail address
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,10 @@ class Column:
     max_value: float | None = None
     example: str = ""
     hint: str = ""
+    private: bool = False  # contact data: shown to others only through the consent flow
+    internal: bool = False  # bookkeeping (workflow state, import key): shown to staff only
+    unit: str = ""  # shown after the value where the header has no （unit） of its own
+    choices: tuple[str, ...] = ()  # a closed vocabulary for a TEXT column: nothing else is accepted
 
 
 def _enum(header: str, attr: str, cls: type[LabeledEnum], example: str, required: bool = False) -> Column:
@@ -67,20 +74,21 @@ def _enum(header: str, attr: str, cls: type[LabeledEnum], example: str, required
 def _common(region_header: str = "地区", region_required: bool = False) -> list[Column]:
     """The columns every pool shares, in the order they end a sheet."""
     return [
-        Column("行业领域", "field", max_len=50, example="智能制造"),
+        Column("行业领域", "field", max_len=50, example="智能制造", choices=FIELD_NAMES),
         Column(region_header, "region_code", Kind.REGION, region_required, example="广东省广州市",
                hint="省/市/区县名称"),
         Column("标签", "tags", Kind.LIST, max_len=50, example="工业互联网、机器视觉", hint="多个用顿号或逗号分隔，最多 50 个"),
         _enum("可见范围", "visibility", Visibility, "公开"),
-        _enum("状态", "status", Status, "已发布"),
+        Column("状态", "status", Kind.ENUM, enum=Status, example="已发布", internal=True),
         Column("外部编号", "source_id", max_len=100, example=EXAMPLE_MARK,
-               hint="原系统中的编号；填写后重复导入按它更新"),
+               hint="原系统中的编号；填写后重复导入按它更新", internal=True),
     ]
 
 
 _CONTACT = [
-    Column("手机", "phone", max_len=30, example="13800000000"),
-    Column("邮箱", "email", max_len=120, example="demo@example.com"),
+    Column("手机", "phone", Kind.PHONE, max_len=30, example="13800000000", private=True,
+           hint="手机号 11 位，或带区号的座机，如 020-12345678"),
+    Column("邮箱", "email", Kind.EMAIL, max_len=120, example="demo@example.com", private=True),
 ]
 
 COLUMNS: dict[Pool, list[Column]] = {
@@ -115,7 +123,7 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("主讲课程", "courses", Kind.LIST, max_len=100, example="PLC应用技术、工业机器人编程"),
         Column("专业技能", "skills", Kind.LIST, max_len=50, example="PLC编程、电气控制"),
         Column("双师型", "dual_qualified", Kind.BOOL, example="是", hint="是/否"),
-        Column("可投入学时", "hours_available", Kind.INT, min_value=0, max_value=10000, example="64"),
+        Column("可投入学时", "hours_available", Kind.INT, min_value=0, max_value=10000, example="64", unit="学时"),
         Column("个人简介", "description", max_len=10000, example="具有五年企业工程经历。"),
         *_CONTACT,
         *_common(),
@@ -129,7 +137,7 @@ COLUMNS: dict[Pool, list[Column]] = {
         Column("预算（万元）", "budget", Kind.FLOAT, min_value=0, max_value=1e7, example="50"),
         Column("截止日期", "deadline", Kind.DATE, example="2026-12-31"),
         Column("所需技能", "skills", Kind.LIST, max_len=50, example="机器视觉、深度学习"),
-        Column("联系人", "contact_name", max_len=50, example="王经理"),
+        Column("联系人", "contact_name", max_len=50, example="王经理", private=True),
         *_common(),
     ],
     Pool.ACHIEVEMENT: [
@@ -169,7 +177,7 @@ COLUMNS: dict[Pool, list[Column]] = {
         _enum("岗位类型", "job_kind", JobKind, "实习", required=True),
         Column("岗位描述", "description", required=True, max_len=10000,
                example="协助工程师完成机器人日常点检与故障排查。"),
-        Column("招收人数", "seats", Kind.INT, required=True, min_value=1, max_value=10000, example="5"),
+        Column("招收人数", "seats", Kind.INT, required=True, min_value=1, max_value=10000, example="5", unit="人"),
         Column("开始日期", "start_date", Kind.DATE, example="2026-07-01"),
         Column("结束日期", "end_date", Kind.DATE, example="2026-09-30"),
         Column("技能要求", "skills", Kind.LIST, max_len=50, example="PLC编程、电气识图"),

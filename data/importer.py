@@ -73,11 +73,15 @@ def import_file(
     status: Status | None = None,
     progress: Progress | None = None,
     actor: User | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Read and import a .xlsx/.csv file; :class:`data.tabular.TableError` for unreadable files.
 
     A successful import (not a dry run) is written to the audit log under ``actor`` (None: the CLI).
+    ``name`` is the file's name as the user knows it (an upload is kept under a name of its own);
+    the records' source and the audit log say it.
     """
+    name = Path(name or path).name
     table = read_table(Path(path), list(header_map(pool)))
     missing = [c.header for c in columns_of(pool) if c.required and c.header not in table.headers]
     report = ImportReport(pool=pool, dry_run=dry_run, total=len(table.rows))
@@ -87,10 +91,10 @@ def import_file(
     cell_errors = [RowError(n, h, m) for n, h, m in table.cell_errors]
     report = import_rows(
         session, pool, table.rows, dry_run=dry_run, status=status, progress=progress,
-        source=f"import:{Path(path).name}", extra_errors=cell_errors, present=table.headers, actor=actor,
+        source=f"import:{name}"[:200], extra_errors=cell_errors, present=table.headers, actor=actor,
     )
     if report.ok and not dry_run:
-        audit(session, actor, AuditAction.IMPORT, pool.value, None, f"{Path(path).name}：{report.summary()}",
+        audit(session, actor, AuditAction.IMPORT, pool.value, None, f"{name}：{report.summary()}",
               after={"新增": report.created, "更新": report.updated, "修改待审核": report.held, "未变": report.unchanged,
                      "记录编号": report.ids[:1000]})
     return report
@@ -120,9 +124,12 @@ def import_rows(
     present_attrs = {
         c.attr for c in columns_of(pool) if present is None or c.header in set(present)
     }
-    parsed = _validate(pool, rows, report)
+    unreadable, given = {(e.row, e.column) for e in report.errors}, len(report.errors)
+    parsed = _validate(pool, rows, report)  # a formula's or a NUL's cell keeps that message only
+    report.errors = [e for i, e in enumerate(report.errors) if i < given or (e.row, e.column) not in unreadable]
     if pool is not Pool.ORGANIZATION:
-        _resolve_orgs(session, parsed, report)
+        # Rows with other errors have their organization checked too, so one upload lists everything.
+        _resolve_orgs(session, parsed + _org_cells_of_failed_rows(pool, rows, parsed, report), report)
     keyed = _key_rows(pool, parsed, report)
     if report.errors:
         report.errors.sort(key=lambda e: e.row)
@@ -144,6 +151,22 @@ def _validate(
         if not errors:
             parsed.append((number, values))
     return parsed
+
+
+def _org_cells_of_failed_rows(pool: Pool, rows: Sequence[tuple[int, dict[str, Any]]],
+                              parsed: list[tuple[int, dict[str, Any]]], report: ImportReport) -> list[tuple[int, dict[str, Any]]]:
+    """(row, {"owner_org_id": name}) of rows that failed validation for other columns than their
+    organization; resolving these only reports (their values are not written)."""
+    header = next(c.header for c in columns_of(pool) if c.kind is Kind.ORG)
+    ok = {number for number, _ in parsed}
+    bad_org = {e.row for e in report.errors if e.column == header}
+    cells = []
+    for number, raw in rows:
+        name = raw.get(header)
+        if number not in ok and number not in bad_org and raw.get("外部编号") != EXAMPLE_MARK \
+                and isinstance(name, str) and name.strip():
+            cells.append((number, {"owner_org_id": name.strip()}))
+    return cells
 
 
 def _resolve_orgs(session: Session, parsed: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache, partial
 from typing import Annotated, Any
 
@@ -49,6 +50,41 @@ def parse_list(value: Any, max_items: int = 50, max_len: int = 100) -> list[str]
     return list(seen)
 
 
+# A phone as people write it, spaces, dashes and brackets taken out: a mobile number (11 digits
+# from 1; the second digit is not checked, as new series keep being issued), a number with its
+# area code (0 + 2–3 digits, then 7–8, an extension after a dash), a 400/800 service number, or
+# an international number with its country code.
+_PHONE = re.compile(r"(?:\+?86)?1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|[48]00-?\d{3}-?\d{4}|\+(?!86)\d{6,15}")
+_PHONE_NOISE = re.compile(r"[\s()（）]")
+_EMAIL = re.compile(r"[^@\s,，;；<>()\[\]]+@[^@\s.,，;；<>()\[\]]+(\.[^@\s.,，;；<>()\[\]]+)+")
+
+
+def parse_phone(value: Any) -> str:
+    """A phone number (mobile, with area code, 400/800 or international), as written (trimmed,
+    full-width digits made ASCII); anything else is a ValueError saying what is expected."""
+    text = unicodedata.normalize("NFKC", parse_text(value))
+    compact = _PHONE_NOISE.sub("", text)
+    if not _PHONE.fullmatch(compact) and not _PHONE.fullmatch(compact.replace("-", "")):
+        raise ValueError(f"「{text[:30]}」不是有效的电话号码：手机号 11 位（如 13800000000），座机带区号（如 020-12345678）")
+    return text
+
+
+def parse_email(value: Any) -> str:
+    """An e-mail address (one, without spaces), as written; else a ValueError."""
+    text = unicodedata.normalize("NFKC", parse_text(value))
+    if not _EMAIL.fullmatch(text):
+        raise ValueError(f"「{text[:60]}」不是有效的邮箱地址，如 name@example.com")
+    return text
+
+
+def parse_choice(value: Any, choices: tuple[str, ...], header: str) -> str:
+    """One of a closed vocabulary (``Column.choices``), else a ValueError listing them."""
+    text = parse_text(value)
+    if text not in choices:
+        raise ValueError(f"「{text[:20]}」不是平台的{header}，应为以下之一：{'、'.join(choices)}")
+    return text
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -84,8 +120,13 @@ def _annotation(column: Column) -> Any:
             constraints["le"] = column.max_value
         base: Any = int if column.kind is Kind.INT else float
         return Annotated[base, Field(strict=False, **constraints)]
+    if column.kind is Kind.TEXT and column.choices:
+        return Annotated[str, BeforeValidator(partial(parse_choice, choices=column.choices, header=column.header))]
     if column.kind is Kind.TEXT or column.kind is Kind.ORG:
         return Annotated[str, BeforeValidator(parse_text), Field(min_length=1, max_length=column.max_len)]
+    if column.kind in (Kind.PHONE, Kind.EMAIL):
+        check = parse_phone if column.kind is Kind.PHONE else parse_email
+        return Annotated[str, BeforeValidator(check), Field(min_length=1, max_length=column.max_len)]
     if column.kind is Kind.LIST:
         return Annotated[list[str], BeforeValidator(partial(parse_list, max_items=column.max_items,
                                                             max_len=column.max_len))]

@@ -30,6 +30,7 @@ from matcher.find import FoundPage, find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.boundary import MAX_ID, MAX_SEARCH_PAGE, parse_id, parse_pool  # noqa: F401  (views parse through services)
 from web.errors import AppError
+from web.listing import ListQuery, filtered, order_by, parse_list_query
 
 log = logging.getLogger(__name__)
 PER_PAGE = 10
@@ -57,26 +58,25 @@ def get_record(session: Session, pool: Pool, record_id: int, viewer: Viewer) -> 
 
 
 def list_records(session: Session, pool: Pool, viewer: Viewer, page: int, field: str | None = None,
-                 sort: str = "new") -> dict[str, Any]:
+                 sort: str = "new", query: ListQuery | None = None) -> dict[str, Any]:
+    """One page of a pool list with its filters and order (``web.listing``; ``field`` and
+    ``sort`` alone when no ``query`` is given, checked the same way)."""
     model = MODELS[pool]
-    query = select(model).where(model.status == Status.PUBLISHED)
+    query = query or parse_list_query(pool, {"field": field or "", "sort": sort}, viewer.staff)
+    stmt = filtered(model, query)
     if not viewer.staff:
-        query = query.where(model.visibility.in_(viewer.levels()))
-    if field:
-        query = query.where(model.field == field)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = model.name if sort == "name" else model.id.desc()
-    rows = session.scalars(query.order_by(order, model.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return {"pool": pool, "items": rows, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE))}
+        stmt = stmt.where(model.status == Status.PUBLISHED, model.visibility.in_(viewer.levels()))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(*order_by(model, query)).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return {"pool": pool, "items": rows, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)),
+            "query": query}
 
 
-def filtered_ids(session: Session, pool: Pool, field: str | None) -> list[int]:
-    """Ids of a pool list as staff see it (every status), with the list's filters."""
+def filtered_ids(session: Session, pool: Pool, query: ListQuery) -> list[int]:
+    """Ids of a pool list as staff see it (every status unless one is chosen), with the list's filters."""
     model = MODELS[pool]
-    query = select(model.id).order_by(model.id)
-    if field:
-        query = query.where(model.field == field)
-    return list(session.scalars(query))
+    stmt = filtered(model, query, default_every_status=True).with_only_columns(model.id)
+    return list(session.scalars(stmt.order_by(model.id)))
 
 
 @dataclass

@@ -6,13 +6,14 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from data.contacts import contact_panel
+from data.display import facts
 from data.editing import may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher
 from data.proposals import may_propose
 from data.vocabulary import FIELD_NAMES
 from indexer.context import get_context
-from web import boundary, services
+from web import boundary, listing, services
 from web.db import get_session
 from web.viewer import current_actor, current_viewer
 
@@ -42,10 +43,10 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/pool/<pool_name>")
 def pool_list(pool_name: str):  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(pool_name)
-    data = services.list_records(get_session(), pool, current_viewer(), _page(), request.args.get("field") or None,
-                                 request.args.get("sort", "new"))
-    return render_template("pool_list.html", fields=FIELD_NAMES, **data)
+    pool, viewer = services.parse_pool(pool_name), current_viewer()
+    query = listing.parse_list_query(pool, request.args, viewer.staff)
+    data = services.list_records(get_session(), pool, viewer, _page(), query=query)
+    return render_template("pool_list.html", fields=FIELD_NAMES, listing=listing, **data)
 
 
 @bp.get("/pool/<pool_name>/<int:record_id>")
@@ -58,9 +59,10 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     user = current_user._get_current_object() if current_user.is_authenticated else None
     can_propose = user is not None and isinstance(record, Teacher) and may_propose(user, record)
     contact = contact_panel(session, user, pool, record)
+    cards = listing.match_cards(session, panels, lambda r: services.can_see(r, viewer))
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
                            reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
-                           purposes=list(ContactPurpose))
+                           purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards)
 
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)

@@ -18,63 +18,104 @@ from data.dashboard import overview
 from data.duplicates import find_duplicates, merge
 from data.editing import form_values
 from data.enums import AuditAction, Role, Status
-from data.exporter import export_pool
+from data.exporter import export_pool, write_template
 from data.importer import import_file
 from data.pools import Pool
 from data.review import KINDS, QueueFilter, ReviewError, decide, decide_many, decide_revision, review_page
 from data.tabular import TableError, read_table
 from matcher.recommend import DIRECTIONS
-from web import boundary, services
+from web import boundary, listing, services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
+from web.import_preview import build_preview, display_name, looks_like
 from web.pages import bp, form_id
 
-PREVIEW_ROWS = 20
 # The preview is a dry run of exactly the import the confirm button makes: new rows wait for
 # review, changes of published records are held as revisions.
 IMPORT_STATUS = Status.PENDING
 DECISION_LABELS = {"approve": "通过", "reject": "驳回", "request_changes": "退回修改"}
 
 
+def _import_page(pool: Pool | None, status: int = 200, **extra: object):  # type: ignore[no-untyped-def]
+    return render_template("staff_import.html", chosen=pool or Pool.EXPERT,
+                           **({"error": None, "preview": None, "hint": ""} | extra)), status
+
+
 @bp.route("/staff/import", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def staff_import():  # type: ignore[no-untyped-def]
-    if request.method == "GET":
-        return render_template("staff_import.html", preview=None)
-    pool = services.parse_pool(request.form.get("pool", ""), "pool")
-    path, upload_id, suffix = services.save_upload(request.files.get("file"))
-    return _preview(pool, path, upload_id, suffix, request.files["file"].filename or path.name)
+    """Upload and preview; every problem (no file, a file that is not a sheet, another pool's
+    sheet, an unknown pool) comes back on this page, in Chinese, beside the upload form."""
+    get = request.method == "GET"
+    try:
+        if get:
+            return _import_page(services.parse_pool(request.args["pool"], "pool") if request.args.get("pool") else None)
+        pool = services.parse_pool(request.form.get("pool", ""), "pool")
+    except AppError as exc:
+        return _import_page(None, 400, error=exc.message)
+    upload = request.files.get("file")
+    try:
+        path, upload_id, suffix = services.save_upload(upload)
+    except AppError as exc:
+        return _import_page(pool, 400, error=exc.message)
+    return _preview(pool, path, upload_id, suffix, display_name(upload.filename if upload else None))
 
 
 def _preview(pool: Pool, path: Path, upload_id: str, suffix: str, filename: str):  # type: ignore[no-untyped-def]
     try:
         table = read_table(path, list(header_map(pool)))
-        report = import_file(get_session(), pool, path, dry_run=True, status=IMPORT_STATUS)
+        report = import_file(get_session(), pool, path, dry_run=True, status=IMPORT_STATUS, name=filename)
     except TableError as exc:
+        get_session().rollback()
+        other = looks_like(path, pool)
         path.unlink(missing_ok=True)
-        raise AppError(400, str(exc), "file") from exc
+        hint = f"这份表格看起来是{other.label}的，请在上方选择「{other.label}」后重新上传。" if other else ""
+        return _import_page(pool, 400, error=f"「{filename}」无法导入{pool.label}：{exc}", hint=hint)
     get_session().rollback()
-    preview = {"pool": pool, "headers": table.headers, "rows": table.rows[:PREVIEW_ROWS], "total": len(table.rows),
-               "report": report, "upload_id": upload_id, "suffix": suffix, "filename": filename}
-    return render_template("staff_import.html", preview=preview), (200 if report.ok else 400)
+    other = looks_like(path, pool) if any(e.row == 1 and not e.column for e in report.errors) else None
+    preview = build_preview(pool, table, report, upload_id, suffix, filename)
+    hint = f"这份表格看起来是{other.label}的，请在上方选择「{other.label}」后重新上传。" if other else ""
+    return _import_page(pool, 200 if report.ok else 400, preview=preview, hint=hint)
+
+
+@bp.get("/staff/import/template")
+@roles_required(Role.STAFF)
+def staff_import_template():  # type: ignore[no-untyped-def]
+    """The empty import sheet of a pool (the same file as ``chanjiao template``)."""
+    try:
+        pool = services.parse_pool(request.args.get("pool", ""), "pool")
+    except AppError as exc:
+        return _import_page(None, 400, error=exc.message)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "template.xlsx"
+        write_template(pool, path)
+        data = io.BytesIO(path.read_bytes())
+    return send_file(data, as_attachment=True, download_name=f"{pool.label}导入模板.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.post("/staff/import/confirm")
 @roles_required(Role.STAFF)
 def staff_import_confirm():  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(request.form.get("pool", ""), "pool")
-    path = services.upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
+    filename = display_name(request.form.get("filename"))
+    try:
+        pool = services.parse_pool(request.form.get("pool", ""), "pool")
+        path = services.upload_path(request.form.get("upload_id", ""), request.form.get("suffix", ""))
+    except AppError as exc:
+        return _import_page(None, 400, error=exc.message)
     if not path.exists():
-        raise AppError(400, "上传文件已失效，请重新上传", "upload_id")
+        return _import_page(pool, 400, error="上传文件已失效，请重新上传")
     session = get_session()
     try:
-        report = import_file(session, pool, path, status=IMPORT_STATUS, actor=current_user)
+        report = import_file(session, pool, path, status=IMPORT_STATUS, actor=current_user, name=filename)
     except TableError as exc:
-        raise AppError(400, str(exc), "file") from exc
+        session.rollback()
+        path.unlink(missing_ok=True)
+        return _import_page(pool, 400, error=f"「{filename}」无法导入{pool.label}：{exc}")
     if not report.ok:
         session.rollback()
-        return _preview(pool, path, request.form["upload_id"], request.form["suffix"], path.name)
+        return _preview(pool, path, request.form["upload_id"], request.form["suffix"], filename)
     session.commit()
     path.unlink(missing_ok=True)
     flash(f"{report.summary()}；新导入的记录和对已发布记录的修改已进入审核队列")
@@ -201,7 +242,7 @@ def staff_dashboard():  # type: ignore[no-untyped-def]
 def export_list(pool_name: str):  # type: ignore[no-untyped-def]
     """The filtered list as an Excel file in the import layout (re-importable)."""
     pool = services.parse_pool(pool_name)
-    ids = services.filtered_ids(get_session(), pool, request.args.get("field") or None)
+    ids = services.filtered_ids(get_session(), pool, listing.parse_list_query(pool, request.args, staff=True))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
         export_pool(get_session(), pool, path, ids=ids, actor=current_user)
