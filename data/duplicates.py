@@ -7,28 +7,34 @@ with the reasons in Chinese and a confidence used for ordering.
 
 Merging keeps one record, fills its empty fields from the other, unions list fields, moves
 every reference (feedback, applications, proposals, accounts, owned records) to it, writes
-both records' values to the audit log, and deletes the other; what was not moved (its contact
+to the audit log everything a restore needs (both records' every column, the ids of the rows
+moved, the rows deleted), and deletes the other; what was not moved (its contact
 grants, reviews, held edits: given for that record's content) is deleted with it
 (``data.models.dependents``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.audit import audit, jsonable
+from data.columns import Kind, columns_of
 from data.editing import form_values
+from data.exporter import format_value
 from data.enums import AuditAction, RevisionStatus
 from data.errors import FieldError
 from data.keys import normalize_name
-from data.models import (MODELS, Application, Feedback, Organization, PoolRecord, PracticeProposal, Revision, User)
+from data.models import (MODELS, Application, ContactRequest, Feedback, Organization, PoolRecord, PracticeProposal, Review,
+                         Revision, User)
 from data.pools import Pool
 
 _PEOPLE = (Pool.EXPERT, Pool.TEACHER, Pool.TALENT)
@@ -145,22 +151,144 @@ def find_duplicates(session: Session, pool: Pool, threshold: float = 0.6, limit:
     return pairs[:limit]
 
 
-def merge(session: Session, pool: Pool, keep_id: int, drop_id: int, actor: User | None) -> PoolRecord:
-    """Merge ``drop_id`` into ``keep_id`` (see the module docstring); one transaction, audited."""
+_FIXED = ("id", "natural_key", "created_at", "updated_at", "source", "source_id", "status", "user_id")
+
+
+def merged_values(model: type[PoolRecord], keep: PoolRecord, drop: PoolRecord) -> dict[str, Any]:
+    """The kept record's columns after a merge: its own values, its empty ones filled from the
+    other, list columns united (in order, without repeats); identity and workflow columns stay."""
+    values: dict[str, Any] = {}
+    for column in model.__table__.columns:
+        attr = column.key
+        if attr in _FIXED:
+            continue
+        mine, theirs = getattr(keep, attr), getattr(drop, attr)
+        if attr in _LIST_ATTRS:
+            values[attr] = list(dict.fromkeys([*(mine or []), *(theirs or [])]))
+        elif (mine is None or mine == "") and theirs not in (None, ""):
+            values[attr] = theirs
+        else:
+            values[attr] = mine
+    return values
+
+
+@dataclass
+class MergeField:
+    header: str
+    kept: str
+    dropped: str
+    result: str
+
+    @property
+    def changed(self) -> bool:
+        return self.result != self.kept
+
+
+@dataclass
+class MergePlan:
+    """What a merge will do, for the confirmation page: every column of both records and the result,
+    what moves to the kept record and what goes with the other one."""
+
+    pool: Pool
+    keep: PoolRecord
+    drop: PoolRecord
+    fields: list[MergeField]
+    moves: list[tuple[str, int]]  # (what, how many)
+    removed: list[tuple[str, int]]
+
+
+def _pair(session: Session, pool: Pool, keep_id: int, drop_id: int) -> tuple[PoolRecord, PoolRecord]:
     model = MODELS[pool]
     keep, drop = session.get(model, keep_id), session.get(model, drop_id)
     if keep is None or drop is None or keep_id == drop_id:
         raise MergeError("id", f"请选择{pool.label}中两条不同的、存在的记录进行合并")
-    before = {"保留": form_values(pool, keep), "合并": form_values(pool, drop)}
-    for column in model.__table__.columns:
-        attr = column.key
-        if attr in ("id", "natural_key", "created_at", "updated_at", "source", "source_id", "status", "user_id"):
-            continue
-        mine, theirs = getattr(keep, attr), getattr(drop, attr)
-        if attr in _LIST_ATTRS:
-            setattr(keep, attr, list(dict.fromkeys([*(mine or []), *(theirs or [])])))
-        elif (mine is None or mine == "") and theirs not in (None, ""):
-            setattr(keep, attr, theirs)
+    return keep, drop
+
+
+def merge_plan(session: Session, pool: Pool, keep_id: int, drop_id: int) -> MergePlan:
+    """The merge of ``drop_id`` into ``keep_id`` as it would happen, without changing anything."""
+    keep, drop = _pair(session, pool, keep_id, drop_id)
+    result = merged_values(MODELS[pool], keep, drop)
+    kept, dropped = form_values(pool, keep), form_values(pool, drop)
+    fields = []
+    for column in columns_of(pool):
+        if column.kind is Kind.ORG:
+            text = kept[column.header]  # the kept record's organization stays
+        else:
+            value = result.get(column.attr, getattr(keep, column.attr))
+            text = _text(format_value(column, value))
+        fields.append(MergeField(column.header, kept[column.header], dropped[column.header], text))
+    refs = _references(session, pool, keep_id, drop_id)
+    moves = [(label, len(ids)) for label, ids in refs["moved"].items() if ids]
+    removed = [(label, len(rows)) for label, rows in refs["removed"].items() if rows]
+    return MergePlan(pool, keep, drop, fields, moves, removed)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _raw(row: Any) -> dict[str, Any]:
+    """Every column of a row as JSON can hold it (what a restore needs, not what a page shows)."""
+    return jsonable({c.key: getattr(row, c.key) for c in row.__table__.columns})
+
+
+def _references(session: Session, pool: Pool, keep_id: int, drop_id: int) -> dict[str, dict[str, list[Any]]]:
+    """Rows a merge moves to the kept record (ids, by kind) and rows deleted with the dropped one
+    (whole rows), read before anything changes."""
+    moved: dict[str, list[Any]] = {}
+    moved["反馈"] = list(session.scalars(select(Feedback.id).where(
+        ((Feedback.source_pool == pool.value) & (Feedback.source_id == drop_id))
+        | ((Feedback.target_pool == pool.value) & (Feedback.target_id == drop_id)))))
+    removed: dict[str, list[Any]] = {}
+    if pool in (Pool.TALENT, Pool.INTERNSHIP):
+        mine, other = ((Application.talent_id, Application.internship_id) if pool is Pool.TALENT
+                       else (Application.internship_id, Application.talent_id))
+        taken = set(session.scalars(select(other).where(mine == keep_id)))
+        apps = list(session.scalars(select(Application).where(mine == drop_id)))
+        moved["实习申请"] = [a.id for a in apps if getattr(a, other.key) not in taken]
+        removed["重复的实习申请"] = [_raw(a) for a in apps if getattr(a, other.key) in taken]
+    if pool is Pool.TEACHER:
+        moved["教师实践推荐"] = list(session.scalars(select(PracticeProposal.id).where(PracticeProposal.teacher_id == drop_id)))
+    if pool is Pool.ORGANIZATION:
+        for other_pool, model in MODELS.items():
+            if model is not Organization:
+                moved[f"{other_pool.label}记录"] = list(session.scalars(select(model.id).where(model.owner_org_id == drop_id)))
+        moved["账号"] = list(session.scalars(select(User.id).where(User.org_id == drop_id)))
+        moved["教师实践推荐"] = list(session.scalars(select(PracticeProposal.id)
+                                               .where(PracticeProposal.enterprise_id == drop_id)))
+    drop = session.get(MODELS[pool], drop_id)
+    if getattr(drop, "user_id", None) is not None:
+        moved["本人账号关联"] = [drop.user_id]  # type: ignore[attr-defined]
+    removed["联系方式申请与授权"] = [_raw(r) for r in session.scalars(select(ContactRequest).where(
+        ContactRequest.target_pool == pool.value, ContactRequest.target_id == drop_id))]
+    removed["审核记录"] = [_raw(r) for r in session.scalars(select(Review).where(
+        Review.pool == pool.value, Review.record_id == drop_id))]
+    removed["修改申请"] = [_raw(r) for r in session.scalars(select(Revision).where(
+        Revision.pool == pool.value, Revision.record_id == drop_id))]
+    return {"moved": moved, "removed": removed}
+
+
+def merge(session: Session, pool: Pool, keep_id: int, drop_id: int, actor: User | None) -> PoolRecord:
+    """Merge ``drop_id`` into ``keep_id`` (see the module docstring); one transaction, audited.
+
+    The audit entry keeps what a restore needs: both records' every column as they were, the ids
+    of the rows moved to the kept record, and the rows deleted with the dropped one."""
+    model = MODELS[pool]
+    keep, drop = _pair(session, pool, keep_id, drop_id)
+    refs = _references(session, pool, keep_id, drop_id)
+    before = {"保留": form_values(pool, keep), "合并": form_values(pool, drop),
+              "恢复所需": {"保留记录": _raw(keep), "合并记录": _raw(drop), "转移到保留记录": refs["moved"],
+                       "随合并记录删除": refs["removed"]}}
+    for attr, value in merged_values(model, keep, drop).items():
+        if getattr(keep, attr) != value:
+            setattr(keep, attr, value)
     if getattr(keep, "user_id", None) is None and getattr(drop, "user_id", None) is not None:
         account, drop.user_id = drop.user_id, None  # type: ignore[attr-defined]
         session.flush()  # the account link is unique: release it before moving it

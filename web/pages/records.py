@@ -5,14 +5,18 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from sqlalchemy import func, select
+
 from data.columns import Kind
-from data.editing import (create_record, delete_record, form_columns, form_values, may_create, may_edit, open_revisions,
-                          owned_records, update_record)
+from data.display import card_facts
+from data.editing import (EditError, create_record, delete_record, form_columns, form_values, may_create, may_edit,
+                          open_revisions, owned_records, update_record)
 from data.enums import Status
 from data.errors import NotAllowed
+from data.models import MODELS, Application, ContactRequest, Feedback, PracticeProposal, Review, Revision
+from data.models.dependents import dependent_conditions
 from data.pools import Pool
 from data.review import last_reason
-from data.vocabulary import FIELD_NAMES
 from web import services
 from web.db import get_session
 from web.pages import bp
@@ -21,7 +25,7 @@ from web.viewer import current_viewer
 
 def _render(pool, form, errors, record=None):  # type: ignore[no-untyped-def]
     return render_template("record_form.html", pool=pool, record=record, columns=form_columns(pool, current_user),
-                           form=form, errors=errors, kinds=Kind, fields=FIELD_NAMES), (400 if errors else 200)
+                           form=form, errors=errors, kinds=Kind), (400 if errors else 200)
 
 
 def _after_save(pool, saved):  # type: ignore[no-untyped-def]
@@ -66,6 +70,32 @@ def mine():  # type: ignore[no-untyped-def]
         items.append((pool, record, reason, open_revisions(session, pool, record.id), may_edit(current_user, record)))
     creatable = [p for p in Pool if may_create(current_user, p)]
     return render_template("mine.html", items=items, creatable=creatable)
+
+
+# What a deletion takes along (``data.models.dependents``), as the confirmation page names it.
+_GOES_WITH = {ContactRequest: "联系方式申请与授权", Feedback: "推荐反馈", Review: "审核记录", Revision: "修改申请",
+              Application: "实习申请", PracticeProposal: "教师实践推荐"}
+
+
+@bp.get("/pool/<pool_name>/<int:record_id>/delete")
+@login_required
+def delete_confirm(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+    """The step before deleting: the record, what goes with it, and the button that deletes."""
+    pool = services.parse_pool(pool_name)
+    session = get_session()
+    record = services.get_record(session, pool, record_id, current_viewer())
+    if not may_edit(current_user, record):
+        raise NotAllowed("id", f"当前账号不能删除这条{pool.label}记录")
+    if pool is Pool.ORGANIZATION:
+        raise EditError("id", "单位不能直接删除：退出联盟请按章程办理，重复的单位请由秘书处合并")
+    goes: dict[str, int] = {}
+    for dependent, where in dependent_conditions(MODELS[pool], [record.id]):
+        count = session.scalar(select(func.count()).select_from(dependent).where(where)) or 0
+        label = _GOES_WITH.get(dependent, dependent.__name__)
+        if count:
+            goes[label] = goes.get(label, 0) + count
+    return render_template("record_delete.html", pool=pool, record=record, goes=goes,
+                           facts=card_facts(pool, record))
 
 
 @bp.post("/pool/<pool_name>/<int:record_id>/delete")

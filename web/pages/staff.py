@@ -15,7 +15,7 @@ from flask_login import current_user
 from data.audit import action_label, browse
 from data.columns import columns_of, header_map
 from data.dashboard import overview
-from data.duplicates import find_duplicates, merge
+from data.duplicates import find_duplicates, merge, merge_plan
 from data.editing import form_values
 from data.enums import AuditAction, Role, Status
 from data.exporter import export_pool, write_template
@@ -274,14 +274,27 @@ def staff_duplicates():  # type: ignore[no-untyped-def]
                            values=form_values)
 
 
+@bp.get("/staff/duplicates/merge")
+@roles_required(Role.STAFF)
+def staff_merge_confirm():  # type: ignore[no-untyped-def]
+    """The step before a merge: both records side by side, the result column by column, what
+    moves and what goes; the button on it makes the merge."""
+    pool = services.parse_pool(request.args.get("pool", ""), "pool")
+    missing = "请选择要保留和要合并的记录"
+    keep_id = boundary.parse_id(request.args.get("keep_id", ""), "keep_id", missing)
+    drop_id = boundary.parse_id(request.args.get("drop_id", ""), "drop_id", missing)
+    return render_template("staff_merge.html", plan=merge_plan(get_session(), pool, keep_id, drop_id))
+
+
 @bp.post("/staff/duplicates/merge")
 @roles_required(Role.STAFF)
 def staff_merge():  # type: ignore[no-untyped-def]
+    """The merge itself, as confirmed on ``staff_merge_confirm``'s page."""
     pool = services.parse_pool(request.form.get("pool", ""), "pool")
     missing = "请选择要保留和要合并的记录"
     keep_id, drop_id = form_id("keep_id", missing), form_id("drop_id", missing)
     session = get_session()
     kept = merge(session, pool, keep_id, drop_id, current_user)
     session.commit()
-    flash(f"已将编号 {drop_id} 合并入「{kept.name}」（编号 {keep_id}），合并前的两条记录已写入审计日志")
+    flash(f"已将编号 {drop_id} 合并入「{kept.name}」（编号 {keep_id}）；合并前两条记录的全部内容与转移的关联已写入审计日志，需要时可据此恢复")
     return redirect(url_for("pages.staff_duplicates", pool=pool.value))
