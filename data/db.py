@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from data.errors import Conflict
 from data.settings import database_url, normalize_database_url
 
 
@@ -54,8 +56,24 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
+CONFLICT = "该记录刚被其他人删除或修改，未保存任何内容；请刷新页面后重试"
+
+
+class DataSession(Session):
+    """A session whose flush reports a row that changed under it — an update or review of a
+    record that another user deleted or changed since this session read it — as
+    :class:`data.errors.Conflict` (a user's error, with nothing written), not as the ORM's
+    ``StaleDataError``: one place for every write path (forms, API, review, import)."""
+
+    def flush(self, objects: Any = None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError as exc:
+            raise Conflict("id", CONFLICT) from exc
+
+
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False, class_=DataSession)
 
 
 @contextmanager

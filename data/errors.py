@@ -15,3 +15,8 @@ class NotAllowed(FieldError):
 
 class NotFound(FieldError):
     """No such thing, or not one the user may act on (the same answer, so ids reveal nothing): HTTP 404."""
+
+
+class Conflict(FieldError):
+    """The record changed or went away since it was read (another user deleted or changed it a
+    moment ago): nothing was written; reload and try again. HTTP 409."""

@@ -14,6 +14,11 @@ def get_session() -> Session:
     return g.db
 
 
+def current_session() -> Session | None:
+    """The request's session, if it opened one."""
+    return g.get("db")
+
+
 def _close(_exc: BaseException | None) -> None:
     session = g.pop("db", None)
     if session is not None:

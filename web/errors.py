@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from data.errors import FieldError, NotAllowed, NotFound
+from data.errors import Conflict, FieldError, NotAllowed, NotFound
+from web.db import current_session
 
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
             413: "上传内容过大", 429: "操作过于频繁，请稍后再试", 500: "服务器内部错误，请稍后再试"}
@@ -40,6 +41,13 @@ def respond(status: int, code: str, message: str, field: str | None = None):  # 
     return render_template("error.html", status=status, message=message), status
 
 
+def _rollback() -> None:
+    """Roll the request's session back (a failed flush leaves it unusable until then)."""
+    session = current_session()
+    if session is not None:
+        session.rollback()
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
     def app_error(exc: AppError):  # type: ignore[no-untyped-def]
@@ -51,6 +59,9 @@ def init_app(app: Flask) -> None:
             return respond(403, "forbidden", str(exc), exc.field)
         if isinstance(exc, NotFound):
             return respond(404, "not_found", str(exc), exc.field)
+        if isinstance(exc, Conflict):
+            _rollback()  # so the error page (its header reads the database) can render
+            return respond(409, "conflict", str(exc), exc.field)
         return respond(400, "invalid", str(exc), exc.field)
 
     @app.errorhandler(HTTPException)
