@@ -7,13 +7,14 @@ Models load lazily inside the process that uses them, and the worker warms them 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import celeryd_after_setup, worker_process_init
 
 log = logging.getLogger(__name__)
 celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch"])
@@ -87,6 +88,44 @@ def too_many_deliveries(task: Any) -> bool:
 def is_eager() -> bool:
     """True when no broker is configured and tasks run in this process."""
     return _state["eager"]
+
+
+def give_back_unacknowledged(queues: list[str]) -> int:
+    """Put back on their queue the messages of ``queues`` that were delivered and never
+    acknowledged; returns how many. Redis would hand them out again only after
+    ``VISIBILITY_TIMEOUT`` (hours), and an index sync has no job for
+    :func:`indexer.dispatch.recover_interrupted` to start again: its edit would stay out of the
+    index that long."""
+    with celery_app.connection_for_write() as connection:
+        channel = connection.default_channel
+        given = 0
+        with channel.conn_or_acquire() as client:
+            for tag, raw in client.hgetall(channel.unacked_key).items():
+                try:
+                    routing_key = json.loads(raw)[2]
+                except (ValueError, IndexError, TypeError):
+                    continue
+                if routing_key in queues:
+                    channel.qos.restore_by_tag(tag, client)
+                    given += 1
+        return given
+
+
+@celeryd_after_setup.connect
+def _take_back_orphans(instance: Any, **_: Any) -> None:
+    """A worker that starts, before it consumes anything, gives back what a dead worker of its
+    queues left unacknowledged. A message another live worker still runs then runs twice, which
+    every task allows (idempotent; a running job is skipped: ``indexer.jobs.begin_attempt``)."""
+    if is_eager():
+        return
+    queues = list(instance.app.amqp.queues.consume_from or {}) or [celery_app.conf.task_default_queue]
+    try:
+        given = give_back_unacknowledged(queues)
+    except Exception:  # a broker hiccup: the visibility timeout still gives them back later
+        log.warning("could not give back unacknowledged messages", exc_info=True)
+        return
+    if given:
+        log.warning("gave back %d message(s) a dead worker left unacknowledged", given)
 
 
 @worker_process_init.connect
