@@ -117,6 +117,30 @@ def register_bench(cli: click.Group) -> None:
         if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
             raise click.ClickException("有请求得到 5xx 或没有应答")
 
+    @bench.command("stress")
+    @click.option("--seconds", default=60.0, show_default=True, help="How long the concurrent work runs (bounded).")
+    @click.option("--database", help="A PostgreSQL URL to run on (created if missing; refused if it holds other data). "
+                                     "Default: a SQLite file in a temporary instance folder.")
+    @click.option("--redis", "redis_url", help="Run background work on a real Celery worker over this Redis "
+                                               "(default: the in-process thread).")
+    @click.option("--seed", type=int, help="Repeat an earlier run's choices (default: a random seed, printed).")
+    @click.option("--gunicorn", is_flag=True, help="Send the page requests to a real gunicorn on 127.0.0.1.")
+    @click.option("--kill-worker", is_flag=True, help="With --redis: SIGKILL the Celery worker halfway and start a new one.")
+    @click.option("--backend", type=click.Choice(["e5", "use", "st", "static"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
+    def bench_stress(seconds: float, database: str | None, redis_url: str | None, seed: int | None, gunicorn: bool,
+                     kill_worker: bool, backend: str | None) -> None:
+        """Concurrent imports, edits, deletes, reviews, rebuilds, searches and recommendations on a
+        fresh database, then database and index compared record by record; fails on any error or
+        mismatch."""
+        from web.tools.stress import StressError, run_stress
+
+        try:
+            report = run_stress(seconds, database, redis_url, seed, click.echo, gunicorn, backend, kill_worker=kill_worker)
+        except StressError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if not report.ok:
+            raise click.ClickException("压力测试发现错误或不一致（见上）")
+
     @bench.command("web")
     @click.option("--seconds", default=15.0, show_default=True, help="Load time per endpoint (bounded).")
     @click.option("--clients", default=4, show_default=True)
