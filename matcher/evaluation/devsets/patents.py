@@ -32,7 +32,8 @@ class Patent:
 def load_patents() -> list[Patent]:
     with (SEED_DIR / "kppatent_zh_3720.jsonl").open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    return [Patent(f"pt-{r['split']}-{r['id']}",  # ids restart in each split (r.get("title") or "").strip(), r["abstract"].strip(),
+    # Ids restart in each split of the source, so an id carries its split.
+    return [Patent(f"pt-{r['split']}-{r['id']}", (r.get("title") or "").strip(), r["abstract"].strip(),
                    [k for k in r["keywords"] if len(k) >= 2]) for r in rows]
 
 
