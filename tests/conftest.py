@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import werkzeug.test
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,11 @@ from data.regions import seed_regions
 from tests import services
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Werkzeug's test client spools a multipart body over 500 KB to a temporary file that it never
+# closes (an unclosed-file ResourceWarning whenever the collector happens to run); the tests'
+# uploads are encoded in memory instead. The server side is unchanged.
+werkzeug.test.stream_encode_multipart = functools.partial(werkzeug.test.stream_encode_multipart, use_tempfile=False)
 
 
 @pytest.fixture(autouse=True)

@@ -162,7 +162,7 @@ def search():  # type: ignore[no-untyped-def]
         raise AppError(400, "请填写检索内容", "q")
     if len(text) > 200:
         raise AppError(400, "检索内容不能超过 200 个字", "q")
-    pool = services.parse_pool(request.args["pool"], "pool") if request.args.get("pool") else None  # None: best match's
+    pool = services.parse_pool(request.args["pool"], "pool") if "pool" in request.args else None  # None: best match's
     page = services.search_pools(get_session(), get_context(), text, pool, current_viewer(),
                                  arg_int("page", 1, high=MAX_SEARCH_PAGE), request.args.get("field") or None,
                                  request.args.get("region") or None)

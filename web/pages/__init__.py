@@ -31,7 +31,7 @@ def _page(high: int = boundary.MAX_LIST_PAGE) -> int:
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
     text = request.args.get("q", "").strip()[:200]
-    chosen = services.parse_pool(request.args["pool"], "pool") if request.args.get("pool") else None
+    chosen = services.parse_pool(request.args["pool"], "pool") if "pool" in request.args else None
     result = None
     if text:  # no tab chosen: the one with the best match (services.default_pool)
         result = services.search_pools(get_session(), get_context(), text, chosen, current_viewer(),
