@@ -35,7 +35,7 @@ class Cell:
 class Row:
     number: int  # as the spreadsheet numbers it
     cells: list[Cell]
-    problems: list[str] = field(default_factory=list)  # every error of the row, as the list says it
+    problems: list[str] = field(default_factory=list)  # every error of the row: 「column」message
     gap_before: bool = False  # rows were left out above this one
 
 
@@ -92,7 +92,7 @@ def build_preview(pool: Pool, table: Table, report: ImportReport, upload_id: str
     problems: dict[int, list[str]] = {}
     cell_problems: dict[tuple[int, str], str] = {}
     for error in report.errors:
-        problems.setdefault(error.row, []).append(str(error))
+        problems.setdefault(error.row, []).append(f"「{error.column}」{error.message}" if error.column else error.message)
         if error.column:
             cell_problems.setdefault((error.row, error.column), error.message)
     shown, bad, previous = [], 0, None
