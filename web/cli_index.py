@@ -105,18 +105,6 @@ def register_bench(cli: click.Group) -> None:
         if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
             raise click.ClickException("有请求得到 5xx 或没有应答")
 
-    @bench.command("fuzz")
-    @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
-    @click.option("--seed", type=int, help="Repeat an earlier run (default: a random seed, printed).")
-    @click.option("--gunicorn", is_flag=True, help="Send the requests over HTTP to a real gunicorn on 127.0.0.1.")
-    def bench_fuzz(seconds: float, seed: int | None, gunicorn: bool) -> None:
-        """Random and adversarial requests to every page and API operation, as anonymous, a member
-        enterprise, a student and staff, on a throwaway copy; fails on any 5xx or lost request."""
-        from web.fuzz import run_fuzz
-
-        if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
-            raise click.ClickException("有请求得到 5xx 或没有应答")
-
     @bench.command("stress")
     @click.option("--seconds", default=60.0, show_default=True, help="How long the concurrent work runs (bounded).")
     @click.option("--database", help="A PostgreSQL URL to run on (created if missing; refused if it holds other data). "
@@ -156,17 +144,26 @@ def register_bench(cli: click.Group) -> None:
 
 def register_eval(cli: click.Group) -> None:
     @cli.command("eval")
-    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-    @click.option("--backend", type=click.Choice(["e5", "use", "st"]), help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
-    @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking in TREC run format.")
-    @click.option("--explore", is_flag=True, help="Also re-rank the candidates under alternative fusions.")
+    @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--backend", type=click.Choice(["e5", "use", "st", "static"]),
+                  help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
+    @click.option("--run-out", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Write the ranking in TREC run format (one set only).")
+    @click.option("--explore", is_flag=True,
+                  help="Also compare fusions on every set given and choose their weights by leave-one-set-out.")
     @click.option("--dump", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Instead, write every candidate's signals, vector and wording for offline fusion studies.")
-    def eval_command(folder: Path, backend: str | None, run_out: Path | None, explore: bool, dump: Path | None) -> None:
-        """nDCG@10, Recall@10/100, MRR@10 and latency of the product ranking on FOLDER
-        (records.jsonl, queries.jsonl, qrels.tsv), beside BM25-only and semantic-only."""
-        from matcher.evaluation import EvalSetError, run_eval
+                  help="Instead, write every candidate's signals, vector and wording for offline fusion studies (one set).")
+    def eval_command(folders: tuple[Path, ...], backend: str | None, run_out: Path | None, explore: bool,
+                     dump: Path | None) -> None:
+        """nDCG@10, Recall@10/100, MRR@10 and latency of the product ranking on each FOLDER
+        (records.jsonl, queries.jsonl, qrels.tsv), beside BM25-only, semantic-only and their RRF."""
+        import tempfile
 
+        from matcher.evaluation import EvalSetError, run_eval
+        from matcher.evaluation.dump import dump_set
+
+        if (run_out is not None or dump is not None) and len(folders) > 1:
+            raise click.UsageError("--run-out 与 --dump 一次只能用于一个评测集")
         bar: tqdm | None = None
 
         def progress(done: int, total: int, stage: str) -> None:
@@ -177,11 +174,21 @@ def register_eval(cli: click.Group) -> None:
 
         try:
             if dump is not None:
-                from matcher.evaluation.dump import dump_set
+                dump_set(folders[0], dump, backend, click.echo)
+                return
+            with tempfile.TemporaryDirectory() as tmp:
+                dumps = []
+                for folder in folders:
+                    click.echo(f"== {folder.name}")
+                    run_eval(folder, backend, click.echo, run_out, progress)
+                    if explore:
+                        dumps.append(Path(tmp) / f"{folder.name}.pkl")
+                        dump_set(folder, dumps[-1], backend, lambda _: None)
+                if explore:
+                    from matcher.evaluation.fusion import explore_dumps
 
-                dump_set(folder, dump, backend, click.echo)
-            else:
-                run_eval(folder, backend, click.echo, run_out, progress, explore)
+                    click.echo("== 融合方式比较与留一法（leave-one-set-out）")
+                    explore_dumps(dumps, click.echo)
         except EvalSetError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:

@@ -121,13 +121,13 @@ def indexed_set(folder: Path, backend: str | None, echo: Echo,
 
 
 def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None = None,
-             progress: Callable[[int, int, str], None] | None = None, explore: bool = False) -> dict[str, dict[str, float]]:
+             progress: Callable[[int, int, str], None] | None = None) -> dict[str, dict[str, float]]:
     """Index the set, run every query through the product's path for its records' pool, print
     and return the metrics of each ranking."""
     with indexed_set(folder, backend, echo, progress) as indexed:
         data, ctx, engine, set_id = indexed.data, indexed.ctx, indexed.engine, indexed.set_id
         results = {name: Scores() for name, _ in ROWS}
-        latencies, run_lines, explored = [], [], []
+        latencies, run_lines = [], []
         with session_scope(engine) as session:
             for row in data.queries:
                 judged = data.qrels.get(row["id"], {})
@@ -138,9 +138,6 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
                 latencies.append((time.perf_counter() - start) * 1000)
                 ranking = [set_id[(m.pool, m.id)] for m in matches]
                 results["product"].add(ranking, judged)
-                if explore:
-                    wide = recommend_text(session, ctx, query, data.direction, viewer=Viewer(staff=True), k=2 * DEPTH)
-                    explored.append((wide, {(m.pool, m.id): set_id[(m.pool, m.id)] for m in wide}, judged))
                 run_lines += [f"{row['id']} Q0 {doc} {n} {m.score:.4f} chanjiao" for n, (doc, m) in enumerate(zip(ranking, matches), 1)]
                 lexical = channel_ranking(ctx, data.pools, query.text, "lexical", set_id)
                 semantic = channel_ranking(ctx, data.pools, query.text, "semantic", set_id)
@@ -159,9 +156,4 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
         d = paired_difference(results["product"].ndcg10, results[name].ndcg10)
         echo(f"产品排序 − {label}：nDCG@10 {d.mean:+.4f}（95% 区间 {d.low:+.4f} ~ {d.high:+.4f}），"
              f"胜 {d.wins} 条 / 负 {d.losses} 条")
-    if explore:
-        from matcher.evaluation.explore import explore as run_explore
-
-        echo("同一批候选在其他融合方式下的 nDCG@10：")
-        run_explore(explored, ctx.embedder.backend, echo)
     return table

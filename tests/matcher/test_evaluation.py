@@ -115,3 +115,13 @@ def test_every_malformed_line_is_one_chinese_sentence(tmp_path: Path, records, q
         load_set(folder)
     result = CliRunner().invoke(cli, ["eval", str(folder)])
     assert result.exit_code != 0 and message.split("「")[0] in result.output and "Traceback" not in result.output
+
+
+def test_explore_chooses_weights_by_leaving_one_set_out(tmp_path: Path) -> None:
+    first, second = write_set(tmp_path / "one"), write_set(tmp_path / "two")
+    result = CliRunner().invoke(cli, ["eval", str(first), str(second), "--explore", "--backend", "use"])
+    assert result.exit_code == 0, result.output
+    assert "== one" in result.output and "== two" in result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("one ") and "较好单通道" not in line for line in lines)  # its left-out row
+    assert any(line.startswith("留一法最差的留出差值") for line in lines)
