@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -125,3 +126,33 @@ def test_explore_chooses_weights_by_leaving_one_set_out(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert any(line.startswith("one ") and "较好单通道" not in line for line in lines)  # its left-out row
     assert any(line.startswith("留一法最差的留出差值") for line in lines)
+
+
+@pytest.mark.parametrize("keyword", [False, True])
+def test_a_grid_of_fusions_scores_as_each_fusion_alone(keyword: bool) -> None:
+    """The array form that compares hundreds of fusions gives each one's own scores and nDCG."""
+    from matcher.evaluation import fusion
+
+    rng = np.random.default_rng(7)
+    n = 40
+    vectors = rng.normal(size=(n, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[[3, 17]] = 0.0  # two candidates without a vector
+    has = np.ones(n, bool)
+    has[[3, 17]] = False
+    nan_some = lambda x, share: np.where(rng.random(n) < share, np.nan, x)  # noqa: E731
+    wording = rng.random((n, n))
+    p = fusion.Prepared(
+        docs=[f"d{i:02d}" for i in rng.permutation(n)], judged={"d01": 2, "d05": 1, "d30": 1, "zz": 2},
+        keyword=keyword, lexical=np.where(rng.random(n) < 0.5, 0.0, rng.random(n)),
+        title_lexical=np.where(rng.random(n) < 0.7, 0.0, rng.random(n)),
+        semantic=np.where(has, rng.random(n), np.nan), title_semantic=np.where(has, rng.random(n), np.nan),
+        phrase=rng.random(n) if keyword else np.full(n, np.nan), structured=nan_some(rng.random(n), 0.5),
+        gram=vectors @ vectors.T, wording=(wording + wording.T) / 2, has_vector=has)
+    grid = fusion.candidates()[::7] + [fusion.replace(fusion.PRODUCT, seeds=2, keyword_semantic=None)]
+    many = fusion.scores_many(p, grid)
+    ndcgs = fusion.ndcg_many(p, many)
+    for row, f in enumerate(grid):
+        assert np.allclose(many[row], fusion.scores(p, f)), f.label()
+        assert ndcgs[row] == pytest.approx(fusion.ndcg_of(p, fusion.scores(p, f)))
+    assert len(set(np.round(ndcgs, 6))) > 1  # the fusions differ on this query
