@@ -136,13 +136,15 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
-        done = len(items) - len(missing)
+        # counted in texts to embed: a record has a body and often a title
+        texts = len({text for _, text_of in FIELDS for p in items if (text := text_of(p))})
+        done = texts - len(missing)
 
         def step(n: int) -> None:
             nonlocal done
             done += n
             if progress:
-                progress(min(done, len(items)), len(items), "semantic")
+                progress(min(done, texts), texts, "semantic")
 
         computed = _embed(ctx, missing, step)
         index = index.with_changes()  # the published one stays as it is

@@ -1,7 +1,7 @@
 """Compute the demo's vectors once and ship them, so the demo's first run is short.
 
 ``chanjiao cache-demo-vectors`` builds the demo alliance in a throw-away SQLite database,
-embeds every record's semantic text with the project's own pipeline, and writes
+embeds every record's semantic text and title with the project's own pipeline, and writes
 ``data/seed/vectors/<model>.npz`` (keys + float16 vectors). A text not in it is simply
 embedded on first use.
 """
@@ -20,13 +20,14 @@ from data.demo import load_demo
 from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.regions import seed_regions
-from indexer.documents import semantic_text
+from indexer.documents import semantic_text, title_text
 from indexer.embedders import get_embedder
 from indexer.vector_cache import SEED_VECTORS_DIR, VectorCache, cache_key, model_slug
 
 
-def demo_semantic_texts() -> list[str]:
-    """The semantic text of every demo record, in pool order, without duplicates."""
+def demo_texts() -> list[str]:
+    """The embedded texts of every demo record — its body's semantic text and its title — in
+    pool order, without duplicates."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         upgrade_to_head(url)
@@ -39,6 +40,8 @@ def demo_semantic_texts() -> list[str]:
             for pool, model in MODELS.items():
                 for record in session.scalars(select(model).order_by(model.id)):
                     texts.setdefault(semantic_text(pool, record), None)
+                    if title := title_text(pool, record):
+                        texts.setdefault(title, None)
         engine.dispose()
     return list(texts)
 
@@ -46,7 +49,7 @@ def demo_semantic_texts() -> list[str]:
 def write_seed_cache(backend: str, threads: int = 1, progress: Callable[[int], None] | None = None,
                      out_dir: Path = SEED_VECTORS_DIR) -> Path:
     embedder = get_embedder(backend, threads=threads)
-    texts = demo_semantic_texts()
+    texts = demo_texts()
     cache = VectorCache(embedder.model)
     vectors = cache.embed("passage", texts, embedder.embed_passages, progress=progress)
     keys = np.array([cache_key(embedder.model, "passage", t) for t in texts])
