@@ -92,6 +92,7 @@ def register_bench(cli: click.Group) -> None:
         run_index_bench([int(s) for s in sizes.split(",")], backends.split(","), queries, click.echo)
 
     register_bench_match(bench)
+    register_bench_embed(bench)
 
     @bench.command("fuzz")
     @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
@@ -219,6 +220,23 @@ def register_eval(cli: click.Group) -> None:
 
         for folder in build_all():
             click.echo(f"已生成 {folder}")
+
+
+def register_bench_embed(bench: click.Group) -> None:
+    @bench.command("embed")
+    @click.option("--backends", default="e5,static", show_default=True)
+    @click.option("--texts", "count", default=1000, show_default=True, help="Texts of each shape.")
+    @click.option("--sets", default="all", show_default=True,
+                  help="Dev sets to score each backend on (comma-separated names in data/eval/, all, or none).")
+    def bench_embed(backends: str, count: int, sets: str) -> None:
+        """Records/s per core and query latency of each embedder on real titles, need
+        descriptions and profiles; nDCG@10 per dev set alone and inside the product."""
+        from matcher.evaluation.bench_embed import run_embed_bench
+        from matcher.evaluation.devsets import EVAL_DIR
+
+        folders = sorted(p for p in EVAL_DIR.iterdir() if (p / "qrels.tsv").exists()) if sets == "all" else \
+            [] if sets == "none" else [EVAL_DIR / name for name in sets.split(",")]
+        run_embed_bench(backends.split(","), count, folders, click.echo)
 
 
 def register_bench_match(bench: click.Group) -> None:

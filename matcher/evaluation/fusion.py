@@ -110,7 +110,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
             lexical_weight, semantic_weight = f.lexical + f.semantic - f.keyword_semantic, f.keyword_semantic
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
                       (f.title_semantic, p.title_semantic)])
-    first = _blend(text, p.structured, f.structured)
+    first = _blend(text, p.structured, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
         order = np.lexsort((np.arange(n), -np.round(first, 6)))
@@ -129,7 +129,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
             topic = np.where(p.has_vector, np.clip((cos - _CAL_LO) / (_CAL_HI - _CAL_LO), 0, 1), np.nan)
             parts.append((f.topic, topic))
         text = _weighted(parts)
-    return _blend(text, p.structured, f.structured)
+    return _blend(text, p.structured, f.structured, f.structured_scales)
 
 
 _CAL_LO, _CAL_HI = CALIBRATION["e5"].unrelated, CALIBRATION["e5"].same_topic
@@ -177,7 +177,8 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
                            (_column(fs, "title_lexical"), p.title_lexical),
                            (_column(fs, "title_semantic"), p.title_semantic)])
     structured = _column(fs, "structured")
-    first = _blend(text, p.structured, structured)
+    scales = np.array([f.structured_scales for f in fs])[:, None]
+    first = _blend(text, p.structured, structured, scales)
     topic_weight, likeness_weight = _column(fs, "topic"), _column(fs, "likeness")
     applies = ((topic_weight > 0) | (likeness_weight > 0))[:, 0] & (n > 2 * seeds)
     if applies.any():
@@ -200,7 +201,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
             parts.append((topic_weight[at], topic))
         text = text.copy()
         text[at] = _weighted_rows(parts)
-    return _blend(text, p.structured, structured)
+    return _blend(text, p.structured, structured, scales)
 
 
 def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
@@ -217,8 +218,11 @@ def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
     return (gains / np.log2(np.arange(2, order.shape[1] + 2))).sum(axis=1) / best
 
 
-def _blend(text: np.ndarray, structured: np.ndarray, weight: float) -> np.ndarray:
-    return np.where(np.isfinite(structured), (1 - weight) * text + weight * np.nan_to_num(structured), text)
+def _blend(text: np.ndarray, structured: np.ndarray, weight: float | np.ndarray,
+           scales: bool | np.ndarray = False) -> np.ndarray:
+    known = np.nan_to_num(structured)
+    mixed = np.where(scales, text * ((1 - weight) + weight * known), (1 - weight) * text + weight * known)
+    return np.where(np.isfinite(structured), mixed, text)
 
 
 def ndcg_of(p: Prepared, s: np.ndarray) -> float:
@@ -311,8 +315,9 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 # study, and a grid around them (a body's lexical and semantic weights, the title's, the
 # neighbourhood's).
 def candidates() -> list[Fusion]:
-    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.15, 0.3, 0.5],
-                  title_semantic=[0.0, 0.3, 0.6, 0.9], topic=[0.0, 0.15, 0.3], likeness=[0.0, 0.25, 0.5])
+    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25, 0.5, 0.75],
+                  title_semantic=[0.0, 0.3, 0.6, 0.9], topic=[0.0, 0.15, 0.3], likeness=[0.0, 0.25, 0.5],
+                  structured_scales=[False, True])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 
 

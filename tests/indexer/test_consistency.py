@@ -130,8 +130,9 @@ def test_mismatch_is_refused(live_db: str) -> None:
     add_achievement(org, "视觉")
     ctx = get_context()
     rebuild_pool(ctx, POOL)
-    with pytest.raises(IndexMismatch, match="chanjiao reindex achievement"):
-        get_context("use").load(POOL)
+    for other in ("use", "static"):  # never e5's vectors searched with another model's queries
+        with pytest.raises(IndexMismatch, match="chanjiao reindex achievement"):
+            get_context(other).load(POOL)
     meta_path = ctx.store.pool_dir(POOL) / ctx.store.current_name(POOL) / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta["dictionary_hash"] = "0000"

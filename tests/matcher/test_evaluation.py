@@ -149,7 +149,8 @@ def test_a_grid_of_fusions_scores_as_each_fusion_alone(keyword: bool) -> None:
         semantic=np.where(has, rng.random(n), np.nan), title_semantic=np.where(has, rng.random(n), np.nan),
         phrase=rng.random(n) if keyword else np.full(n, np.nan), structured=nan_some(rng.random(n), 0.5),
         gram=vectors @ vectors.T, wording=(wording + wording.T) / 2, has_vector=has)
-    grid = fusion.candidates()[::7] + [fusion.replace(fusion.PRODUCT, seeds=2, keyword_semantic=None)]
+    grid = fusion.candidates()[::7] + [fusion.replace(fusion.PRODUCT, seeds=2, keyword_semantic=None),
+                                       fusion.replace(fusion.PRODUCT, structured_scales=True, structured=0.4)]
     many = fusion.scores_many(p, grid)
     ndcgs = fusion.ndcg_many(p, many)
     for row, f in enumerate(grid):
