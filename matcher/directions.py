@@ -104,7 +104,7 @@ def open_need(query: MatchQuery, record: PoolRecord, today: dt.date) -> str | No
 def experts_for_need(session: Session, ctx: IndexContext, query: MatchQuery, *, viewer: Viewer | None = None,
                      k: int = 10, allow_own_org: bool = False) -> list[Match]:
     coi = Filters(exclude_owner_org_ids={query.org_id}) if query.org_id and not allow_own_org else Filters()
-    passed = ("已发布", "回避需求方本单位人员") if coi != Filters() else ("已发布",)
+    passed = ("已发布", "不推荐需求方本单位的人员（利益回避）") if coi != Filters() else ("已发布",)
     plans = [PoolPlan(Pool.EXPERT, person_features, filters=coi, passed=passed),
              PoolPlan(Pool.TEACHER, person_features, filters=coi, passed=passed)]
     return rank(session, ctx, query, plans, viewer=viewer, k=k, adjust=rank_down_busy)

@@ -245,6 +245,10 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     return near
 
 
+# A structured feature's reason is said only when the feature fits at least this well.
+FIT_SAID = 0.5
+
+
 def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     """The scored, explained match; a seed of the neighbourhood gets no reason from it (it
     would only say that it resembles itself)."""
@@ -273,6 +277,8 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）")
     elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
+    if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= 0.5:
+        reasons.append(f"名称与所需内容相近（{100 * c.title_semantic:.0f}/100）")
     seed = key in near.seeds
     if neighbour is not None and neighbour >= 0.5 and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
@@ -281,11 +287,11 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     extra = [t for t in shared if not any(t in u for u in c.hit.matched_terms)]
     extra = [t for t in extra if not any(t != u and t in u for u in extra)]
     if extra and alike is not None and alike >= LIKENESS_SAID and not seed:
-        reasons.append(f"与最佳匹配「{near.best}」共有的词：" + "、".join(extra[:6]))
+        reasons.append(f"与本次最匹配的「{near.best}」用词相近，都提到：" + "、".join(extra[:6]))
     for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
-            if f.reason:
+            if f.reason and f.value >= FIT_SAID:  # a reason says why it fits, never where it falls short
                 reasons.append(f.reason)
     record, hit = c.record, c.hit
     owner = getattr(record, "owner_org", None)

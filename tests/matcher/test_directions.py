@@ -37,7 +37,7 @@ def test_need_to_experts_with_conflict_of_interest_and_reasons(world: World) -> 
         assert "机器视觉" in top.matched_terms
         assert any(r.startswith("领域一致：智能制造") for r in top.reasons)
         assert any(r.startswith("地区：同城") for r in top.reasons)
-        assert "回避需求方本单位人员" in top.passed
+        assert "不推荐需求方本单位的人员（利益回避）" in top.passed
         busy = next(m for m in matches if m.id == world.ids["busy_expert"] and m.pool is Pool.EXPERT)
         assert busy.score < top.score and "咨询状态：档期紧张" in busy.reasons
         own = run(s, Pool.PROJECT, "vision_need", "need_experts", world)
@@ -79,6 +79,10 @@ def test_internship_and_student_both_sides_must_fit(world: World) -> None:
         assert fit.parts["岗位要求"] == pytest.approx(unwilling.parts["岗位要求"], abs=15)
         assert unwilling.parts["学生意愿"] < fit.parts["学生意愿"]
         assert any(r.startswith("期望城市：同城") for r in fit.reasons)
+        # A reason says why a student fits, never where the student falls short (the second one
+        # wants Beijing and other dates: its city and period show only in the parts).
+        assert not any(r.startswith(("期望城市：", "可实习时间")) for r in unwilling.reasons), unwilling.reasons
+        assert not any("低于要求" in r or " 0%" in r for m in matches for r in m.reasons)
         back = run(s, Pool.TALENT, "fit_student", "talent_internships", world)
         assert back[0].id == world.ids["post"] and "岗位未结束且有名额" in back[0].passed
 
@@ -230,5 +234,5 @@ def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
         best = ranked[0].name
         # 深度学习 is in the best match, not in the need: the PCB result says it shares it
         pcb = matches[added[vision[0]]]
-        assert f"与最佳匹配「{best}」共有的词：深度学习" in pcb.reasons
+        assert f"与本次最匹配的「{best}」用词相近，都提到：深度学习" in pcb.reasons
         assert pcb.parts["关联词"] > max(matches[added[n]].parts["关联词"] for n in food if added[n] in matches)
