@@ -33,6 +33,11 @@ _DOMAIN_FREQ = 20000  # high enough that jieba keeps a dictionary term whole
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.\-_][a-z0-9+#]+)*")
 # Part of what the index depends on besides the dictionary files: bump when tokens change.
 ANALYZER_VERSION = "2"
+# How much a query's tokens count in BM25 (see :meth:`Analyzer.query_weights`): a word the
+# user typed counts fully; a dictionary word found inside it (人工 in 人工智能) and a synonym
+# (ai for 人工智能) are weaker evidence. Chosen with chanjiao eval on every dev set.
+PART_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.5
 
 
 class Analyzer:
@@ -73,27 +78,31 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text`` in order: whole words and the dictionary words inside them."""
+        return [token for token, _ in self._useful(text)]
+
+    def _useful(self, text: str) -> list[tuple[str, bool]]:
+        """(token, whether it is a dictionary word inside a longer word) in order."""
         if not self._ready:
             self.warm()
         result = []
-        for token in self._words(self.normalize(text)):
+        for token, part in self._words(self.normalize(text)):
             token = token.strip()
             if token and token not in self._stop and _USEFUL.search(token):
-                result.append(token)
+                result.append((token, part))
         return result
 
-    def _words(self, text: str) -> list[str]:
+    def _words(self, text: str) -> list[tuple[str, bool]]:
         """Like jieba's search mode, but every dictionary word inside a long word counts,
         not only 2- and 3-character ones (康复医疗 inside 康复医疗产业学院)."""
-        words: list[str] = []
+        words: list[tuple[str, bool]] = []
         start = 0
         for latin in _LATIN.finditer(text):
             words += self._chinese(text[start : latin.start()])
-            words.append(latin.group())
+            words.append((latin.group(), False))
             start = latin.end()
         return words + self._chinese(text[start:])
 
-    def _chinese(self, text: str) -> list[str]:
+    def _chinese(self, text: str) -> list[tuple[str, bool]]:
         if not text.strip():
             return []
         freq = self._tokenizer.FREQ
@@ -104,9 +113,23 @@ class Analyzer:
                     for start in range(len(word) - size + 1):
                         part = word[start : start + size]
                         if freq.get(part):
-                            words.append(part)
-            words.append(word)
+                            words.append((part, True))
+            words.append((word, False))
         return words
+
+    def query_weights(self, text: str) -> dict[str, float]:
+        """Every query token with how much it counts in BM25, in order: the words of the text
+        1, a dictionary word found only inside a longer one ``PART_WEIGHT``, a synonym not in
+        the text ``SYNONYM_WEIGHT`` times its source's weight."""
+        weights: dict[str, float] = {}
+        for token, part in self._useful(text):
+            weights[token] = max(weights.get(token, 0.0), PART_WEIGHT if part else 1.0)
+        typed = dict(weights)
+        for token, weight in typed.items():
+            for synonym in self._synonyms.get(token, ()):
+                if synonym not in typed:
+                    weights[synonym] = max(weights.get(synonym, 0.0), SYNONYM_WEIGHT * weight)
+        return weights
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """Query tokens plus their synonyms (AI → 人工智能), each once, in order."""

@@ -6,7 +6,7 @@ import json
 import math
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -74,17 +74,38 @@ class LexicalIndex:
         n = len(self._doc_tokens)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def max_score(self, query: Sequence[str]) -> float:
+    def max_score(self, query: Sequence[str], weights: Mapping[str, float] | None = None,
+                  unseen: bool = False) -> float:
         """An upper bound of any document's BM25 score for ``query``: each term's tf part tends
-        to 1, so the score tends to the sum of idfs. Scores divided by it fall in [0, 1)."""
-        return sum(self.idf(t) for t in dict.fromkeys(query))
+        to 1, so the score tends to the sum of (weighted) idfs. Scores divided by it fall in
+        [0, 1). ``unseen``: a term no document has counts as if one had it, so that records
+        matching only the rest of a query (人工 of 人工智能) are not taken for full matches."""
+        def idf(t: str) -> float:
+            value = self.idf(t)
+            return self.unseen_idf() if unseen and value == 0 else value
 
-    def scores(self, query: Sequence[str]) -> np.ndarray:
-        """The BM25 score of every document for ``query`` tokens (0 where nothing matches)."""
+        return sum(idf(t) * (1.0 if weights is None else weights.get(t, 1.0)) for t in dict.fromkeys(query))
+
+    def unseen_idf(self) -> float:
+        """The idf a term would have in one document: what a query word no document has
+        is worth (so a ceiling counts it — see ``max_score``'s ``unseen``)."""
+        n = len(self._doc_tokens)
+        return math.log(1 + (n - 0.5) / 1.5) if n else 0.0
+
+    def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+        """The BM25 score of every document for ``query`` tokens (0 where nothing matches);
+        ``weights``: how much each token counts (default 1)."""
         known = [t for t in dict.fromkeys(query) if t in self._vocab]
         if not known or self._retriever is None:
             return np.zeros(len(self._doc_tokens), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        groups: dict[float, list[str]] = {}
+        for t in known:
+            groups.setdefault(1.0 if weights is None else float(weights.get(t, 1.0)), []).append(t)
+        total = np.zeros(len(self._doc_tokens), dtype=np.float32)
+        for weight, tokens in groups.items():
+            if weight > 0:
+                total += weight * np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+        return total
 
     def search(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> LexicalHits:
         """Top ``k`` rows with a positive score, ties broken by row; ``mask`` keeps rows where True."""

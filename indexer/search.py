@@ -84,6 +84,9 @@ class SearchResult:
     title_ceiling: float = 0.0  # the same for the title field
 
 
+# Whether a typed word no record has still counts in the BM25 ceiling (see LexicalIndex.max_score).
+UNSEEN_IN_CEILING = True
+
 CHANNELS = {"hybrid": ("lexical", "semantic", "title_lexical", "title_semantic"), "lexical": ("lexical",),
             "semantic": ("semantic",)}
 
@@ -100,10 +103,11 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     index = ctx.load(pool)
     channels = CHANNELS[mode]
     original = ctx.analyzer.tokens(text)
-    terms = ctx.analyzer.expand(original)
+    weights = ctx.analyzer.query_weights(text)  # the typed words, the words inside them, synonyms
+    terms = list(weights)
     mask = (filters or Filters()).mask(index)
-    body = _filtered(index.lexical.scores(terms), mask)
-    title = _filtered(index.titles.scores(terms), mask) if "title_lexical" in channels else np.zeros(len(index.docs))
+    body = _filtered(index.lexical.scores(terms, weights), mask)
+    title = _filtered(index.titles.scores(terms, weights), mask) if "title_lexical" in channels else np.zeros(len(index.docs))
     total = int(((body > 0) | (title > 0)).sum())
     candidates: dict[int, Hit] = {}
 
@@ -143,7 +147,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
         found.matched_terms = sorted((t for t in matched if t in telling), key=lambda t: -idf[t])
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(getattr(h, f"{c}_rank") or big for c in channels), h.id))
-    return SearchResult(hits, total, terms, index.lexical.max_score(original), index.titles.max_score(original))
+    return SearchResult(hits, total, terms, index.lexical.max_score(original, weights, UNSEEN_IN_CEILING),
+                        index.titles.max_score(original, weights, UNSEEN_IN_CEILING))
 
 
 def _filtered(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

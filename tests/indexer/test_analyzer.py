@@ -53,3 +53,15 @@ def test_shipped_dictionary_matches_its_generator() -> None:
 def test_latin_words_and_acronyms_stay_whole(text: str, tokens: list[str], absent: list[str]) -> None:
     found = Analyzer().tokens(text)
     assert all(t in found for t in tokens) and not any(t in found for t in absent), found
+
+
+def test_query_weights_count_typed_words_fully() -> None:
+    from indexer.analyzer import PART_WEIGHT, SYNONYM_WEIGHT, get_analyzer
+
+    weights = get_analyzer().query_weights("人工智能")
+    assert weights["人工智能"] == 1.0
+    assert weights["人工"] == weights["智能"] == PART_WEIGHT  # dictionary words inside the typed one
+    assert weights["ai"] == SYNONYM_WEIGHT  # a synonym of a typed word
+    typed = get_analyzer().query_weights("AI 人工智能")
+    assert typed["ai"] == typed["人工智能"] == 1.0  # a synonym the user typed counts as typed
+    assert list(get_analyzer().query_weights("机器视觉")) == ["机器", "视觉", "机器视觉", "视觉检测", "图像识别"]

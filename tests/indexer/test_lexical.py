@@ -71,3 +71,17 @@ def test_term_weights_are_unit_length_tf_idf() -> None:
 def test_empty_index() -> None:
     index = LexicalIndex.build([])
     assert len(index) == 0 and index.search(["食品"], 5).rows.size == 0
+
+
+def test_weighted_query_terms_and_the_ceiling() -> None:
+    index = LexicalIndex.build(CORPUS)
+    weights = {"机器视觉": 1.0, "检测": 0.5}
+    expected = np.array(reference_bm25(CORPUS, ["机器视觉"])) + 0.5 * np.array(reference_bm25(CORPUS, ["检测"]))
+    np.testing.assert_allclose(index.scores(["机器视觉", "检测"], weights), expected, rtol=1e-5)
+    n = len(CORPUS)
+    idf = lambda df: math.log(1 + (n - df + 0.5) / (df + 0.5))  # noqa: E731
+    assert index.max_score(["机器视觉", "检测"], weights) == pytest.approx(idf(2) + 0.5 * idf(1))
+    # a typed word no record has: nothing without ``unseen``, a one-record word's worth with it,
+    # so the records matching only the rest of the query are not taken for full matches
+    assert index.max_score(["机器视觉", "未知词"]) == pytest.approx(idf(2))
+    assert index.max_score(["机器视觉", "未知词"], unseen=True) == pytest.approx(idf(2) + math.log(1 + (n - 0.5) / 1.5))

@@ -60,7 +60,7 @@ def test_scores_are_absolute_and_bounded() -> None:
     assert semantic_strength(None, "e5") is None
     assert semantic_strength(0.0, "e5") == 0.0 and semantic_strength(1.0, "e5") == 1.0
     assert semantic_strength(0.88, "e5") == pytest.approx(0.5)
-    assert text_score(0.4, None) == 0.4
+    assert text_score(0.4, None) == pytest.approx(0.4)
     # no applicable feature: the text score stands; a mismatched field pulls it down
     assert blend(0.6, structured_mean([(None, 1.0)])) == 0.6
     assert blend(0.6, structured_mean([(1.0, 1.0)])) > 0.6 > blend(0.6, structured_mean([(0.0, 1.0)]))
@@ -85,14 +85,15 @@ def test_keyword_queries_lean_on_exact_words_and_neighbours_blend_in() -> None:
     titled = replace(body, title_lexical=0.5, title_semantic=1.0)
     assert fused(hit(3.0, 0.88, 2.0, 0.97), weights=titled)[2] == pytest.approx((0.25 + 0.25 + 0.25 + 1.0) / 2.5)
     assert fused(hit(3.0, 0.88, 0.0, None), weights=titled)[2] == pytest.approx(0.5 / 1.5)  # no title vector
-    # the neighbourhood's topic weighs 0.15 and the likeness to the best match's wording 0.5
-    # beside the text score, staying on the 0–1 scale
-    assert with_neighbours(0.5, 1.0) == pytest.approx(0.65 / 1.15)
-    assert with_neighbours(0.5, 0.0) == pytest.approx(0.5 / 1.15)
-    assert with_neighbours(0.5, None) == 0.5  # no neighbourhood: the text score stands
-    assert with_neighbours(0.5, None, 1.0) == pytest.approx(1.0 / 1.5)  # vector pending: wording only
-    assert with_neighbours(0.5, 1.0, 0.0) == pytest.approx(0.65 / 1.65)
-    assert with_neighbours(1.0, 1.0, 1.0) == 1.0
+    # with the neighbourhood's topic at 0.15 and the likeness to the best match's wording at 0.5
+    # beside the text score, the score stays on the 0–1 scale
+    nb = {"weight": 0.15, "likeness_weight": 0.5}
+    assert with_neighbours(0.5, 1.0, **nb) == pytest.approx(0.65 / 1.15)
+    assert with_neighbours(0.5, 0.0, **nb) == pytest.approx(0.5 / 1.15)
+    assert with_neighbours(0.5, None, **nb) == 0.5  # no neighbourhood: the text score stands
+    assert with_neighbours(0.5, None, 1.0, **nb) == pytest.approx(1.0 / 1.5)  # vector pending: wording only
+    assert with_neighbours(0.5, 1.0, 0.0, **nb) == pytest.approx(0.65 / 1.65)
+    assert with_neighbours(1.0, 1.0, 1.0, **nb) == 1.0
     # a tf-idf cosine of 0.5 (near-duplicate wording) is full likeness; 0.1 a fifth of it
     assert likeness_strength(0.1) == pytest.approx(0.2)
     assert likeness_strength(0.5) == likeness_strength(0.8) == 1.0
