@@ -28,6 +28,7 @@ from matcher.scoring import (
     blend,
     WEIGHTS,
     lexical_strength,
+    rank_strength,
     likeness_strength,
     semantic_strength,
     strengths,
@@ -264,8 +265,12 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         parts["名称相关"] = 100 * c.title_lexical
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None:
         parts["名称相近"] = 100 * c.title_semantic
+    if WEIGHTS.topic <= 0:
+        neighbour = None  # the topic does not count: neither a bar nor a reason
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
+    if WEIGHTS.ranks > 0:
+        parts["两路检索名次"] = 100 * rank_strength(c.hit.lexical_rank, c.hit.semantic_rank)
     if alike is not None:
         parts["关联词"] = 100 * alike
     reasons = []

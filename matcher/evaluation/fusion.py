@@ -20,8 +20,9 @@ import numpy as np
 
 from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
+from matcher.evaluation.run import rrf_ranking
 from matcher.features import query_segments
-from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights
+from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights, rank_strength
 
 Echo = Callable[[str], None]
 
@@ -47,6 +48,7 @@ class Prepared:
     phrase: np.ndarray  # NaN for a query that is not a keyword list
     structured: np.ndarray  # NaN where no structured feature applies
     gram: np.ndarray  # cosines between candidates' vectors (NaN rows where one has none)
+    ranks: np.ndarray  # the body channels' reciprocal-rank fusion on 0–1 (scoring.rank_strength)
     wording: np.ndarray  # tf-idf cosines between candidates' wordings
     has_vector: np.ndarray
 
@@ -82,10 +84,11 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     safe = np.where(has[:, None], vectors, 0.0)
     gram = safe @ safe.T
     phrase, structured = col("phrase"), col("structured")
+    ranks = np.array([rank_strength(int(x.get("lexical_rank", 0)), int(x.get("semantic_rank", 0))) for x in d])
     return Prepared(query.docs, query.judged, bool(query_segments(query.text)), lexical, title,
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
-                    gram, _wording(query.terms), has)
+                    gram, ranks, _wording(query.terms), has)
 
 
 def _weighted(parts: Sequence[tuple[float, np.ndarray]]) -> np.ndarray:
@@ -109,7 +112,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
         if f.keyword_semantic is not None:  # the body's two weights keep their sum, the semantic one set
             lexical_weight, semantic_weight = f.lexical + f.semantic - f.keyword_semantic, f.keyword_semantic
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
-                      (f.title_semantic, p.title_semantic)])
+                      (f.title_semantic, p.title_semantic), (f.ranks, p.ranks)])
     first = _blend(text, p.structured, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
@@ -175,7 +178,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
         semantic_weight = np.where(np.isfinite(keyword), np.nan_to_num(keyword), semantic_weight)
     text = _weighted_rows([(lexical_weight, lexical), (semantic_weight, p.semantic),
                            (_column(fs, "title_lexical"), p.title_lexical),
-                           (_column(fs, "title_semantic"), p.title_semantic)])
+                           (_column(fs, "title_semantic"), p.title_semantic), (_column(fs, "ranks"), p.ranks)])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
     first = _blend(text, p.structured, structured, scales)
@@ -236,18 +239,21 @@ class SetStudy:
     queries: list[Prepared]
     bm25: list[float]
     semantic: list[float]
+    rrf: list[float]  # the plain reciprocal-rank fusion of the two
 
     @property
     def floor(self) -> float:
-        """What the product must at least reach here: the better channel alone."""
-        return max(float(np.mean(self.bm25)), float(np.mean(self.semantic)))
+        """What the product must at least reach here: the better channel alone, and their
+        plain reciprocal-rank fusion (it must beat both)."""
+        return max(float(np.mean(self.bm25)), float(np.mean(self.semantic)), float(np.mean(self.rrf)))
 
 
 def study(dump: SetDump) -> SetStudy:
     queries = [prepare(q, dump.backend) for q in dump.queries]
     bm25 = [ndcg_at(q.bm25, q.judged, 10) for q in dump.queries]
     semantic = [ndcg_at(q.semantic, q.judged, 10) for q in dump.queries]
-    return SetStudy(dump.name, queries, bm25, semantic)
+    rrf = [ndcg_at(rrf_ranking(q.bm25, q.semantic), q.judged, 10) for q in dump.queries]
+    return SetStudy(dump.name, queries, bm25, semantic, rrf)
 
 
 def per_query(s: SetStudy, f: Fusion) -> list[float]:
@@ -282,7 +288,7 @@ def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion],
     results = table(studies, candidates) if results is None else results
     floors = np.array([s.floor for s in studies])[:, None]
     margins = results - floors
-    echo(f"{'留出的集':26s} {'在其余集上选出的融合在该集的 nDCG@10':>12s} {'较好单通道':>8s} {'差':>8s}")
+    echo(f"{'留出的集':26s} {'在其余集上选出的融合在该集的 nDCG@10':>12s} {'两通道及其RRF之最':>8s} {'差':>8s}")
     worst = np.inf
     for n, s in enumerate(studies):
         others = np.delete(margins, n, axis=0)
@@ -307,7 +313,8 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
     for path in paths:
         found.append(study(load_dump(Path(str(path)))))
         s = found[-1]
-        echo(f"{s.name}: {len(s.queries)} 条查询；仅BM25 {np.mean(s.bm25):.4f}，仅语义 {np.mean(s.semantic):.4f}")
+        echo(f"{s.name}: {len(s.queries)} 条查询；仅BM25 {np.mean(s.bm25):.4f}，仅语义 {np.mean(s.semantic):.4f}，"
+             f"RRF {np.mean(s.rrf):.4f}")
     return found
 
 
@@ -315,8 +322,8 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 # study, and a grid around them (a body's lexical and semantic weights, the title's, the
 # neighbourhood's).
 def candidates() -> list[Fusion]:
-    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25, 0.5, 0.75],
-                  title_semantic=[0.0, 0.3, 0.6, 0.9], topic=[0.0, 0.15, 0.3], likeness=[0.0, 0.25, 0.5],
+    around = grid(PRODUCT, lexical=[0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25, 0.5],
+                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], ranks=[0.0, 0.25, 0.5, 1.0],
                   structured_scales=[False, True])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 
@@ -330,6 +337,6 @@ def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:
     for n, s in enumerate(studies):
         best = int(np.argmax(results[n]))
         echo(f"{s.name:26s} 产品 {results[n, 0]:.4f}  改前 {results[n, names.index(BEFORE.label())]:.4f}  "
-             f"较好单通道 {s.floor:.4f}  本集最好 {results[n, best]:.4f}（{names[best]}）")
+             f"两通道及其RRF之最 {s.floor:.4f}  本集最好 {results[n, best]:.4f}（{names[best]}）")
     chosen, _ = leave_one_set_out(studies, found, echo, results)
     return chosen

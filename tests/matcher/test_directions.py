@@ -177,12 +177,17 @@ def test_the_search_box_scores_keyword_queries_like_recommendations(world: World
     assert keyed.items[0].score > plain.items[0].score  # both keywords whole: a higher text score
 
 
-def test_the_neighbourhood_of_the_best_matches(world: World) -> None:
+def test_the_neighbourhood_of_the_best_matches(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each candidate is also scored by what the best few matches say of it: results on the
     vision need's topic, worded otherwise, score higher there than food results, and records
     worded like the best match say which words they share. With only a few candidates (the
-    best few would be all of them) there is none; without vectors, only the wording."""
+    best few would be all of them) there is none; without vectors, only the wording. (The
+    topic is shown when it counts: here it is given a weight, whatever the product's is.)"""
     from dataclasses import replace
+
+    import matcher.engine
+
+    monkeypatch.setattr(matcher.engine, "WEIGHTS", replace(matcher.engine.WEIGHTS, topic=0.15))
 
     from data.enums import AchievementKind
     from data.models import Achievement
