@@ -60,7 +60,7 @@ def _common(query: MatchQuery, facets: Facets, tag_label: str = "技能", region
         Feature("领域", field, 1.0, f"领域一致：{'、'.join(shared)}" if field else ""),
         Feature(tag_label, tags, 1.0, f"{tag_label}匹配：{'、'.join(hit_tags)}" if hit_tags else ""),
         Feature("地区", region, region_weight,
-                f"地区：{fx.region_label(region)}（{place.full_name}）" if region is not None and place else ""),
+                f"地区：{fx.region_label(region)}（位于{place.full_name}）" if region is not None and place else ""),
     ]
 
 
@@ -230,7 +230,7 @@ def _two_sided(post: Internship, talent: Talent) -> list[Feature]:
         Feature("技能", skills, 1.0, f"技能匹配：{'、'.join(hit_skills)}" if hit_skills else "", side="post"),
         Feature("专业", majors, 1.0, f"专业对口：{talent.major}" if majors else "", side="post"),
         Feature("学历", level, 0.5, f"学历：{talent.level.label}" + ("（达到要求）" if level == 1 else "（低于要求）"), side="post"),
-        Feature("城市", city, 1.0, f"期望城市：{fx.region_label(city)}（{place.full_name if place else ''}）" if city is not None else "", side="student"),
+        Feature("城市", city, 1.0, f"期望城市：{fx.region_label(city)}（岗位在{place.full_name}）" if city is not None and place else "", side="student"),
         Feature("岗位意向", role, 0.7, f"期望岗位「{talent.expected_role}」与岗位名称相近" if role and role >= 0.3 else "", side="student"),
         Feature("时间", period, 1.0, f"可实习时间覆盖岗位周期的 {100 * period:.0f}%" if period is not None else "", side="student"),
     ]

@@ -40,7 +40,11 @@ def test_profile_errors_then_recommendations_apply_and_status(client: tuple[Flas
     good = c.post("/student/profile", data={**PROFILE, "csrf_token": token(c, "/student/profile")})
     assert good.status_code == 302
     page = c.get("/student/internships").get_data(as_text=True)
-    assert "工业机器人运维实习生" in page and "岗位要求" in page and "学生意愿" in page and "期望城市：同城" in page
+    assert "工业机器人运维实习生" in page and "岗位要求" in page and "学生意愿" in page and "期望城市：同城（岗位在" in page
+    import re
+
+    bars = re.findall(r'<span class="bar" title="([^"]+) (\d+)">.*?<b>\1</b> <i class="num">(\d+)</i></span>', page)
+    assert bars and all(shown == value for _, value, shown in bars)  # every score bar says its number
     url = f"/student/apply/{world.ids['post']}"
     assert c.post(url, data={"csrf_token": token(c, "/student/internships")}).status_code == 302
     assert "已投递" in c.get("/student/applications").get_data(as_text=True)
