@@ -92,7 +92,11 @@ def test_search_highlights_terms(server, page) -> None:  # type: ignore[no-untyp
     page.press("input[name=q]", "Enter")
     page.wait_for_selector("ol.results")
     assert page.locator("ol.results mark").count() > 0
+    # the tab shown is the pool with the best match (here a fermentation expert); 成果库's tab has the result
+    page.click("nav.tabs a:has-text('成果库')")
+    page.wait_for_selector("ol.results")
     assert "低盐酱油快速发酵工艺" in page.locator("ol.results").inner_text()
+    assert page.locator("ol.results mark").count() > 0
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
 
