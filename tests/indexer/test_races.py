@@ -8,6 +8,7 @@ import itertools
 import random
 import threading
 import time
+import traceback
 from collections.abc import Callable
 
 import pytest
@@ -41,17 +42,18 @@ def _records(org: int, count: int) -> list[int]:
         return [r.id for r in rows]
 
 
-def _run(workers: list[Callable[[], None]], seconds: float) -> list[BaseException]:
-    """Run each worker in a loop in its own thread for ``seconds``; the errors they raised."""
-    errors: list[BaseException] = []
+def _run(workers: list[Callable[[], None]], seconds: float) -> list[str]:
+    """Run each worker in a loop in its own thread for ``seconds``; the errors they raised,
+    each with its traceback (so a failure says where it happened)."""
+    errors: list[str] = []
     stop = time.monotonic() + seconds
 
     def loop(work: Callable[[], None]) -> None:
         while time.monotonic() < stop and not errors:
             try:
                 work()
-            except BaseException as exc:  # noqa: BLE001 - every failure counts
-                errors.append(exc)
+            except BaseException:  # noqa: BLE001 - every failure counts
+                errors.append(traceback.format_exc())
 
     threads = [threading.Thread(target=loop, args=(w,)) for w in workers]
     for t in threads:
@@ -97,7 +99,7 @@ def test_searches_while_edits_and_deletes_are_swapped_in(live_db: str, kind: str
         searches[0] += 1
 
     errors = _run([edit, delete_and_recreate, read, read, read], SECONDS)
-    assert errors == []
+    assert not errors, "\n".join(errors)
     assert searches[0] > 20
     with session_scope() as s:  # the index ends where the database is
         live = {r.id: r.description for r in s.query(Achievement)}
@@ -125,5 +127,5 @@ def test_a_version_pruned_while_another_process_loads_it(live_db: str, monkeypat
         loads[0] += 1
 
     errors = _run([write, load, load], SECONDS)
-    assert errors == []
+    assert not errors, "\n".join(errors)
     assert loads[0] > 20
