@@ -84,9 +84,6 @@ class SearchResult:
     title_ceiling: float = 0.0  # the same for the title field
 
 
-# Whether a typed word no record has still counts in the BM25 ceiling (see LexicalIndex.max_score).
-UNSEEN_IN_CEILING = True
-
 CHANNELS = {"hybrid": ("lexical", "semantic", "title_lexical", "title_semantic"), "lexical": ("lexical",),
             "semantic": ("semantic",)}
 
@@ -147,8 +144,9 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
         found.matched_terms = sorted((t for t in matched if t in telling), key=lambda t: -idf[t])
     big = 1 << 30
     hits = sorted(candidates.values(), key=lambda h: (min(getattr(h, f"{c}_rank") or big for c in channels), h.id))
-    return SearchResult(hits, total, terms, index.lexical.max_score(original, weights, UNSEEN_IN_CEILING),
-                        index.titles.max_score(original, weights, UNSEEN_IN_CEILING))
+    # a typed word no record has still counts in the ceiling (LexicalIndex.max_score's ``unseen``)
+    return SearchResult(hits, total, terms, index.lexical.max_score(original, weights, unseen=True),
+                        index.titles.max_score(original, weights, unseen=True))
 
 
 def _filtered(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

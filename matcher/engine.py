@@ -224,7 +224,9 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     wording = term_weights(indexes[best.plan.pool], best.hit.id)
     vectored = [c for c in ranked if c.semantic is not None]
     seeds = vectored[:NEIGHBOUR_SEEDS]
-    center = centroid([(indexes[c.plan.pool], c.hit.id) for c in seeds]) if len(vectored) > 2 * NEIGHBOUR_SEEDS else None
+    # the topic is measured only when it counts (a centroid and a cosine per candidate)
+    center = centroid([(indexes[c.plan.pool], c.hit.id) for c in seeds]) \
+        if WEIGHTS.topic > 0 and len(vectored) > 2 * NEIGHBOUR_SEEDS else None
     if center is not None:
         near.seeds.update((c.plan.pool, c.hit.id) for c in seeds)
     for pool, index in indexes.items():
@@ -265,8 +267,6 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         parts["名称相关"] = 100 * c.title_lexical
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None:
         parts["名称相近"] = 100 * c.title_semantic
-    if WEIGHTS.topic <= 0:
-        neighbour = None  # the topic does not count: neither a bar nor a reason
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
     if WEIGHTS.ranks > 0:

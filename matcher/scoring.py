@@ -181,10 +181,9 @@ RRF_K = 60
 
 
 def rank_strength(*ranks: int | None) -> float:
-    """Reciprocal-rank fusion of a candidate's channel ranks (1-based; None outside a channel's
-    list), on 0–1: 1 when it is first in every channel."""
-    best = len(ranks) / (RRF_K + 1)
-    return sum(1.0 / (RRF_K + r) for r in ranks if r) / best if ranks else 0.0
+    """:func:`rrf` of a candidate's channel ranks (1-based; None or 0 outside a channel's
+    list) on 0–1: 1 when it is first in every channel."""
+    return rrf([r or None for r in ranks]) / rrf([1] * len(ranks)) if ranks else 0.0
 
 
 def likeness_strength(cosine: float) -> float:
@@ -225,6 +224,6 @@ def blend(text: float, structured: float | None, text_weight: float = TEXT_WEIGH
     return text_weight * text + (1 - text_weight) * structured
 
 
-def rrf(ranks: list[int | None], k: int = 60) -> float:
+def rrf(ranks: list[int | None], k: int = RRF_K) -> float:
     """Reciprocal rank fusion, for comparison in evaluation."""
     return sum(1.0 / (k + r) for r in ranks if r is not None)

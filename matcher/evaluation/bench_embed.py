@@ -9,7 +9,6 @@ embeds the same texts with one thread and no vector cache, so records/s is per c
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,24 +17,20 @@ import numpy as np
 
 from indexer.embedders import get_embedder
 from matcher.evaluation.devsets import EVAL_DIR
+from matcher.evaluation.sets import load_set
 
 Echo = Callable[[str], None]
 QUERY_SAMPLE = 100
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 def shape_texts(count: int) -> dict[str, list[str]]:
     """``count`` real texts of each shape, in a fixed order."""
-    titles = [str(r.get("name") or r.get("text")) for r in _lines(EVAL_DIR / "csl-need-title" / "records.jsonl")]
-    needs = [str(r["text"]) for r in _lines(EVAL_DIR / "csl-title" / "records.jsonl")]
-    needs += [str(q["text"]) for q in _lines(EVAL_DIR / "patent-need" / "queries.jsonl")]
-    profiles = [" ".join(str(r.get(k) or "") for k in ("name", "text")) for r in
-                _lines(EVAL_DIR / "person-expert" / "records.jsonl")]
-    return {"名称（短标题）": titles[:count], "需求描述": needs[:count], "人员简介": profiles[:count]}
+    titles, abstracts = load_set(EVAL_DIR / "csl-need-title"), load_set(EVAL_DIR / "csl-title")
+    patents, people = load_set(EVAL_DIR / "patent-need"), load_set(EVAL_DIR / "person-expert")
+    text = lambda row: " ".join(str(row.get(k) or "") for k in ("name", "text")).strip()  # noqa: E731
+    needs = [str(r["text"]) for r in abstracts.records] + [str(q["text"]) for q in patents.queries]
+    return {"名称（短标题）": [text(r) for r in titles.records][:count], "需求描述": needs[:count],
+            "人员简介": [text(r) for r in people.records][:count]}
 
 
 def _speed(embed: Callable[[Sequence[str]], np.ndarray], texts: list[str]) -> float:

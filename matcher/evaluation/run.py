@@ -34,13 +34,13 @@ from indexer.search import search
 from indexer.store import IndexStore
 from matcher.engine import Viewer
 from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
+from matcher.scoring import RRF_K
 from matcher.evaluation.sets import EvalSet, EvalSetError, as_list, load_set, region_of, store_records
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
 
 Echo = Callable[[str], None]
 DEPTH = 100
-RRF_K = 60
 
 
 @dataclass
