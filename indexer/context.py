@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from data.pools import Pool
 from data.settings import instance_dir
 from indexer.analyzer import Analyzer, get_analyzer
-from indexer.embedders import Embedder, configured_backend, get_embedder
+from indexer.embedders import Embedder, bulk_worker_count, configured_backend, get_embedder
 from indexer.store import IndexStore, PoolIndex
 from indexer.vector_cache import VectorCache
 
@@ -57,7 +57,12 @@ class IndexContext:
         return vector if np.isfinite(vector).all() else None
 
     def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
-        return self.cache.embed("passage", texts, self.embedder.embed_passages, progress=progress)
+        """Passages of a bulk job (an import, a rebuild, an edit's sync): embedded by the
+        embedder's bulk workers — one process per core for e5 — so that the one answering
+        queries is never busy with them."""
+        workers = self.embedder.bulk_workers(bulk_worker_count())
+        return self.cache.embed("passage", texts, self.embedder.embed_passages, progress=progress,
+                                workers=[w.embed_passages for w in workers])
 
 
 @lru_cache(maxsize=8)

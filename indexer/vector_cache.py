@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -85,25 +86,70 @@ class VectorCache:
             self._conn.commit()
 
     def embed(self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray],
-              batch: int = 32, progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Vectors for ``texts``, computing (in batches) and storing only the missing ones."""
+              batch: int = 32, progress: Callable[[int], None] | None = None,
+              workers: Sequence[Callable[[list[str]], np.ndarray]] = ()) -> np.ndarray:
+        """Vectors for ``texts``, computing (in batches) and storing only the missing ones.
+        ``workers``: functions that embed at the same time (each its own process), sharing
+        the batches between them; without them, ``compute`` embeds every batch in turn."""
         keys = [cache_key(self.model, kind, t) for t in texts]
         found = self.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         text_of = dict(zip(keys, texts))
         if progress is not None:
             progress(len(keys) - len(missing))
-        for i in range(0, len(missing), batch):
-            chunk = missing[i : i + batch]
-            vectors = compute([text_of[k] for k in chunk])
-            fresh = dict(zip(chunk, np.asarray(vectors, dtype=np.float32)))
+        chunks = [missing[i : i + batch] for i in range(0, len(missing), batch)]
+        computes = list(workers)[: len(chunks)] or [compute]
+        done = threading.Lock()  # found and progress are updated by one worker at a time
+
+        def run(chunk: list[str], embed: Callable[[list[str]], np.ndarray]) -> None:
+            fresh = dict(zip(chunk, np.asarray(embed([text_of[k] for k in chunk]), dtype=np.float32)))
             self.put_many(fresh)
-            found.update(fresh)
-            if progress is not None:
-                progress(len(chunk))
+            with done:
+                found.update(fresh)
+                if progress is not None:
+                    progress(len(chunk))
+
+        if len(computes) == 1:
+            for chunk in chunks:
+                run(chunk, computes[0])
+        else:
+            _share(chunks, computes, run)
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[k] for k in keys])
 
     def close(self) -> None:
         self._conn.close()
+
+
+Chunk = TypeVar("Chunk")
+Worker = TypeVar("Worker")
+
+
+def _share(chunks: Sequence[Chunk], workers: Sequence[Worker], run: Callable[[Chunk, Worker], None]) -> None:
+    """Each worker, in a thread of its own, takes the next chunk until none is left; the first
+    error stops every worker from taking more and is raised once they have finished."""
+    pending = list(reversed(chunks))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def loop(worker: Worker) -> None:
+        while True:
+            with lock:
+                if errors or not pending:
+                    return
+                chunk = pending.pop()
+            try:
+                run(chunk, worker)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                with lock:
+                    errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=loop, args=(w,), name=f"embed-{n}", daemon=True) for n, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

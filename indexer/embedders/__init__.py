@@ -23,6 +23,18 @@ def configured_backend() -> str:
     return os.environ.get("EMBEDDING_BACKEND", DEFAULT_BACKEND).strip() or DEFAULT_BACKEND
 
 
+BULK_WORKERS_MAX = 8
+
+
+def bulk_worker_count() -> int:
+    """How many processes embed a bulk job at once (``EMBEDDING_BULK_WORKERS``; default one
+    per core): the e5 engine runs no faster with more threads in one process, but each
+    process adds a core's worth (measured: 6.3 → 12.6 patent texts/s with two on two cores)."""
+    raw = os.environ.get("EMBEDDING_BULK_WORKERS", "").strip()
+    count = int(raw) if raw.isdigit() else (os.cpu_count() or 1)
+    return max(1, min(count, BULK_WORKERS_MAX))
+
+
 def make_embedder(backend: str, threads: int = 1) -> Embedder:
     """The in-process embedder of ``backend`` (what an isolated child runs)."""
     if backend == "e5":
@@ -68,4 +80,4 @@ def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
     return make_embedder(backend, threads)
 
 
-__all__ = ["BACKENDS", "Embedder", "configured_backend", "failed_rows", "get_embedder", "make_embedder", "normalize"]
+__all__ = ["BACKENDS", "Embedder", "bulk_worker_count", "configured_backend", "failed_rows", "get_embedder", "make_embedder", "normalize"]

@@ -64,5 +64,11 @@ class Embedder(ABC):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(list(texts), False)
 
+    def bulk_workers(self, count: int) -> list["Embedder"]:
+        """Up to ``count`` embedders of this model that can work at the same time on a bulk
+        job (an import, a rebuild), none of them the one that answers queries. An in-process
+        model has only itself: it shares the caller's process and its thread pool."""
+        return [self]
+
     def close(self) -> None:
         """Release what the model holds (a child process, for an isolated one)."""

@@ -75,6 +75,7 @@ class IsolatedEmbedder(Embedder):
         self._lock = threading.Lock()
         self.call_timeout = CALL_TIMEOUT
         self.restarts = 0  # children started after a failure (for tests and logs)
+        self._bulk: list[IsolatedEmbedder] = []  # children of their own for bulk jobs (started lazily)
 
     @property  # type: ignore[override]
     def model(self) -> str:
@@ -122,11 +123,23 @@ class IsolatedEmbedder(Embedder):
             if stream is not None:
                 stream.close()
 
+    def bulk_workers(self, count: int) -> list[Embedder]:
+        """``count`` embedders of this backend, each with a child of its own (one core each:
+        the e5 engine does not go faster with more threads per process, but two processes
+        embed twice as much), none of them this one, so a query never waits behind a batch."""
+        with self._lock:
+            while len(self._bulk) < count:
+                self._bulk.append(IsolatedEmbedder(self.backend, 1, self._model, self._dim, self._env))
+            return list(self._bulk[:count])
+
     def close(self) -> None:
         with self._lock:
             if self._proc is not None:
                 self._kill(self._proc)
                 self._proc = None
+            bulk, self._bulk = self._bulk, []
+        for worker in bulk:
+            worker.close()
 
     def __del__(self) -> None:
         proc = getattr(self, "_proc", None)

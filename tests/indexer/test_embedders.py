@@ -161,3 +161,59 @@ def test_only_the_text_that_kills_the_model_loses_its_vector() -> None:
         assert [bool(np.isfinite(v).all()) for v in vectors] == [True] * 7 + [False, True]
     finally:
         e5.close()
+
+
+# -- bulk jobs on every core ---------------------------------------------------------------
+
+def test_bulk_workers_share_the_batches_and_the_cache(embedder: Embedder, tmp_path: Path) -> None:
+    """Batches go to whichever worker is free; every text is embedded once, by one of them,
+    with the same vector it gets alone; an error in one worker is raised to the caller."""
+    import threading
+
+    calls: dict[str, list[list[str]]] = {"a": [], "b": []}
+    lock = threading.Lock()
+
+    def worker(name: str):  # type: ignore[no-untyped-def]
+        def compute(texts: list[str]) -> np.ndarray:
+            with lock:
+                calls[name].append(texts)
+            return embedder.embed_passages(texts)
+        return compute
+
+    texts = [f"第{i}项科技成果：智能制造产线的视觉检测" for i in range(23)]
+    cache = VectorCache(embedder.model, tmp_path / "v.sqlite")
+    seen: list[int] = []
+    vectors = cache.embed("passage", texts + texts[:3], worker("x"), batch=4, progress=seen.append,
+                          workers=[worker("a"), worker("b")])
+    embedded = [t for name in calls for batch in calls[name] for t in batch]
+    assert sorted(embedded) == sorted(texts)  # each once, nothing left out
+    assert all(len(batch) <= 4 for name in calls for batch in calls[name])
+    np.testing.assert_allclose(vectors[:23], embedder.embed_passages(texts), atol=1e-5)
+    np.testing.assert_allclose(vectors[23:], vectors[:3])
+    assert sum(seen) == 26
+
+    def broken(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("模型进程异常")
+
+    with pytest.raises(RuntimeError, match="模型进程异常"):
+        cache.embed("passage", [f"新文本{i}" for i in range(12)], broken, batch=4, workers=[broken, worker("a")])
+
+
+def test_e5_bulk_workers_are_processes_of_their_own() -> None:
+    """A bulk job embeds in children that are not the one answering queries (one per core),
+    with the same vectors."""
+    from indexer.embedders.isolated import IsolatedEmbedder
+
+    e5 = IsolatedEmbedder("e5", 1)
+    try:
+        e5.embed_queries(["视觉检测"])
+        workers = e5.bulk_workers(2)
+        assert len(workers) == 2 and e5 not in workers and workers == e5.bulk_workers(2)
+        vectors = [w.embed_passages(["产线零件划痕的图像识别"]) for w in workers]
+        pids = {e5.pid, *(w.pid for w in workers)}  # type: ignore[attr-defined]
+        assert len(pids) == 3 and None not in pids
+        np.testing.assert_allclose(vectors[0], vectors[1], atol=1e-6)
+        np.testing.assert_allclose(vectors[0], e5.embed_passages(["产线零件划痕的图像识别"]), atol=1e-6)
+    finally:
+        e5.close()
+    assert all(w.pid is None for w in workers)  # type: ignore[attr-defined]
