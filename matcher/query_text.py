@@ -19,7 +19,9 @@ _ORGANIZATION = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(股份有�
 # Perks and conditions that fill posting titles and brackets.
 _NOTE_WORDS = ("双休", "单休", "五险", "六险", "一金", "包吃", "包住", "提成", "底薪", "无责", "高薪", "急招", "急聘", "接受", "应届",
                "小白", "周末", "年休", "团建", "地铁", "长期", "可转正", "转正", "不加班", "弹性", "福利", "薪资", "月薪", "年薪",
-               "带薪", "经验不限", "零基础", "可兼职", "名额", "入职", "待遇", "补贴", "站", "线", "号")
+               "带薪", "经验不限", "零基础", "可兼职", "名额", "入职", "待遇", "补贴", "地铁", "号线", "城市号", "线上", "线下")
+# (places and work modes by the words that say so: a bare 站, 线 or 号 is also part of 网站,
+# 生产线 and 型号, which are what a need asks for)
 # Perks said outside brackets too: removed wherever they stand.
 _PERKS = re.compile(r"双休|单休|大小周|[五六]险[一二]金|包吃包?住|接受(小白|应届生?|实习生?|新手)|零基础可?|不加班|无责底薪|"
                     r"\d+(?:\.\d+)?\s*[-~～到至]\s*\d+(?:\.\d+)?\s*[kK千万](?:/月)?|\d+\s*年(以上)?(工作)?经验|\d+\s*年以上")

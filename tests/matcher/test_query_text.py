@@ -30,3 +30,17 @@ def test_a_need_is_left_as_typed(typed: str) -> None:
 
 def test_brackets_that_say_something_stay_as_words() -> None:
     assert clean_query("基于深度学习的图像识别（中试阶段）") == "基于深度学习的图像识别 中试阶段"
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("前端开发工程师（英文网站）", "前端开发工程师 英文网站"),
+    ("PLC电气工程师（自动化生产线）", "PLC电气工程师 自动化生产线"),
+    ("设备维修（注塑机型号调试）", "设备维修 注塑机型号调试"),
+    ("销售代表（区域/城市号）", "销售代表"),
+    ("客服专员（地铁2号线旁）", "客服专员"),
+    ("课程顾问（线上）", "课程顾问"),
+])
+def test_a_bracket_is_a_note_by_its_words_not_by_one_character(typed: str, meant: str) -> None:
+    """A bracket naming a place or a work mode goes; one naming what the post works on (a
+    website, a production line, a model number) stays, though 站, 线 and 号 are in both."""
+    assert clean_query(typed) == meant

@@ -9,7 +9,9 @@ Labels come from the data itself, never from judgement by hand. Each set: ``reco
   10,000 titles, the two sharing under half their characters).
 - CSCO occupations and real job postings (:mod:`.csco`): ``csco-jobs``, ``csco-skills``, and
   ``jobs-taxonomy`` (a real posting's title as employers write it → its occupation in the
-  national taxonomy, by the site's own category).
+  national taxonomy, by the site's own category), and ``csco-alias`` (another name of an
+  occupation — a job-site title, an abbreviation, English — → its name in the taxonomy,
+  among 10,051 names and titles, the two sharing under half their characters).
 - Patents (:mod:`.patents`): ``patent-need`` (the problem a patent solves, as a need → the
   patent, among 3,720 patents and 2,000 papers).
 - People (:mod:`.people`): ``person-expert`` (a held-out title of a person → that person, among
@@ -50,6 +52,7 @@ def build_all(root: Path = EVAL_DIR) -> list[Path]:
     csl.build_need_title_set(root)
     csco.build_csco_set(root)
     csco.build_jobs_taxonomy_set(root)
+    csco.build_alias_set(root)
     patents.build_patent_need_set(root)
     people.build_person_set(root)
     return sorted(p for p in root.iterdir() if p.is_dir())

@@ -118,3 +118,51 @@ def build_jobs_taxonomy_set(root: Path = EVAL_DIR) -> None:
             if parent is not None:
                 rels.append((qid, parent, 1))
     write_set(root / "jobs-taxonomy", records, queries, rels)
+
+
+# -- an occupation's other name → its name in the taxonomy -----------------------------------
+
+ALIAS_MAX_OVERLAP = 0.5
+
+
+def build_alias_set(root: Path = EVAL_DIR) -> None:
+    """``csco-alias``: a name people use for an occupation — a job-site title, an
+    abbreviation, English (「GIS工程师」, 「SLAM算法」, 「CTO」, 「夹具工程师」) — finds the
+    occupation's name in the national taxonomy (2) and its parent category (1): short title
+    → short title, the two sharing under half the name's characters. Records have a name only:
+    every taxonomy entry (2,051) and the 8,000 CSL titles without abstracts, which no query
+    asks for. Only names the taxonomy gives to exactly one occupation are asked."""
+    from matcher.evaluation.devsets import char_overlap
+    from matcher.evaluation.devsets.csl import load_titles
+
+    rows, seen = [], set()
+    with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            if raw["code"] not in seen:
+                seen.add(raw["code"])
+                rows.append(raw)
+    majors = {r["code"][0]: r["name"] for r in rows if r["level"] == "1"}
+    records = [{"id": r["code"], "name": _occupation_name(r["name"]).rstrip("/"), "text": "",
+                "fields": [majors.get(r["code"][0], "其他")]} for r in rows]
+    records += [{"id": i, "name": t, "text": "", "fields": [c]} for i, t, c in load_titles()]
+    owners: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["level"] == "4":
+            for alias in r["alias"].split(","):
+                if alias.strip():
+                    owners[alias.strip()].add(r["code"])
+    names = {r["code"]: _occupation_name(r["name"]).rstrip("/") for r in rows}
+    codes = set(names)
+    eligible = sorted((alias, next(iter(found))) for alias, found in owners.items()
+                      if len(found) == 1 and alias != names[next(iter(found))]
+                      and char_overlap(alias, names[next(iter(found))]) < ALIAS_MAX_OVERLAP)
+    chosen = random.Random(SEED).sample(eligible, min(QUERIES_PER_SET, len(eligible)))
+    queries, rels = [], []
+    for n, (alias, code) in enumerate(chosen):
+        qid = f"a{n:04d}"
+        queries.append({"id": qid, "text": alias})
+        rels.append((qid, code, 2))
+        parent = _parent(code, codes)
+        if parent is not None:
+            rels.append((qid, parent, 1))
+    write_set(root / "csco-alias", records, queries, rels)
