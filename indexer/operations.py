@@ -228,3 +228,35 @@ def vectors_pending(ctx: IndexContext, pool: Pool) -> int:
     """How many indexed documents still lack a vector."""
     index = ctx.load(pool)
     return len(index.docs) - len(index.vectors)
+
+
+@dataclass(frozen=True)
+class VectorProgress:
+    """How far a pool's records are with their final (body) vectors."""
+
+    indexed: int  # published records in the live index
+    ready: int  # of them, those with their vector: matched by meaning
+
+    @property
+    def waiting(self) -> int:
+        return self.indexed - self.ready
+
+
+def vector_progress(ctx: IndexContext, pool: Pool) -> VectorProgress:
+    """The live index's count of records and of records with their vector (nothing before
+    the pool is first indexed)."""
+    try:
+        index = ctx.load(pool)
+    except IndexMissing:
+        return VectorProgress(0, 0)
+    return VectorProgress(len(index.docs), len(index.vectors))
+
+
+def waits_for_vector(ctx: IndexContext, pool: Pool, record_id: int) -> bool:
+    """Whether the record is searchable by its words but not yet by meaning: indexed, its
+    vector still being computed by a background job."""
+    try:
+        index = ctx.load(pool)
+    except IndexMissing:
+        return False
+    return record_id in index.row_of and index.vectors.vector_of(record_id) is None

@@ -22,6 +22,7 @@ from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from data.settings import instance_dir
+from indexer import operations
 from indexer.context import IndexContext
 from indexer.search import Filters
 from indexer.store import IndexError_
@@ -204,6 +205,28 @@ def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: Poo
             panels.append((direction.key, direction.label, str(exc)))
     note_shown({key: len(matches) for key, _, matches in panels if not isinstance(matches, str)})
     return panels
+
+
+def waits_for_vector(ctx: IndexContext, pool: Pool, record_id: int) -> bool:
+    """Whether a published record is matched by its words only until its vector is computed
+    (False when the index cannot tell: a page never fails over it)."""
+    try:
+        return operations.waits_for_vector(ctx, pool, record_id)
+    except IndexError_:
+        return False
+
+
+def vector_progress(ctx: IndexContext) -> list[tuple[str, int, int, int]]:
+    """Per pool with records: its label, records indexed, with their vector, still waiting."""
+    rows = []
+    for pool in Pool:
+        try:
+            found = operations.vector_progress(ctx, pool)
+        except IndexError_:
+            continue
+        if found.indexed:
+            rows.append((pool.label, found.indexed, found.ready, found.waiting))
+    return rows
 
 
 def note_shown(shown: dict[str, int]) -> None:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from data.accounts import create_user
 from data.db import session_scope
-from data.enums import Role
+from data.enums import AchievementKind, Role, Status
 from tests.matcher.world import build_world
 from tests.web.helpers import login
 from web import create_app
@@ -92,3 +92,36 @@ def test_duplicate_finder_and_merge(live_db: str) -> None:
         bad = c.post("/staff/duplicates/merge", data={"pool": "expert", "keep_id": "1", "drop_id": "x",
                                                       "csrf_token": token(c, "/staff/review")})
         assert bad.status_code == 400 and "请选择要保留和要合并的记录" in bad.get_data(as_text=True)
+
+
+def test_records_waiting_for_their_vectors_are_said(live_db: str) -> None:
+    """A record synced by its words but not yet embedded says so on its page, and the
+    dashboard counts it with a progress bar per pool; once embedded, neither does."""
+    from data.models import Achievement
+    from data.pools import Pool
+    from indexer.context import get_context
+    from indexer.operations import embed_records, sync_records
+
+    world = build_world()
+    with session_scope() as s:
+        create_user(s, "staff", "secret-pass", "秘书处甲", Role.STAFF, None)
+        fresh = Achievement(name="基于机器视觉的焊缝缺陷在线检测", description="焊缝图像深度学习识别", owner_org_id=world.ids["maker"],
+                            achievement_kind=AchievementKind.TECHNOLOGY,
+                            natural_key="test:weld", status=Status.PUBLISHED)
+        s.add(fresh)
+        s.flush()
+        fresh_id = fresh.id
+    ctx = get_context()
+    assert sync_records(ctx, Pool.ACHIEVEMENT, [fresh_id]) == [fresh_id]  # findable by words, no vector yet
+    with create_app({"TESTING": True}).test_client() as c:
+        login(c, "staff")
+        page = c.get(f"/pool/achievement/{fresh_id}").get_data(as_text=True)
+        assert 'id="vector-waiting"' in page and "语义向量正在后台计算" in page
+        other = c.get(f"/pool/achievement/{world.ids['vision_result']}").get_data(as_text=True)
+        assert 'id="vector-waiting"' not in other
+        board = c.get("/staff/dashboard").get_data(as_text=True)
+        assert "语义向量" in board and "<progress" in board and "1 条计算中" in board
+        assert embed_records(ctx, Pool.ACHIEVEMENT, [fresh_id]) == 1
+        assert 'id="vector-waiting"' not in c.get(f"/pool/achievement/{fresh_id}").get_data(as_text=True)
+        board = c.get("/staff/dashboard").get_data(as_text=True)
+        assert "计算中</strong>" not in board and "已全部完成" in board

@@ -62,7 +62,8 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     cards = listing.match_cards(session, panels, lambda r: services.can_see(r, viewer))
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
                            reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
-                           purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards)
+                           purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards,
+                           waiting=services.waits_for_vector(get_context(), pool, record.id))
 
 
 from web.pages import actions  # noqa: E402,F401  (registers the routes that change data)

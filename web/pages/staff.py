@@ -23,6 +23,7 @@ from data.importer import import_file
 from data.pools import Pool
 from data.review import KINDS, QueueFilter, ReviewError, decide, decide_many, decide_revision, review_page
 from data.tabular import TableError, read_table
+from indexer.context import get_context
 from matcher.recommend import DIRECTIONS
 from web import boundary, listing, services
 from web.auth import roles_required
@@ -234,7 +235,8 @@ def staff_decide_bulk():  # type: ignore[no-untyped-def]
 @roles_required(Role.STAFF)
 def staff_dashboard():  # type: ignore[no-untyped-def]
     labels = {key: d.label for key, d in DIRECTIONS.items()}
-    return render_template("staff_dashboard.html", **overview(get_session(), labels))
+    return render_template("staff_dashboard.html", vectors=services.vector_progress(get_context()),
+                           **overview(get_session(), labels))
 
 
 @bp.get("/pool/<pool_name>/export.xlsx")
