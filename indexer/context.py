@@ -18,6 +18,9 @@ from indexer.store import IndexStore, PoolIndex
 from indexer.vector_cache import VectorCache
 
 QUERY_CACHE_SIZE = 2048
+# The backends whose pending vectors get stand-ins from the static table (distilled from e5,
+# so it reads meaning the same way, only coarser).
+STANDIN_FOR = ("e5",)
 
 
 @dataclass
@@ -28,6 +31,29 @@ class IndexContext:
     engine: Engine | None = None  # the database records come from; None: the configured one
     _cache: VectorCache | None = None
     _queries: OrderedDict[tuple[str, str], np.ndarray] = field(default_factory=OrderedDict)
+
+    @property
+    def standin_embedder(self) -> Embedder | None:
+        """The fast model whose vectors stand in for records still waiting for theirs (the
+        static table distilled from e5); None when the index's own model is that fast one."""
+        if self.embedder.backend in STANDIN_FOR:
+            return get_embedder("static")
+        return None
+
+    def standin_query_vector(self, text: str, kind: str = "query") -> np.ndarray | None:
+        """The query embedded by the stand-in model (a lookup: nothing cached on disk)."""
+        standin = self.standin_embedder
+        if standin is None:
+            return None
+        key = ("standin-" + kind, text)
+        vector = self._queries.get(key)
+        if vector is None:
+            embed = standin.embed_queries if kind == "query" else standin.embed_passages
+            vector = embed([text])[0]
+            self._queries[key] = vector
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector if np.isfinite(vector).all() else None
 
     @property
     def cache(self) -> VectorCache:

@@ -3,8 +3,10 @@
 - :func:`rebuild_pool` – everything from scratch into a new version, swapped in atomically,
   then reconciled with changes made while it ran.
 - :func:`sync_records` – the fast step after an edit: documents and BM25 for the given ids,
-  vectors that are already cached. A record is searchable lexically from here on.
-- :func:`embed_records` – the slow step: embed what lacks a vector, then swap it in.
+  vectors that are already cached, and for the others a stand-in vector from the fast static
+  model. A record is searchable by its words, and roughly by meaning, from here on.
+- :func:`embed_records` – the slow step: embed what lacks a vector, then swap it in (its
+  stand-in goes).
 
 Each record has two fields, each with BM25 and a vector: its body (everything said of it)
 and its title (its name; a person's headline). Only published records are indexed;
@@ -120,6 +122,38 @@ def _embed(ctx: IndexContext, texts: list[str], progress: Callable[[int], None] 
     return dict(zip(texts, ctx.embed_passages(texts, progress=progress))) if texts else {}
 
 
+def _body_missing(index: PoolIndex, items: Iterable[Prepared]) -> list[Prepared]:
+    body = set(int(i) for i in index.vectors.ids())
+    return [p for p in items if p.text and p.doc.id not in body]
+
+
+def _add_standins(ctx: IndexContext, index: PoolIndex, items: list[Prepared]) -> None:
+    """Give the items whose body vector is still to be computed a stand-in from the fast
+    (static) model in ``index`` (a copy being built): a lookup and a mean, thousands a second,
+    so a record is found by meaning as soon as it is indexed, not an embedding job later."""
+    standin = ctx.standin_embedder
+    missing = _body_missing(index, items)
+    if standin is None or not missing:
+        return
+    vectors = standin.embed_passages([p.text for p in missing])
+    index.with_standins(standin.model, standin.dim).upsert(np.array([p.doc.id for p in missing], dtype=np.int64), vectors)
+
+
+def _drop_standins(index: PoolIndex, ids: Iterable[int]) -> None:
+    """Forget the stand-ins of ``ids`` (their final vector arrived, their text changed, or
+    they left the index)."""
+    wanted = np.array(sorted(set(int(i) for i in ids)), dtype=np.int64)
+    if index.standins is not None and len(wanted):
+        index.standins.delete(wanted)
+
+
+def _drop_replaced_standins(index: PoolIndex) -> None:
+    """Forget the stand-ins of documents that now have their body vector."""
+    if index.standins is not None and len(index.standins):
+        have = set(int(i) for i in index.vectors.ids())
+        _drop_standins(index, [int(i) for i in index.standins.ids() if int(i) in have])
+
+
 def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None) -> dict[str, int]:
     """Rebuild ``pool`` from the database into a new version; searches use the old one until
     the swap. Returns counts: documents, embedded (newly computed vectors)."""
@@ -133,6 +167,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
     index = PoolIndex(empty.meta, [p.doc for p in items], LexicalIndex.build([p.tokens for p in items]), empty.vectors,
                       None, LexicalIndex.build([p.title_tokens for p in items]), empty.title_vectors)
     missing = _from_cache(ctx, index, items)
+    _add_standins(ctx, index, items)
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
@@ -149,6 +184,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
         computed = _embed(ctx, missing, step)
         index = index.with_changes()  # the published one stays as it is
         _add_vectors(index, items, computed)
+        _drop_replaced_standins(index)
         with ctx.store.writer(pool):
             ctx.store.publish(pool, index)
     reconcile(ctx, pool, since=started)
@@ -189,8 +225,11 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
                                      LexicalIndex.build([t for _, _, t in ordered]))
         index.vectors.delete(np.array(gone_body, dtype=np.int64))
         index.title_vectors.delete(np.array(gone_title, dtype=np.int64))
+        _drop_standins(index, gone_body)
         lacking = _lacking(index, items.values())
         _from_cache(ctx, index, lacking)
+        _drop_replaced_standins(index)
+        _add_standins(ctx, index, lacking)
         ctx.store.publish(pool, index)
     return [p.doc.id for p in _lacking(index, lacking)]
 
@@ -220,6 +259,7 @@ def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
             return 0
         index = current.with_changes()
         added = _add_vectors(index, keep, computed)
+        _drop_replaced_standins(index)
         ctx.store.publish(pool, index)
     return added
 

@@ -8,7 +8,7 @@ record the asker may not see never takes a place, a count or a term.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +73,9 @@ class Hit:
     title_semantic: float | None = None  # cosine similarity of the title; None without one
     title_lexical_rank: int | None = None
     title_semantic_rank: int | None = None
+    # ``semantic`` is a stand-in's cosine (the fast static model's, on its own scale) while the
+    # body's own vector is being computed
+    standin: bool = False
 
 
 @dataclass
@@ -136,6 +139,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             sims = vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
             for found, sim in zip(lacking, sims):
                 setattr(found, channel, None if np.isnan(sim) else float(sim))
+    if "semantic" in channels and index.standins is not None and len(index.standins):
+        _standin_channel(ctx, index, semantic_text or text, semantic_kind, k, mask, hit, candidates)
     idf = {t: index.lexical.idf(t) for t in terms}
     telling = {t for t in terms if explains(index, t)}
     for found in candidates.values():
@@ -147,6 +152,24 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
     # a typed word no record has still counts in the ceiling (LexicalIndex.max_score's ``unseen``)
     return SearchResult(hits, total, terms, index.lexical.max_score(original, weights, unseen=True),
                         index.titles.max_score(original, weights, unseen=True))
+
+
+def _standin_channel(ctx: IndexContext, index: PoolIndex, text: str, kind: str, k: int, mask: np.ndarray | None,
+                     hit: Callable[[int], Hit], candidates: dict[int, Hit]) -> None:
+    """Records still waiting for their body vector, by their stand-in's meaning: the nearest
+    ``k`` join the candidates, and every candidate without a body cosine gets its stand-in's
+    (``Hit.standin``). They take no rank in the semantic channel, whose scale is another."""
+    vectors = index.standins
+    query = ctx.standin_query_vector(text, kind)
+    if query is None or vectors is None:
+        return
+    for record_id, _ in _nearest(index, vectors, query, k, mask):
+        hit(record_id)
+    lacking = [h for h in candidates.values() if h.semantic is None]
+    sims = vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
+    for found, sim in zip(lacking, sims):
+        if not np.isnan(sim):
+            found.semantic, found.standin = float(sim), True
 
 
 def _filtered(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,9 @@ class Meta:
     versions: dict[str, str] = field(default_factory=dict)
     layout: int = 1
     title_vector_count: int = 0
+    standin_model: str = ""  # the fast model of the stand-in vectors ("" when there are none)
+    standin_dim: int = 0
+    standin_count: int = 0
 
 
 @dataclass
@@ -97,10 +100,13 @@ class PoolIndex:
 
     def __init__(self, meta: Meta, docs: list[Doc], lexical: LexicalIndex, vectors: VectorIndex,
                  folder: Path | None = None, titles: LexicalIndex | None = None,
-                 title_vectors: VectorIndex | None = None) -> None:
+                 title_vectors: VectorIndex | None = None, standins: VectorIndex | None = None) -> None:
         self.meta, self.docs, self.lexical, self.vectors, self.folder = meta, docs, lexical, vectors, folder
         self.titles = titles if titles is not None else LexicalIndex.build([[] for _ in docs])
         self.title_vectors = title_vectors if title_vectors is not None else new_vector_index(meta.dim, 0)
+        # Stand-ins: vectors of the fast (static) model for documents whose body vector is still
+        # being computed, so that they are found by meaning at once (see indexer.operations).
+        self.standins = standins
         self.ids = np.array([d.id for d in docs], dtype=np.int64)
         self.row_of = {d.id: row for row, d in enumerate(docs)}
         self._columns: dict[str, np.ndarray] = {}
@@ -117,8 +123,17 @@ class PoolIndex:
         other threads may be reading it), so its vector indexes are copied."""
         vectors = self.vectors.copy() if copy_vectors else self.vectors
         title_vectors = self.title_vectors.copy() if copy_vectors else self.title_vectors
+        standins = self.standins.copy() if copy_vectors and self.standins is not None else self.standins
         return PoolIndex(self.meta, self.docs if docs is None else docs, lexical or self.lexical, vectors, None,
-                         titles or self.titles, title_vectors)
+                         titles or self.titles, title_vectors, standins)
+
+    def with_standins(self, model: str, dim: int) -> VectorIndex:
+        """The stand-in vector index of this (unpublished) version, created for ``model``
+        when it has none or one of another model."""
+        if self.standins is None or self.meta.standin_model != model or self.standins.dim != dim:
+            self.standins = new_vector_index(dim, 0, "flat")
+            self.meta = replace(self.meta, standin_model=model, standin_dim=dim)
+        return self.standins
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -129,6 +144,11 @@ class PoolIndex:
         (folder / "docs.json").write_text(json.dumps([asdict(d) for d in self.docs], ensure_ascii=False), encoding="utf-8")
         self.meta.count, self.meta.vector_count = len(self.docs), len(self.vectors)
         self.meta.title_vector_count, self.meta.layout = len(self.title_vectors), LAYOUT
+        self.meta.standin_count = len(self.standins) if self.standins is not None else 0
+        if self.meta.standin_count:
+            (folder / "standins").mkdir(exist_ok=True)
+            assert self.standins is not None
+            self.standins.save(folder / "standins")
         meta = asdict(self.meta) | {"title_vector_kind": self.title_vectors.kind}
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.folder = folder
@@ -141,8 +161,10 @@ class PoolIndex:
         docs = [Doc(**d) for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))]
         if meta.layout < LAYOUT:
             return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
+        standins = load_vector_index(folder / "standins", "flat", meta.standin_dim) if meta.standin_count else None
         return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder,
-                   LexicalIndex.load(folder / "titles"), load_vector_index(folder / "titles", title_kind, meta.dim))
+                   LexicalIndex.load(folder / "titles"), load_vector_index(folder / "titles", title_kind, meta.dim),
+                   standins)
 
     @classmethod
     def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0) -> "PoolIndex":

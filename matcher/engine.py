@@ -279,9 +279,11 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     if c.hit.matched_terms:
         reasons.append("命中关键词：" + "、".join(c.hit.matched_terms[:8]))
     if c.semantic is not None and c.semantic >= 0.5:
-        reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）")
+        reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）" + ("，为快速估计：精确语义向量计算中" if c.hit.standin else ""))
     elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
+    elif c.hit.standin:
+        reasons.append("精确语义向量计算中，暂按快速估计的语义排序")
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= 0.5:
         reasons.append(f"名称与所需内容相近（{100 * c.title_semantic:.0f}/100）")
     seed = key in near.seeds

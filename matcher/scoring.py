@@ -111,8 +111,19 @@ def worth_showing(hit: Any, backend: str) -> bool:
     title, or a body or title meaning above :data:`SEMANTIC_FLOOR`."""
     if hit.lexical > 0 or hit.title_lexical > 0:
         return True
-    strengths = (semantic_strength(hit.semantic, backend), semantic_strength(hit.title_semantic, backend, title=True))
+    strengths = (semantic_strength(hit.semantic, body_backend(hit, backend)),
+                 semantic_strength(hit.title_semantic, backend, title=True))
     return any(s is not None and s > SEMANTIC_FLOOR for s in strengths)
+
+
+# The model of a stand-in vector, whose cosines have their own calibration.
+STANDIN_BACKEND = "static"
+
+
+def body_backend(hit: Any, backend: str) -> str:
+    """The model whose cosine a hit's body semantic is: the index's, or the stand-in's while
+    the record waits for its own vector."""
+    return STANDIN_BACKEND if getattr(hit, "standin", False) else backend
 
 
 def clip01(value: float) -> float:
@@ -168,7 +179,7 @@ def strengths(hit: Any, lexical_ceiling: float, title_ceiling: float, backend: s
         if weights.keyword_semantic is not None:
             lexical_weight = weights.lexical + weights.semantic - weights.keyword_semantic
             semantic_weight = weights.keyword_semantic
-    semantic = semantic_strength(hit.semantic, backend)
+    semantic = semantic_strength(hit.semantic, body_backend(hit, backend))
     title_lexical = lexical_strength(hit.title_lexical, title_ceiling)
     title_semantic = semantic_strength(hit.title_semantic, backend, title=True)
     text = weighted([(lexical_weight, lexical), (semantic_weight, semantic), (weights.title_lexical, title_lexical),

@@ -93,6 +93,7 @@ def register_bench(cli: click.Group) -> None:
 
     register_bench_match(bench)
     register_bench_embed(bench)
+    register_bench_searchable(bench)
 
     @bench.command("fuzz")
     @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
@@ -237,6 +238,18 @@ def register_bench_embed(bench: click.Group) -> None:
         folders = sorted(p for p in EVAL_DIR.iterdir() if (p / "qrels.tsv").exists()) if sets == "all" else \
             [] if sets == "none" else [EVAL_DIR / name for name in sets.split(",")]
         run_embed_bench(backends.split(","), count, folders, click.echo)
+
+
+def register_bench_searchable(bench: click.Group) -> None:
+    @bench.command("searchable")
+    @click.option("--size", default=100_000, show_default=True, help="Records imported at once.")
+    @click.option("--queries", default=50, show_default=True)
+    def bench_searchable(size: int, queries: int) -> None:
+        """Seconds from an import of SIZE records until all are searchable by words and, through
+        stand-in vectors, by meaning; search latency while their e5 vectors are pending."""
+        from indexer.bench_searchable import run_searchable_bench
+
+        run_searchable_bench(size, queries, click.echo)
 
 
 def register_bench_match(bench: click.Group) -> None:

@@ -116,11 +116,11 @@ def test_records_waiting_for_their_vectors_are_said(live_db: str) -> None:
     with create_app({"TESTING": True}).test_client() as c:
         login(c, "staff")
         page = c.get(f"/pool/achievement/{fresh_id}").get_data(as_text=True)
-        assert 'id="vector-waiting"' in page and "语义向量正在后台计算" in page
+        assert 'id="vector-waiting"' in page and "精确语义向量正在后台计算" in page
         other = c.get(f"/pool/achievement/{world.ids['vision_result']}").get_data(as_text=True)
         assert 'id="vector-waiting"' not in other
         board = c.get("/staff/dashboard").get_data(as_text=True)
-        assert "语义向量" in board and "<progress" in board and "1 条计算中" in board
+        assert "精确语义向量" in board and "<progress" in board and "1 条计算中" in board
         assert embed_records(ctx, Pool.ACHIEVEMENT, [fresh_id]) == 1
         assert 'id="vector-waiting"' not in c.get(f"/pool/achievement/{fresh_id}").get_data(as_text=True)
         board = c.get("/staff/dashboard").get_data(as_text=True)
