@@ -80,3 +80,17 @@ def test_no_standins_when_the_index_is_the_fast_model(live_db: str, backend: str
     ids = [add_achievement(org, "视觉")]
     sync_records(ctx, POOL, ids)
     assert ctx.load(POOL).standins is None
+
+
+def test_a_standin_is_read_on_its_own_scale_and_counts_less() -> None:
+    """A stand-in's cosine is calibrated as the static table's (0.69 there is as close as 0.928
+    from e5) and its meaning counts ``WEIGHTS.standin`` of the body's semantic weight."""
+    from indexer.search import Hit
+    from matcher.scoring import WEIGHTS, strengths, weighted
+
+    own = strengths(Hit(1, lexical=5.0, semantic=0.928), 10.0, 0.0, "e5")
+    stand_in = strengths(Hit(2, lexical=5.0, semantic=0.69, standin=True), 10.0, 0.0, "e5")
+    assert own.semantic == pytest.approx(0.8) and stand_in.semantic == pytest.approx(0.8)
+    assert stand_in.text == pytest.approx(weighted([(WEIGHTS.lexical, 0.5), (WEIGHTS.semantic * WEIGHTS.standin, 0.8),
+                                                   (WEIGHTS.title_lexical, 0.0), (WEIGHTS.ranks, 0.0)]))
+    assert 0 < WEIGHTS.standin < 1 and stand_in.text < own.text
