@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib.metadata import version
 
 from indexer.embedders.base import Embedder, failed_rows, normalize
+from indexer.embedders.local import BACKENDS, make_embedder, st_path
 
-BACKENDS = ("e5", "use", "st", "static")
 DEFAULT_BACKEND = "e5"
 ISOLATED = ("e5", "st")
 
@@ -35,34 +35,6 @@ def bulk_worker_count() -> int:
     return max(1, min(count, BULK_WORKERS_MAX))
 
 
-def make_embedder(backend: str, threads: int = 1) -> Embedder:
-    """The in-process embedder of ``backend`` (what an isolated child runs)."""
-    if backend == "e5":
-        from indexer.embedders.e5 import E5Embedder
-
-        return E5Embedder(threads=threads)
-    if backend == "use":
-        from indexer.embedders.use import USEEmbedder
-
-        return USEEmbedder(threads=threads)
-    if backend == "st":
-        from indexer.embedders.st import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(_st_path())
-    if backend == "static":
-        from indexer.embedders.static import StaticEmbedder
-
-        return StaticEmbedder()
-    raise ValueError(f"未知的向量模型后端「{backend}」，可选：{'、'.join(BACKENDS)}")
-
-
-def _st_path() -> str:
-    path = os.environ.get("EMBEDDING_MODEL")
-    if not path:
-        raise ValueError("EMBEDDING_BACKEND=st 需要 EMBEDDING_MODEL 指向本地模型目录")
-    return path
-
-
 @lru_cache(maxsize=4)
 def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
     """The process-wide embedder of ``backend`` (default: the configured one)."""
@@ -75,7 +47,7 @@ def get_embedder(backend: str | None = None, threads: int = 1) -> Embedder:
         from indexer.embedders.isolated import IsolatedEmbedder
         from indexer.embedders.st import check_model_dir, model_name
 
-        path = check_model_dir(_st_path())
+        path = check_model_dir(st_path())
         return IsolatedEmbedder("st", threads, model_name(path), env={"EMBEDDING_MODEL": str(path)})
     return make_embedder(backend, threads)
 

@@ -201,7 +201,7 @@ def _serve(backend: str, threads: int) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     inp = sys.stdin.buffer
-    from indexer.embedders import make_embedder
+    from indexer.embedders.local import make_embedder
 
     embedder = make_embedder(backend, threads)
     embedder.embed_passages(["预热"])  # load the model before saying ready
