@@ -20,29 +20,9 @@ Labels come from the data itself, never from judgement by hand. Each set: ``reco
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-EVAL_DIR = Path(__file__).resolve().parents[3] / "data" / "eval"
-QUERIES_PER_SET = 400
-SEED = 11
-
-
-def write_set(folder: Path, records: list[dict[str, Any]], queries: list[dict[str, Any]],
-              qrels: list[tuple[str, str, int]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("records.jsonl", records), ("queries.jsonl", queries)):
-        with (folder / name).open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    with (folder / "qrels.tsv").open("w", encoding="utf-8") as fh:
-        fh.writelines(f"{q}\t0\t{d}\t{g}\n" for q, d, g in qrels)
-
-
-def char_overlap(query: str, target: str) -> float:
-    """The share of ``target``'s distinct characters that ``query`` also has."""
-    chars = set(target)
-    return len(chars & set(query)) / len(chars) if chars else 0.0
+from matcher.evaluation.devsets.common import EVAL_DIR
 
 
 def build_all(root: Path = EVAL_DIR) -> list[Path]:
@@ -58,4 +38,4 @@ def build_all(root: Path = EVAL_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir())
 
 
-__all__ = ["EVAL_DIR", "QUERIES_PER_SET", "SEED", "build_all", "char_overlap", "write_set"]
+__all__ = ["EVAL_DIR", "build_all"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from data.settings import SEED_DIR
 from indexer.analyzer import get_analyzer
-from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
+from matcher.evaluation.devsets.common import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
 
 
 def build_csco_set(root: Path = EVAL_DIR) -> None:
@@ -132,7 +132,7 @@ def build_alias_set(root: Path = EVAL_DIR) -> None:
     → short title, the two sharing under half the name's characters. Records have a name only:
     every taxonomy entry (2,051) and the 8,000 CSL titles without abstracts, which no query
     asks for. Only names the taxonomy gives to exactly one occupation are asked."""
-    from matcher.evaluation.devsets import char_overlap
+    from matcher.evaluation.devsets.common import char_overlap
     from matcher.evaluation.devsets.csl import load_titles
 
     rows, seen = [], set()

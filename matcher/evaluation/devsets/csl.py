@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from data.settings import SEED_DIR
-from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, char_overlap, write_set
+from matcher.evaluation.devsets.common import EVAL_DIR, QUERIES_PER_SET, SEED, char_overlap, write_set
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.settings import SEED_DIR
-from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
+from matcher.evaluation.devsets.common import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
 from matcher.evaluation.devsets.csl import load_papers
 
 _SENTENCE = re.compile(r"(?<=[。；;])")

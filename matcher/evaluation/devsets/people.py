@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from matcher.evaluation.devsets import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
+from matcher.evaluation.devsets.common import EVAL_DIR, QUERIES_PER_SET, SEED, write_set
 from matcher.evaluation.devsets.csl import load_papers, load_titles
 from matcher.evaluation.devsets.patents import load_patents, patent_name
 
