@@ -12,7 +12,7 @@ from matcher.feedback import record_feedback
 from web import services
 from web.auth import roles_required
 from web.db import get_session
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.viewer import current_viewer
 
 

@@ -19,7 +19,7 @@ from data.pools import Pool
 from data.review import last_reason
 from web import services
 from web.db import get_session
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.viewer import current_viewer
 
 

@@ -30,7 +30,7 @@ from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
 from web.import_preview import build_preview, display_name, looks_like
-from web.pages import bp, form_id
+from web.pages.blueprint import bp, form_id
 
 # The preview is a dry run of exactly the import the confirm button makes: new rows wait for
 # review, changes of published records are held as revisions.

@@ -17,7 +17,7 @@ from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
-from web.pages import bp
+from web.pages.blueprint import bp
 from web.viewer import current_actor, current_viewer
 
 

@@ -18,7 +18,7 @@ from web import services
 from web.auth import roles_required
 from web.db import get_session
 from web.errors import AppError
-from web.pages import bp, form_id
+from web.pages.blueprint import bp, form_id
 from web.viewer import current_viewer
 
 

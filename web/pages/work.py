@@ -12,7 +12,7 @@ from data.proposals import answer, propose, proposals_for, withdraw
 from data.students import decide_application, received_applications
 from web.auth import roles_required
 from web.db import get_session
-from web.pages import bp, form_id
+from web.pages.blueprint import bp, form_id
 
 
 @bp.get("/org/applications")
