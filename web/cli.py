@@ -24,7 +24,7 @@ from data.stats import pool_counts
 from data.tabular import TableError
 from indexer.context import get_context
 from web import cli_index, create_app
-from web.cli_index import reindex_pools
+from web.reindex import reindex_pools
 
 PROGRESS_THRESHOLD = 2000
 
