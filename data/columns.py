@@ -28,7 +28,7 @@ from data.enums import (
     Visibility,
 )
 from data.pools import Pool
-from data.vocabulary import FIELD_NAMES
+from data.reference.vocabulary import FIELD_NAMES
 
 # The template's example row carries this 外部编号; import skips such rows.
 EXAMPLE_MARK = "示例行-导入时忽略"

@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from data.columns import columns_of
 from data.importer import ImportReport, import_rows
 from data.pools import Pool
-from data.regions import get_region
+from data.reference.regions import get_region
 from data.settings import SEED_DIR
-from data.vocabulary import FIELD_BY_NAME, FIELD_NAMES, FIELD_OF_DISCIPLINE, FIELDS, INDUSTRY_COLLEGES
+from data.reference.vocabulary import FIELD_BY_NAME, FIELD_NAMES, FIELD_OF_DISCIPLINE, FIELDS, INDUSTRY_COLLEGES
 
 DEMO_NOTICE = "本数据集为演示数据：人员与单位均为虚构，联系方式无效；成果文本来自公开的 CSL 论文数据集。"
 SEED = 20261122

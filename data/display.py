@@ -17,7 +17,7 @@ from data.columns import Column, Kind, columns_of
 from data.enums import LabeledEnum, Visibility
 from data.models import PoolRecord
 from data.pools import Pool
-from data.regions import get_region
+from data.reference.regions import get_region
 
 # Columns a page shows in its own place: the title and the long text below the facts.
 _OWN_PLACE = ("name", "description")

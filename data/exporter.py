@@ -14,7 +14,7 @@ from data.audit import audit
 from data.enums import AuditAction, LabeledEnum
 from data.models import MODELS, PoolRecord, User
 from data.pools import Pool
-from data.regions import get_region
+from data.reference.regions import get_region
 from data.tabular import write_table
 
 

@@ -38,9 +38,9 @@ from data.keys import natural_key, normalize_name, org_name_key
 from data.membership import MembershipError, check_materials, open_join_case, parse_level
 from data.models import MembershipEvent, OrgApplication, Organization, User
 from data.models.base import utcnow
-from data.regions import resolve_region
+from data.reference.regions import resolve_region
 from data.rows import typed_text
-from data.vocabulary import FIELD_NAMES
+from data.reference.vocabulary import FIELD_NAMES
 
 APPLICANT_ACTOR = "访客（新单位申请）"  # the audit log's actor for someone without an account
 SOURCE = "application"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from data.columns import DATE_RANGES, Column, Kind, columns_of
 from data.errors import FieldError
 from data.pools import Pool
-from data.regions import resolve_region
+from data.reference.regions import resolve_region
 
 _LIST_SPLIT = re.compile(r"[,，、;；|\n]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")

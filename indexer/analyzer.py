@@ -19,7 +19,7 @@ from functools import lru_cache
 import jieba
 import opencc
 
-from data.dictionary import dictionary_hash, domain_words, stopwords, synonym_groups
+from data.reference.dictionary import dictionary_hash, domain_words, stopwords, synonym_groups
 from data.settings import instance_dir
 
 jieba.setLogLevel(logging.WARNING)

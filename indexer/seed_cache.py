@@ -19,7 +19,7 @@ from data.db import make_engine, session_scope
 from data.demo import load_demo
 from data.migrate import upgrade_to_head
 from data.models import MODELS
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from indexer.documents import semantic_text, title_text
 from indexer.embedders import get_embedder
 from indexer.vector_cache import SEED_VECTORS_DIR, VectorCache, cache_key, model_slug

@@ -29,7 +29,7 @@ from data.models import (
     Teacher,
 )
 from data.pools import Pool
-from data.regions import get_region
+from data.reference.regions import get_region
 from indexer.context import IndexContext
 from indexer.search import Filters
 from matcher import features as fx

@@ -9,8 +9,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from data.regions import city_of, province_of
-from data.vocabulary import ECONOMIC_REGIONS
+from data.reference.regions import city_of, province_of
+from data.reference.vocabulary import ECONOMIC_REGIONS
 
 
 def _norm(items: Iterable[str]) -> set[str]:

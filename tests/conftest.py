@@ -19,7 +19,7 @@ from data.enums import OrgKind
 from data.keys import natural_key
 from data.migrate import upgrade_to_head
 from data.models import Base, Organization
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from tests import services
 
 BACKENDS = ["sqlite", "postgresql"]

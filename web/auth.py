@@ -22,8 +22,8 @@ from data.joining import FIELDS as JOIN_FIELDS
 from data.joining import apply_as_new_organization, suggest_organizations
 from data.membership import touch_activity
 from data.models import Organization, User
-from data.regions import get_region
-from data.vocabulary import FIELD_NAMES
+from data.reference.regions import get_region
+from data.reference.vocabulary import FIELD_NAMES
 from web.db import get_session
 from web.errors import AppError
 from web.security import LOGIN_LIMIT, limiter, safe_next

@@ -19,7 +19,7 @@ from data.importer import import_file
 from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.pools import Pool
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from data.stats import pool_counts
 from data.tabular import TableError
 from indexer.context import get_context

@@ -26,7 +26,7 @@ from data.importer import import_rows
 from data.migrate import upgrade_to_head
 from data.models import MODELS, Organization
 from data.pools import Pool
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from data.settings import database_url, instance_dir
 from indexer.dispatch import wait_idle
 

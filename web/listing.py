@@ -15,8 +15,8 @@ from data.display import Fact, card_facts
 from data.enums import LabeledEnum, Status
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
-from data.regions import get_region, region_rows, resolve_region
-from data.vocabulary import FIELD_NAMES
+from data.reference.regions import get_region, region_rows, resolve_region
+from data.reference.vocabulary import FIELD_NAMES
 from matcher.engine import Match
 from web.errors import AppError
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.dictionary import domain_words, synonym_groups
+from data.reference.dictionary import domain_words, synonym_groups
 from data.settings import SEED_DIR
 from indexer.embedders.static import TABLE, StaticTable
 

@@ -21,8 +21,8 @@ from data.enums import AchievementKind, OrgKind
 from data.migrate import upgrade_to_head
 from data.models import Achievement, Organization
 from data.pools import Pool
-from data.regions import seed_regions
-from data.vocabulary import FIELD_NAMES
+from data.reference.regions import seed_regions
+from data.reference.vocabulary import FIELD_NAMES
 from indexer.analyzer import get_analyzer
 from indexer.bench import base_vectors_for, make_corpus, percentile, rss_mb, synthetic_vectors
 from indexer.context import IndexContext

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from data.db import make_engine, session_scope
 from data.migrate import upgrade_to_head
 from data.pools import Pool
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from indexer.analyzer import get_analyzer
 from indexer.context import IndexContext
 from indexer.embedders import get_embedder

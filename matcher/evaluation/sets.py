@@ -22,7 +22,7 @@ from data.enums import AchievementKind, OrgKind, ProjectKind, TeacherKind
 from data.keys import natural_key
 from data.models import Achievement, Expert, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
-from data.regions import resolve_region
+from data.reference.regions import resolve_region
 
 # The pools a set's records may be, and the direction that ranks them for a free-text need.
 DIRECTION_OF: dict[Pool, str] = {

@@ -15,7 +15,7 @@ from data.enums import CaseStatus, MemberLevel, OrgKind, Role
 from data.membership import ballots, council, open_cases_for_applicants, preliminary_review, tally, vote
 from data.models import Expert, MembershipCase, User
 from data.pools import Pool
-from data.vocabulary import FIELD_BY_NAME
+from data.reference.vocabulary import FIELD_BY_NAME
 
 COUNCIL = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 

@@ -21,7 +21,7 @@ from data.models import (
     Application, AuditEntry, Base, ContactRequest, Expert, Feedback, Internship, Organization, PracticeProposal,
     Review, Talent, Teacher, User,
 )
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from tests import services
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.regions import city_of, province_of, resolve_region
+from data.reference.regions import city_of, province_of, resolve_region
 
 
 @pytest.mark.parametrize(

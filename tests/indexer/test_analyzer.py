@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data.dictionary import DOMAIN_DICT, build_domain_words
+from data.reference.dictionary import DOMAIN_DICT, build_domain_words
 from indexer.analyzer import Analyzer
 
 

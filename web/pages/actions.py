@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from data.enums import FeedbackAction, Role, Visibility
 from data.needs import NEED_KINDS, create_need
-from data.vocabulary import FIELD_NAMES
+from data.reference.vocabulary import FIELD_NAMES
 from matcher.feedback import record_feedback
 from web import services
 from web.auth import roles_required

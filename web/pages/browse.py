@@ -11,7 +11,7 @@ from data.editing import may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher
 from data.proposals import may_propose
-from data.vocabulary import FIELD_NAMES
+from data.reference.vocabulary import FIELD_NAMES
 from indexer.context import get_context
 from web import boundary, listing, services
 from web.db import get_session

@@ -13,7 +13,7 @@ from data.accounts import check_password
 from data.enums import MemberLevel, Role
 from data.models import Organization
 from data.privacy import delete_account, personal_data
-from data.regions import get_region
+from data.reference.regions import get_region
 from web import services
 from web.auth import roles_required
 from web.db import get_session

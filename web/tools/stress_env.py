@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from data.db import get_engine, session_scope
 from data.events import listeners
 from data.migrate import upgrade_to_head
-from data.regions import seed_regions
+from data.reference.regions import seed_regions
 from data.settings import normalize_database_url
 from indexer import dispatch, jobs
 from indexer.worker import configure

@@ -21,7 +21,7 @@ from data.errors import FieldError
 from data.models import MODELS, User
 from data.pools import Pool
 from data.review import decide, decide_revision, pending_records
-from data.vocabulary import FIELD_NAMES
+from data.reference.vocabulary import FIELD_NAMES
 from indexer import dispatch, jobs
 from indexer.context import get_context
 from indexer.operations import prepare

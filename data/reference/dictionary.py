@@ -14,10 +14,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from data.reference.vocabulary import FIELDS, INDUSTRY_COLLEGES
 from data.settings import SEED_DIR
-from data.vocabulary import FIELDS, INDUSTRY_COLLEGES
 
-DICT_DIR = Path(__file__).resolve().parent / "dictionaries"
+DICT_DIR = Path(__file__).resolve().parents[1] / "dictionaries"  # data/dictionaries, shipped as package data
 DOMAIN_DICT = DICT_DIR / "domain_dict.txt"
 STOPWORDS = DICT_DIR / "stopwords.txt"
 SYNONYMS = DICT_DIR / "synonyms.txt"
