@@ -18,7 +18,7 @@ from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
-from data.rows import typed_text
+from data.sheets.rows import typed_text
 
 CONTACT_FIELDS = ("phone", "email", "contact_name")  # never shown to others without a grant
 ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)

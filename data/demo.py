@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.columns import columns_of
-from data.importer import ImportReport, import_rows
+from data.sheets.columns import columns_of
+from data.sheets.importer import ImportReport, import_rows
 from data.pools import Pool
 from data.reference.regions import get_region
 from data.settings import SEED_DIR

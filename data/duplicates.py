@@ -27,9 +27,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from data.audit import audit, jsonable
-from data.columns import Kind, columns_of
+from data.sheets.columns import Kind, columns_of
 from data.editing import form_values
-from data.exporter import format_value
+from data.sheets.exporter import format_value
 from data.enums import AuditAction, RevisionStatus
 from data.errors import FieldError
 from data.keys import normalize_name

@@ -1,6 +1,6 @@
 """Creating and editing pool records from a form (web page or JSON API), with review and audit.
 
-Forms are validated exactly like spreadsheet rows (``data.rows.validate_form``). Who may do what:
+Forms are validated exactly like spreadsheet rows (``data.sheets.rows.validate_form``). Who may do what:
 
 - staff edit everything, directly;
 - other users create records of their own organization in the pools their role works with, and
@@ -21,14 +21,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from data.audit import audit, changed_only
-from data.columns import Column, Kind, columns_of
+from data.sheets.columns import Column, Kind, columns_of
 from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
 from data.errors import FieldError, NotAllowed
-from data.exporter import format_cell, format_value
+from data.sheets.exporter import format_cell, format_value
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_org_id
 from data.pools import Pool
-from data.rows import validate_form
+from data.sheets.rows import validate_form
 
 # The pools each role creates records in (staff: every pool).
 CREATES: dict[Role, tuple[Pool, ...]] = {

@@ -39,7 +39,7 @@ from data.membership import MembershipError, check_materials, open_join_case, pa
 from data.models import MembershipEvent, OrgApplication, Organization, User
 from data.models.base import utcnow
 from data.reference.regions import resolve_region
-from data.rows import typed_text
+from data.sheets.rows import typed_text
 from data.reference.vocabulary import FIELD_NAMES
 
 APPLICANT_ACTOR = "访客（新单位申请）"  # the audit log's actor for someone without an account

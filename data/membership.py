@@ -26,7 +26,7 @@ from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberSta
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User
 from data.models.base import utcnow
-from data.rows import typed_text
+from data.sheets.rows import typed_text
 
 COUNCIL_LEVELS = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE, Role.STAFF, Role.ADMIN)  # who acts for an organization

@@ -15,7 +15,7 @@ from data.pools import Pool
 
 NEED_KINDS = (ProjectKind.TECH_PROBLEM, ProjectKind.TALENT_NEED, ProjectKind.TRAINING_NEED,
               ProjectKind.COOPERATION_NEED, ProjectKind.HORIZONTAL)
-# The form's inputs, named by their column header (see data.columns).
+# The form's inputs, named by their column header (see data.sheets.columns).
 NEED_FIELDS = ("名称", "项目类型", "需求描述", "行业领域", "地区", "所需技能", "预算（万元）", "截止日期", "可见范围")
 _KIND = "项目类型"
 

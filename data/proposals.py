@@ -10,7 +10,7 @@ from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, Teach
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User
 from data.models.base import utcnow
-from data.rows import typed_text
+from data.sheets.rows import typed_text
 
 
 

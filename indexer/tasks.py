@@ -15,10 +15,10 @@ from celery import Task
 
 from data.db import session_scope
 from data.enums import Status
-from data.importer import import_file
+from data.sheets.importer import import_file
 from data.models import User
 from data.pools import Pool
-from data.tabular import TableError
+from data.sheets.tabular import TableError
 from indexer.context import get_context
 from indexer.jobs import TERMINAL, begin_attempt, get_job, heartbeat, update_job
 from indexer.operations import embed_records, rebuild_pool, sync_records

@@ -14,14 +14,14 @@ from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
 from data.membership import open_cases_for_applicants
 from data.enums import Status
-from data.exporter import export_pool, write_template
-from data.importer import import_file
+from data.sheets.exporter import export_pool, write_template
+from data.sheets.importer import import_file
 from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.pools import Pool
 from data.reference.regions import seed_regions
 from data.stats import pool_counts
-from data.tabular import TableError
+from data.sheets.tabular import TableError
 from indexer.context import get_context
 from web import cli_index, create_app
 from web.reindex import reindex_pools

@@ -33,7 +33,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.test import EnvironBuilder
 
-from data.columns import columns_of
+from data.sheets.columns import columns_of
 from data.pools import Pool
 from web.boundary import MAX_ID
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from data.accounts import create_api_token, create_user
-from data.columns import Kind, columns_of
+from data.sheets.columns import Kind, columns_of
 from data.db import session_scope
 from data.demo import LOAD_ORDER, build_demo
 from data.enums import MemberStatus, OrgKind, Role
-from data.importer import import_rows
+from data.sheets.importer import import_rows
 from data.migrate import upgrade_to_head
 from data.models import MODELS, Organization
 from data.pools import Pool

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data.columns import columns_of, header_map
-from data.importer import ImportReport
+from data.sheets.columns import columns_of, header_map
+from data.sheets.importer import ImportReport
 from data.pools import Pool
-from data.tabular import Table, TableError, read_table
+from data.sheets.tabular import Table, TableError, read_table
 
 PREVIEW_ROWS = 20  # rows shown from the top of the sheet
 PREVIEW_BAD_ROWS = 100  # rows with errors shown beyond those

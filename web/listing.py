@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from data.columns import Column, Kind, columns_of
-from data.display import Fact, card_facts
+from data.sheets.columns import Column, Kind, columns_of
+from data.sheets.display import Fact, card_facts
 from data.enums import LabeledEnum, Status
 from data.models import MODELS, PoolRecord
 from data.pools import Pool

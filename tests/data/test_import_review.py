@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from data.accounts import create_user
 from data.enums import AuditAction, EducationLevel, RevisionStatus, Role, Status
-from data.exporter import export_pool
-from data.importer import import_file
+from data.sheets.exporter import export_pool
+from data.sheets.importer import import_file
 from data.models import AuditEntry, Organization, Revision, Talent
 from data.pools import Pool
 from tests.data.sheets import write_csv

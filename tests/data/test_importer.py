@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.columns import EXAMPLE_MARK
+from data.sheets.columns import EXAMPLE_MARK
 from data.enums import OrgKind, ProfTitle, Status
-from data.exporter import write_template
-from data.importer import import_file
+from data.sheets.exporter import write_template
+from data.sheets.importer import import_file
 from data.models import Expert, Organization
 from data.pools import Pool
 from tests.data.sheets import EXPERT_HEADER, ORG_HEADER, write_csv, write_xlsx

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.columns import Kind, columns_of
-from data.importer import import_file
+from data.sheets.columns import Kind, columns_of
+from data.sheets.importer import import_file
 from data.models import Project
 from data.pools import Pool
-from data.rows import validate_row
+from data.sheets.rows import validate_row
 from tests.data.sheets import write_csv
 
 NEED = {"名称": "产线视觉检测", "发布单位": "示例智能装备有限公司", "项目类型": "技术攻关", "需求描述": "检测划痕"}

@@ -4,7 +4,7 @@ import datetime as dt
 
 from data.enums import EducationLevel
 from data.pools import Pool
-from data.rows import validate_row
+from data.sheets.rows import validate_row
 
 GOOD_TALENT = {"姓名": "王小明", "就读院校": "示例职业技术学院", "专业": "工业机器人技术", "学历层次": "高职"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data.tabular import TableError, read_table
+from data.sheets.tabular import TableError, read_table
 from tests.data.sheets import EXPERT_HEADER, write_csv, write_xlsx
 
 KNOWN = EXPERT_HEADER + ["学科"]
@@ -105,7 +105,7 @@ def test_row_limit(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import data.tabular as tabular
+    import data.sheets.tabular as tabular
 
     path = write_xlsx(tmp_path / "b.xlsx", [EXPERT_HEADER, ["张" * 1000] * 6] * 200)
     monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 100_000)

@@ -20,13 +20,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import data.tabular as tabular
-from data.columns import columns_of
-from data.importer import import_file
+import data.sheets.tabular as tabular
+from data.sheets.columns import columns_of
+from data.sheets.importer import import_file
 from data.models import Expert
 from data.pools import Pool
-from data.tabular import HEADER_SEARCH_ROWS, MAX_IMPORT_ROWS, TableError, read_table
-from data.xlsx_budget import Budget
+from data.sheets.tabular import HEADER_SEARCH_ROWS, MAX_IMPORT_ROWS, TableError, read_table
+from data.sheets.xlsx_budget import Budget
 from tests.data.sheets import EXPERT_HEADER
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

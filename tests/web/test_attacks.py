@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
-from data.columns import Kind, columns_of
+from data.sheets.columns import Kind, columns_of
 from data.db import get_engine, session_scope
 from data.enums import Role
 from data.models import MODELS

@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from data.columns import columns_of
+from data.sheets.columns import columns_of
 from data.db import session_scope
 from data.enums import Role
-from data.importer import import_file
+from data.sheets.importer import import_file
 from data.models import AuditEntry, Expert
 from data.pools import Pool
 from tests.matcher.world import World

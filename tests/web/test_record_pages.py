@@ -9,16 +9,16 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from data.columns import Kind, columns_of
+from data.sheets.columns import Kind, columns_of
 from data.contacts import CONTACT_FIELDS
 from data.db import session_scope
-from data.display import facts, label_and_unit
+from data.sheets.display import facts, label_and_unit
 from data.editing import _resolve_org  # noqa: PLC2701  (the form's own organization lookup)
 from data.enums import EducationLevel, JobKind, Role, Status
 from data.keys import natural_key
 from data.models import MODELS, Internship, Project
 from data.pools import Pool
-from data.rows import validate_row
+from data.sheets.rows import validate_row
 from tests.matcher.world import World
 from tests.web.helpers import login, world_with
 

@@ -122,7 +122,7 @@ def test_a_database_with_other_data_is_not_wiped(tmp_path: Path) -> None:
     url = fresh_database(None, tmp_path)
     from data.db import get_engine, session_scope
     from data.demo import build_demo
-    from data.importer import import_rows
+    from data.sheets.importer import import_rows
     from data.pools import Pool
 
     with session_scope(get_engine(url)) as session:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from data.columns import columns_of
+from data.sheets.columns import columns_of
 from data.db import session_scope
 from data.editing import create_record, delete_record, form_from_json, form_values, update_record
 from data.enums import LabeledEnum

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from data.contacts import contact_panel
-from data.display import facts
+from data.sheets.display import facts
 from data.editing import may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher

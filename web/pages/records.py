@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from sqlalchemy import func, select
 
-from data.columns import Kind
-from data.display import card_facts
+from data.sheets.columns import Kind
+from data.sheets.display import card_facts
 from data.editing import (EditError, create_record, delete_record, form_columns, form_values, may_create, may_edit,
                           open_revisions, owned_records, update_record)
 from data.enums import Status

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from data.columns import columns_of
+from data.sheets.columns import columns_of
 from data.enums import EducationLevel, Role, Visibility
-from data.exporter import format_cell
+from data.sheets.exporter import format_cell
 from data.pools import Pool
 from data.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context

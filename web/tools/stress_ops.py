@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.columns import columns_of
+from data.sheets.columns import columns_of
 from data.db import session_scope
 from data.editing import create_record, delete_record, form_values, update_record
 from data.enums import Status

@@ -4,9 +4,9 @@ File-level problems (not a spreadsheet, unknown encoding, empty, too large, merg
 missing headers) raise :class:`TableError` with a Chinese message; cell-level problems
 (formulas, NUL characters) are reported per row so the importer can list them all.
 
-Reading is bounded for both formats by one :class:`~data.xlsx_budget.Budget` (rows, columns,
+Reading is bounded for both formats by one :class:`~data.sheets.xlsx_budget.Budget` (rows, columns,
 cells, characters) and by ``MAX_TABLE_BYTES`` of values held: an .xlsx is checked member by
-member before openpyxl opens it (``data.xlsx_budget``), then read in read-only mode over the
+member before openpyxl opens it (``data.sheets.xlsx_budget``), then read in read-only mode over the
 range its valued cells reach; a .csv is at most ``MAX_IMPORT_BYTES`` and counted as it is read.
 """
 
@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from data.xlsx_budget import Budget, Extent, OverBudget, check_xlsx
+from data.sheets.xlsx_budget import Budget, Extent, OverBudget, check_xlsx
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
@@ -75,7 +75,7 @@ def read_table(
     budget: Budget | None = None,
 ) -> Table:
     """Read ``path`` (.xlsx or .csv, detected by content) into a :class:`Table`, within ``budget``
-    (default: :class:`~data.xlsx_budget.Budget` with ``MAX_UNPACKED_BYTES``)."""
+    (default: :class:`~data.sheets.xlsx_budget.Budget` with ``MAX_UNPACKED_BYTES``)."""
     budget = budget or Budget(unpacked_bytes=MAX_UNPACKED_BYTES)
     path = Path(path)
     if not path.is_file():

@@ -1,7 +1,7 @@
 """A record as people read it: every filled field of its pool's column spec, labelled, in order.
 
 Detail pages and cards (lists, recommendations) both come from here, so a column added to
-``data.columns`` shows up everywhere at once and no page keeps a list of its own that can drift.
+``data.sheets.columns`` shows up everywhere at once and no page keeps a list of its own that can drift.
 Contact columns (``Column.private``) never appear: they are shown only through the consent flow
 (``data.contacts``); bookkeeping columns (``Column.internal``) only to staff.
 """
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from data.columns import Column, Kind, columns_of
+from data.sheets.columns import Column, Kind, columns_of
 from data.enums import LabeledEnum, Visibility
 from data.models import PoolRecord
 from data.pools import Pool

@@ -11,14 +11,14 @@ from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
 from data.audit import audit
-from data.columns import EXAMPLE_MARK, Kind, columns_of, header_map
+from data.sheets.columns import EXAMPLE_MARK, Kind, columns_of, header_map
 from data.editing import form_text, held_for_review, hold_revision, resubmitted
 from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, User
 from data.pools import Pool
-from data.rows import validate_row
-from data.tabular import read_table
+from data.sheets.rows import validate_row
+from data.sheets.tabular import read_table
 
 Progress = Callable[[int, int], None]  # (rows done, rows total)
 _CHUNK = 500
@@ -75,7 +75,7 @@ def import_file(
     actor: User | None = None,
     name: str | None = None,
 ) -> ImportReport:
-    """Read and import a .xlsx/.csv file; :class:`data.tabular.TableError` for unreadable files.
+    """Read and import a .xlsx/.csv file; :class:`data.sheets.tabular.TableError` for unreadable files.
 
     A successful import (not a dry run) is written to the audit log under ``actor`` (None: the CLI).
     ``name`` is the file's name as the user knows it (an upload is kept under a name of its own);

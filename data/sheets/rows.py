@@ -1,4 +1,4 @@
-"""Row validation: one pydantic model per pool, built from ``data.columns``.
+"""Row validation: one pydantic model per pool, built from ``data.sheets.columns``.
 
 Errors come back in Chinese, keyed by the column header, so the importer can say
 ``第N行 「列名」: 原因``.
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from data.columns import DATE_RANGES, Column, Kind, columns_of
+from data.sheets.columns import DATE_RANGES, Column, Kind, columns_of
 from data.errors import FieldError
 from data.pools import Pool
 from data.reference.regions import resolve_region
@@ -33,7 +33,7 @@ def parse_text(value: Any) -> str:
 
 def parse_list(value: Any, max_items: int = 50, max_len: int = 100) -> list[str]:
     """Items split on 、，; and the like, de-duplicated in order: at most ``max_items`` of at most
-    ``max_len`` characters each (the column's limits; see ``data.columns``)."""
+    ``max_len`` characters each (the column's limits; see ``data.sheets.columns``)."""
     if isinstance(value, (list, tuple)):
         items = [parse_text(v) for v in value]
     else:

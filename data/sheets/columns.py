@@ -44,7 +44,7 @@ class Kind(enum.Enum):
     ENUM = "enum"
     REGION = "region"
     ORG = "org"  # an organization's name, resolved to its id
-    PHONE = "phone"  # text in the shape of a phone number (see data.rows.parse_phone)
+    PHONE = "phone"  # text in the shape of a phone number (see data.sheets.rows.parse_phone)
     EMAIL = "email"  # text in the shape of an e-mail address
 
 
