@@ -9,10 +9,10 @@ import click
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from data.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
+from data.workflows.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
 from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
-from data.membership import open_cases_for_applicants
+from data.workflows.membership import open_cases_for_applicants
 from data.enums import Status
 from data.sheets.exporter import export_pool, write_template
 from data.sheets.importer import import_file
@@ -20,7 +20,7 @@ from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.pools import Pool
 from data.reference.regions import seed_regions
-from data.stats import pool_counts
+from data.workflows.stats import pool_counts
 from data.sheets.tabular import TableError
 from indexer.context import get_context
 from web import cli_index, create_app
@@ -200,7 +200,7 @@ def membership_group() -> None:
 @membership_group.command("update")
 def membership_update() -> None:
     """Apply due withdrawals and lapses (the site also does this hourly)."""
-    from data.membership import apply_deadlines
+    from data.workflows.membership import apply_deadlines
 
     with session_scope() as session:
         counts = apply_deadlines(session)

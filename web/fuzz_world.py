@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data.accounts import create_api_token, create_user
+from data.workflows.accounts import create_api_token, create_user
 from data.sheets.columns import Kind, columns_of
 from data.db import session_scope
 from data.demo import LOAD_ORDER, build_demo

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.db import session_scope
-from data.membership import apply_deadlines
+from data.workflows.membership import apply_deadlines
 from indexer.dispatch import RECOVER_EVERY_SECONDS, recover_interrupted
 
 

@@ -1,7 +1,7 @@
 """Hardening: security headers with a CSP that allows no inline script, a persistent secret key,
 secure cookie settings, login rate limiting shared by every worker process (Redis, else the
-database; per-address back-off in ``data.accounts``), only same-site paths followed after login,
-and bodies over the upload limit refused before anything parses them. (CSRF: forms carry tokens,
+database; per-address back-off in ``data.workflows.accounts``), only same-site paths followed
+after login, and bodies over the upload limit refused before anything parses them. (CSRF: forms carry tokens,
 ``web.auth``; the API takes JSON, and its session cookie is SameSite=Lax.)"""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
-from data.dashboard import count_shown
+from data.workflows.dashboard import count_shown
 from data.db import session_scope
 from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id

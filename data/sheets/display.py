@@ -3,7 +3,7 @@
 Detail pages and cards (lists, recommendations) both come from here, so a column added to
 ``data.sheets.columns`` shows up everywhere at once and no page keeps a list of its own that can drift.
 Contact columns (``Column.private``) never appear: they are shown only through the consent flow
-(``data.contacts``); bookkeeping columns (``Column.internal``) only to staff.
+(``data.workflows.contacts``); bookkeeping columns (``Column.internal``) only to staff.
 """
 
 from __future__ import annotations

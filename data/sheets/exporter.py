@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.sheets.columns import EXAMPLE_MARK, Column, Kind, columns_of
-from data.audit import audit
+from data.workflows.audit import audit
 from data.enums import AuditAction, LabeledEnum
 from data.models import MODELS, PoolRecord, User
 from data.pools import Pool

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.sheets.columns import EXAMPLE_MARK, Kind, columns_of, header_map
-from data.editing import form_text, held_for_review, hold_revision, resubmitted
+from data.workflows.records import form_text, held_for_review, hold_revision, resubmitted
 from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, User
@@ -219,7 +219,7 @@ def _write(
     progress: Progress | None,
     actor: User | None,
 ) -> None:
-    """Create new rows and change existing ones by the edit form's rules (``data.editing``).
+    """Create new rows and change existing ones by the edit form's rules (``data.workflows.records``).
 
     A dry run takes every decision a write takes (it only skips the writing), so a preview
     reports exactly what the import will do. With a requested ``status`` (an import for

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from data.dashboard import count_shown, shown_by_direction
+from data.workflows.dashboard import count_shown, shown_by_direction
 
 
 def test_counts_add_up_per_day_and_direction(db: Session) -> None:

@@ -14,7 +14,7 @@ from data.sheets.exporter import export_pool
 from data.sheets.importer import import_file
 from data.models import MODELS, Expert
 from data.pools import Pool
-from data.stats import pool_counts
+from data.workflows.stats import pool_counts
 
 
 def test_demo_is_deterministic_and_large_enough() -> None:

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user
-from data.duplicates import merge
-from data.editing import delete_record
+from data.workflows.accounts import create_user
+from data.workflows.duplicates import merge
+from data.workflows.records import delete_record
 from data.enums import ContactPurpose, ContactStatus, EducationLevel, JobKind, OrgKind, Role, TeacherKind
 from data.models import (Application, ContactRequest, Expert, Feedback, Internship, Organization, PracticeProposal,
                          Review, Revision, Talent, Teacher, User)
 from data.pools import Pool
-from data.privacy import delete_account
+from data.workflows.privacy import delete_account
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user
-from data.duplicates import find_duplicates, merge, similarity
+from data.workflows.accounts import create_user
+from data.workflows.duplicates import find_duplicates, merge, similarity
 from data.enums import EducationLevel, JobKind, OrgKind, ProjectKind, Role
 from data.models import (Application, AuditEntry, Expert, Feedback, Internship, Organization, Project, Talent)
 from data.pools import Pool
@@ -100,7 +100,7 @@ def test_merging_organizations_moves_their_records_and_accounts(db: Session, mak
 def test_merge_refuses_unknown_or_identical_ids(db: Session, make_org) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from data.duplicates import MergeError
+    from data.workflows.duplicates import MergeError
 
     org = make_org()
     with pytest.raises(MergeError, match="两条不同的"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.enums import AuditAction, EducationLevel, RevisionStatus, Role, Status
 from data.sheets.exporter import export_pool
 from data.sheets.importer import import_file

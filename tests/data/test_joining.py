@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user, register
+from data.workflows.accounts import create_user, register
 from data.credit_code import CreditCodeError, check_character, parse_credit_code
 from data.enums import CaseStatus, JoinStatus, MemberLevel, MemberStatus, OrgKind, Role, Status
 from data.errors import NotAllowed
-from data.joining import (JoinError, apply_as_new_organization, decide_application, org_for_registration,
+from data.workflows.joining import (JoinError, apply_as_new_organization, decide_application, org_for_registration,
                           pending_applications, suggest_organizations)
 from data.keys import org_name_key
-from data.membership import preliminary_review, vote
+from data.workflows.membership import preliminary_review, vote
 from data.models import AuditEntry, MembershipCase, MembershipEvent, OrgApplication, Organization, User
 
 # Real, published codes (their check characters are right) and one per class of mistake.

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.enums import CaseStatus, MemberLevel, MemberStatus, OrgKind, Role
 from data.errors import NotAllowed
-from data.membership import (MembershipError, apply_deadlines, apply_to_join, give_notice, history, passes,
+from data.workflows.membership import (MembershipError, apply_deadlines, apply_to_join, give_notice, history, passes,
                              preliminary_review, propose_expulsion, record_fee, unread_notices, vote)
 from data.models import AuditEntry, Organization, User
 
@@ -89,7 +89,7 @@ def test_a_refusal_is_decided_once_it_is_certain(db: Session, make_org) -> None:
 
 
 def test_return_for_changes_and_rejection_need_reasons(db: Session, make_org) -> None:  # type: ignore[no-untyped-def]
-    from data.membership import resubmit
+    from data.workflows.membership import resubmit
 
     _, applicant, staff, org = _alliance(db, make_org, council_size=1)
     case = apply_to_join(db, applicant, "会员单位", MATERIALS)

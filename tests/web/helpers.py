@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
+from data.workflows.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from data.db import session_scope
 from data.enums import Role
 from data.models import Project

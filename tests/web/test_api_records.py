@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from data.accounts import create_api_token, create_user
+from data.workflows.accounts import create_api_token, create_user
 from data.db import session_scope
 from data.enums import MemberStatus, Role, Status
 from data.models import AuditEntry, Internship, Organization, Project, Revision

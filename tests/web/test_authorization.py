@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from data.accounts import create_api_token, create_user
+from data.workflows.accounts import create_api_token, create_user
 from data.db import session_scope
 from data.enums import CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
 from data.keys import natural_key

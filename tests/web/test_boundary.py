@@ -14,7 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from data.accounts import create_api_token
+from data.workflows.accounts import create_api_token
 from data.db import session_scope
 from data.enums import Role
 from data.models import MODELS, AuditEntry, Feedback, Internship, Project

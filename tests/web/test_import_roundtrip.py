@@ -19,7 +19,7 @@ from data.db import session_scope
 from data.enums import AchievementKind, RevisionStatus, Role, Status
 from data.keys import natural_key
 from data.models import Achievement, Organization, Revision
-from data.review import decide_revision
+from data.workflows.review import decide_revision
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
 from web.cli import cli

@@ -10,7 +10,7 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import JobKind, MemberLevel, MemberStatus, OrgKind, ProjectKind, Role, Visibility
 from data.keys import natural_key

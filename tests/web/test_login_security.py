@@ -21,8 +21,8 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import accounts
-from data.accounts import LOGIN_FAILED, PER_ACCOUNT, PER_ADDRESS, AccountError, Backoff, authenticate, create_user
+from data.workflows import accounts
+from data.workflows.accounts import LOGIN_FAILED, PER_ACCOUNT, PER_ADDRESS, AccountError, Backoff, authenticate, create_user
 from data.db import session_scope
 from data.enums import OrgKind, Role
 from data.keys import natural_key

@@ -10,10 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from data.sheets.columns import Kind, columns_of
-from data.contacts import CONTACT_FIELDS
+from data.workflows.contacts import CONTACT_FIELDS
 from data.db import session_scope
 from data.sheets.display import facts, label_and_unit
-from data.editing import _resolve_org  # noqa: PLC2701  (the form's own organization lookup)
+from data.workflows.records import _resolve_org  # noqa: PLC2701  (the form's own organization lookup)
 from data.enums import EducationLevel, JobKind, Role, Status
 from data.keys import natural_key
 from data.models import MODELS, Internship, Project

@@ -155,7 +155,7 @@ def test_nobody_edits_another_organizations_record(client: FlaskClient, world: W
 
 
 def test_the_audit_log_cannot_be_changed(live_db: str) -> None:
-    from data.audit import audit
+    from data.workflows.audit import audit
     from data.enums import AuditAction
 
     with session_scope() as s:

@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.accounts import create_api_token
+from data.workflows.accounts import create_api_token
 from data.db import session_scope
 from data.enums import AuditAction, RevisionStatus, Role, Status
 from data.models import Application, AuditEntry, Project, Revision, Talent

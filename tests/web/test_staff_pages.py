@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import AchievementKind, Role, Status
 from tests.matcher.world import build_world

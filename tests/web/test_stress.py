@@ -134,7 +134,7 @@ def test_a_database_with_other_data_is_not_wiped(tmp_path: Path) -> None:
 
 def test_the_command_fails_on_a_database_it_must_not_wipe(tmp_path: Path) -> None:
     url = fresh_database(None, tmp_path)
-    from data.accounts import create_user
+    from data.workflows.accounts import create_user
     from data.db import get_engine, session_scope
     from data.enums import Role
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import ApplicationStatus, Role
 from data.models import Application, Internship
-from data.students import StudentError, apply, profile_of
+from data.workflows.students import StudentError, apply, profile_of
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
 from web import create_app
@@ -58,7 +58,7 @@ def test_full_posts_and_other_roles(client: tuple[FlaskClient, World]) -> None:
         from data.models import User
 
         user = s.query(User).filter_by(username="student").one()
-        from data.students import save_profile
+        from data.workflows.students import save_profile
 
         saved = save_profile(s, user, PROFILE)
         talent = saved.record

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import Role
 from tests.matcher.world import build_world

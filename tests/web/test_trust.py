@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import MemberLevel, MemberStatus, Role
 from data.models import (Application, AuditEntry, ContactRequest, Expert, Feedback, Organization, Talent, User)

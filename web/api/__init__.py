@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from data.sheets.columns import columns_of
 from data.db import session_scope
-from data.editing import create_record, delete_record, form_from_json, form_values, update_record
+from data.workflows.records import create_record, delete_record, form_from_json, form_values, update_record
 from data.enums import LabeledEnum
 from data.models import PoolRecord
 from data.pools import Pool

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from data.enums import FeedbackAction, Role, Visibility
-from data.needs import NEED_KINDS, create_need
+from data.workflows.needs import NEED_KINDS, create_need
 from data.reference.vocabulary import FIELD_NAMES
 from matcher.feedback import record_feedback
 from web import services

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 
 from data.sheets.columns import Kind
 from data.sheets.display import card_facts
-from data.editing import (EditError, create_record, delete_record, form_columns, form_values, may_create, may_edit,
+from data.workflows.records import (EditError, create_record, delete_record, form_columns, form_values, may_create, may_edit,
                           open_revisions, owned_records, update_record)
 from data.enums import Status
 from data.errors import NotAllowed
 from data.models import MODELS, Application, ContactRequest, Feedback, PracticeProposal, Review, Revision
 from data.models.dependents import dependent_conditions
 from data.pools import Pool
-from data.review import last_reason
+from data.workflows.review import last_reason
 from web import services
 from web.db import get_session
 from web.pages.blueprint import bp

@@ -9,7 +9,7 @@ from data.sheets.columns import columns_of
 from data.enums import EducationLevel, Role, Visibility
 from data.sheets.exporter import format_cell
 from data.pools import Pool
-from data.students import applications_of, apply, profile_of, save_profile
+from data.workflows.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
 from indexer.store import IndexError_
 from matcher.recommend import recommend

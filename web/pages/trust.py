@@ -8,11 +8,11 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from data import contacts, joining, membership
-from data.accounts import check_password
+from data.workflows import contacts, joining, membership
+from data.workflows.accounts import check_password
 from data.enums import MemberLevel, Role
 from data.models import Organization
-from data.privacy import delete_account, personal_data
+from data.workflows.privacy import delete_account, personal_data
 from data.reference.regions import get_region
 from web import services
 from web.auth import roles_required

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from data.enums import Role
 from data.models import Expert, Teacher
-from data.proposals import answer, propose, proposals_for, withdraw
-from data.students import decide_application, received_applications
+from data.workflows.proposals import answer, propose, proposals_for, withdraw
+from data.workflows.students import decide_application, received_applications
 from web.auth import roles_required
 from web.db import get_session
 from web.pages.blueprint import bp, form_id

@@ -11,8 +11,8 @@ in threads (:mod:`web.tools.stress_ops`):
   background jobs (``indexer.dispatch.start_import``): on the in-process thread without Redis,
   on a real Celery worker (a subprocess on a queue of the run's own) with it;
 - creates, edits (text, title, field, region, visibility) and deletes as staff through
-  ``data.editing``, and review decisions through ``data.review`` — every commit reaches the index
-  through the commit signal, as in the app; a pool rebuilt now and then;
+  ``data.workflows.records``, and review decisions through ``data.workflows.review`` — every
+  commit reaches the index through the commit signal, as in the app; a pool rebuilt now and then;
 - searches (``indexer.search.search``, random filters) and recommendations
   (``matcher.recommend``), and pages and API calls through the app (its test client, or a real
   gunicorn on 127.0.0.1).

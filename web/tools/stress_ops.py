@@ -1,6 +1,6 @@
 """The operations of a stress run, each on its own session, as the product's own write and read
 paths do them: imports as background jobs, creates, edits and deletes as staff through
-``data.editing``, review decisions, rebuilds; searches, recommendations and page requests."""
+``data.workflows.records``, review decisions, rebuilds; searches, recommendations and page requests."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from data.sheets.columns import columns_of
 from data.db import session_scope
-from data.editing import create_record, delete_record, form_values, update_record
+from data.workflows.records import create_record, delete_record, form_values, update_record
 from data.enums import Status
 from data.errors import FieldError
 from data.models import MODELS, User
 from data.pools import Pool
-from data.review import decide, decide_revision, pending_records
+from data.workflows.review import decide, decide_revision, pending_records
 from data.reference.vocabulary import FIELD_NAMES
 from indexer import dispatch, jobs
 from indexer.context import get_context

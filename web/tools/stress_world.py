@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.accounts import create_user
+from data.workflows.accounts import create_user
 from data.sheets.columns import Kind, columns_of
 from data.demo import LOAD_ORDER, build_demo
 from data.enums import Role

@@ -6,7 +6,7 @@ Create Date: 2026-12-02 09:00:00
 
 Someone outside the pools applies for a new organization (credit code, contact person, the
 charter's membership application); the organization waits as a draft until the secretariat
-approves it (``data.joining``).
+approves it (``data.workflows.joining``).
 """
 
 from __future__ import annotations

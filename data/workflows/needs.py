@@ -1,6 +1,6 @@
 """Posting a need from a web form: a 项目库 record created by the edit form's rules
-(``data.editing.create_record``: validated like a spreadsheet row, published when a member in
-good standing posts it, otherwise queued for review, audited)."""
+(``data.workflows.records.create_record``: validated like a spreadsheet row, published when a
+member in good standing posts it, otherwise queued for review, audited)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.editing import Saved, create_record
+from data.workflows.records import Saved, create_record
 from data.enums import ProjectKind
 from data.models import User
 from data.pools import Pool

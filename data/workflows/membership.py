@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberStatus, Role
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User

@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from data.audit import audit, jsonable
+from data.workflows.audit import audit, jsonable
 from data.sheets.columns import Kind, columns_of
-from data.editing import form_values
+from data.workflows.records import form_values
 from data.sheets.exporter import format_value
 from data.enums import AuditAction, RevisionStatus
 from data.errors import FieldError

@@ -1,6 +1,7 @@
 """Creating and editing pool records from a form (web page or JSON API), with review and audit.
 
-Forms are validated exactly like spreadsheet rows (``data.sheets.rows.validate_form``). Who may do what:
+Forms are validated exactly like spreadsheet rows (``data.sheets.rows.validate_form``). Who may
+do what:
 
 - staff edit everything, directly;
 - other users create records of their own organization in the pools their role works with, and
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.audit import audit, changed_only
+from data.workflows.audit import audit, changed_only
 from data.sheets.columns import Column, Kind, columns_of
 from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
 from data.errors import FieldError, NotAllowed

@@ -10,7 +10,7 @@ register accounts in it.
 2. ``decide_application``: the secretariat (its membership page) approves — the organization is
    published and its join case opens for the preliminary review and the council's vote, as an
    existing organization's application would — or rejects with a reason, which removes the draft.
-3. Registration (``data.accounts.register``) accepts a published organization by its name,
+3. Registration (``data.workflows.accounts.register``) accepts a published organization by its name,
    tolerating width, space and case, and otherwise offers the closest names
    (``suggest_organizations``) and this application.
 
@@ -30,12 +30,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.credit_code import CreditCodeError, parse_credit_code
 from data.enums import AuditAction, JoinStatus, MemberLevel, MemberStatus, OrgKind, Status, Visibility
 from data.errors import FieldError, NotAllowed
 from data.keys import natural_key, normalize_name, org_name_key
-from data.membership import MembershipError, check_materials, open_join_case, parse_level
+from data.workflows.membership import MembershipError, check_materials, open_join_case, parse_level
 from data.models import MembershipEvent, OrgApplication, Organization, User
 from data.models.base import utcnow
 from data.reference.regions import resolve_region

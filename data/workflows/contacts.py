@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.enums import AuditAction, ContactPurpose, ContactStatus, Role
 from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id

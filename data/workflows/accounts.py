@@ -16,11 +16,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.errors import FieldError
 from data.enums import AuditAction, MemberLevel, MemberStatus, OrgKind, Role
-from data.joining import org_for_registration
-from data.membership import council
+from data.workflows.joining import org_for_registration
+from data.workflows.membership import council
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
 from data.models.user import LoginFailure
@@ -184,7 +184,7 @@ def register(session: Session, form: Any) -> tuple[User | None, dict[str, str]]:
 
     Inputs: username, password, password2, display_name, role (code), org_name (or org_pick: a
     name chosen among the suggestions). The organization must be published; its name may differ
-    in width, white space and case (``data.joining.org_for_registration``). Errors by input.
+    in width, white space and case (``data.workflows.joining.org_for_registration``). Errors by input.
     """
     errors: dict[str, str] = {}
     username, display = (form.get("username") or "").strip(), (form.get("display_name") or "").strip()

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.errors import FieldError, NotFound
-from data.audit import audit
+from data.workflows.audit import audit
 from data.enums import ApplicationStatus, AuditAction, Status
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
-from data.editing import Saved, create_record, form_values, update_record
+from data.workflows.records import Saved, create_record, form_values, update_record
 
 PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", "证书", "期望城市", "期望岗位", "可实习开始",
                   "可实习结束", "个人简介", "可见范围")
@@ -28,7 +28,7 @@ def profile_of(session: Session, user: User) -> Talent | None:
 
 
 def save_profile(session: Session, user: User, form: Any) -> Saved:
-    """Create or update the student's profile by the edit form's rules (``data.editing``):
+    """Create or update the student's profile by the edit form's rules (``data.workflows.records``):
     validated like an import row, published or reviewed like any record, audited; errors by
     field header. Only ``PROFILE_FIELDS`` come from the form: the rest keep their values."""
     if user.org is None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from data.models import MODELS, Feedback, MatchImpression
 from data.pools import Pool
-from data.stats import pool_counts
+from data.workflows.stats import pool_counts
 
 
 def weekly_new_records(session: Session, weeks: int = 8, today: dt.date | None = None) -> list[tuple[str, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.audit import audit
+from data.workflows.audit import audit
 from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, TeacherKind
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, false, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from data.audit import audit, changed_only
-from data.editing import apply_revision, form_values
+from data.workflows.audit import audit, changed_only
+from data.workflows.records import apply_revision, form_values
 from data.enums import AuditAction, RevisionStatus, Status
 from data.errors import FieldError
 from data.models import MODELS, Organization, PoolRecord, Review, Revision, User
