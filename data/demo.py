@@ -24,12 +24,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import columns_of
-from data.sheets.importer import ImportReport, import_rows
 from data.pools import Pool
 from data.reference.regions import get_region
-from data.settings import SEED_DIR
 from data.reference.vocabulary import FIELD_BY_NAME, FIELD_NAMES, FIELD_OF_DISCIPLINE, FIELDS, INDUSTRY_COLLEGES
+from data.settings import SEED_DIR
+from data.sheets.columns import columns_of
+from data.sheets.importer import ImportReport, import_rows
 
 DEMO_NOTICE = "本数据集为演示数据：人员与单位均为虚构，联系方式无效；成果文本来自公开的 CSL 论文数据集。"
 SEED = 20261122

@@ -15,9 +15,9 @@ from celery import Task
 
 from data.db import session_scope
 from data.enums import Status
-from data.sheets.importer import import_file
 from data.models import User
 from data.pools import Pool
+from data.sheets.importer import import_file
 from data.sheets.tabular import TableError
 from indexer.context import get_context
 from indexer.jobs import TERMINAL, begin_attempt, get_job, heartbeat, update_job

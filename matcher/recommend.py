@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from data.enums import OrgKind, ProjectKind, Status, TeacherKind, Visibility
 from data.models import MODELS, Internship, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
+from data.workflows.feedback import DIRECTION_KEYS, rejected_targets
 from indexer.context import IndexContext
 from indexer.documents import SEMANTIC_MAX_CHARS
 from matcher import directions as d
 from matcher.engine import Match, PoolPlan, Viewer, rank
-from matcher.feedback import rejected_targets
 from matcher.query import MatchQuery, query_from_record
 from matcher.query_text import clean_query
 
@@ -60,6 +60,9 @@ DIRECTIONS: dict[str, Direction] = {x.key: x for x in (
     Direction("expert_projects", "需要您的项目", Pool.EXPERT, _projects_for_person),
     Direction("teacher_projects", "需要您的项目", Pool.TEACHER, _projects_for_person),
 )}
+if set(DIRECTIONS) != set(DIRECTION_KEYS):  # feedback is stored and checked by these keys
+    raise RuntimeError("matcher.recommend.DIRECTIONS and data.workflows.feedback.DIRECTION_KEYS differ: "
+                       f"{sorted(set(DIRECTIONS) ^ set(DIRECTION_KEYS))}")
 
 
 def directions_for(record: PoolRecord) -> list[Direction]:

@@ -18,12 +18,12 @@ from wtforms.validators import DataRequired, Length
 from data.workflows.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
                            dummy_hash, end_sessions, pending_accounts, register, rename, shown_name, user_for_token)
 from data.enums import MemberLevel, MemberStatus, OrgKind, Role
-from data.workflows.joining import FIELDS as JOIN_FIELDS
-from data.workflows.joining import apply_as_new_organization, suggest_organizations
-from data.workflows.membership import touch_activity
 from data.models import Organization, User
 from data.reference.regions import get_region
 from data.reference.vocabulary import FIELD_NAMES
+from data.workflows.joining import FIELDS as JOIN_FIELDS
+from data.workflows.joining import apply_as_new_organization, suggest_organizations
+from data.workflows.membership import touch_activity
 from web.db import get_session
 from web.errors import AppError
 from web.security import LOGIN_LIMIT, limiter, safe_next

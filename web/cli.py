@@ -9,19 +9,19 @@ import click
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from data.workflows.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
 from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
-from data.workflows.membership import open_cases_for_applicants
 from data.enums import Status
-from data.sheets.exporter import export_pool, write_template
-from data.sheets.importer import import_file
 from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.pools import Pool
 from data.reference.regions import seed_regions
-from data.workflows.stats import pool_counts
+from data.sheets.exporter import export_pool, write_template
+from data.sheets.importer import import_file
 from data.sheets.tabular import TableError
+from data.workflows.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
+from data.workflows.membership import open_cases_for_applicants
+from data.workflows.stats import pool_counts
 from indexer.context import get_context
 from web import cli_index, create_app
 from web.reindex import reindex_pools

@@ -33,8 +33,8 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.test import EnvironBuilder
 
-from data.sheets.columns import columns_of
 from data.pools import Pool
+from data.sheets.columns import columns_of
 from web.boundary import MAX_ID
 
 Echo = Callable[[str], None]

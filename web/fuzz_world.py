@@ -17,17 +17,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data.workflows.accounts import create_api_token, create_user
-from data.sheets.columns import Kind, columns_of
 from data.db import session_scope
 from data.demo import LOAD_ORDER, build_demo
 from data.enums import MemberStatus, OrgKind, Role
-from data.sheets.importer import import_rows
 from data.migrate import upgrade_to_head
 from data.models import MODELS, Organization
 from data.pools import Pool
 from data.reference.regions import seed_regions
 from data.settings import database_url, instance_dir
+from data.sheets.columns import Kind, columns_of
+from data.sheets.importer import import_rows
+from data.workflows.accounts import create_api_token, create_user
 from indexer.dispatch import wait_idle
 
 ROWS_PER_POOL = 8  # a small world: every pool and direction, indexed in seconds

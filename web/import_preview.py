@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from data.pools import Pool
 from data.sheets.columns import columns_of, header_map
 from data.sheets.importer import ImportReport
-from data.pools import Pool
 from data.sheets.tabular import Table, TableError, read_table
 
 PREVIEW_ROWS = 20  # rows shown from the top of the sheet

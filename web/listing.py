@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import Column, Kind, columns_of
-from data.sheets.display import Fact, card_facts
 from data.enums import LabeledEnum, Status
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from data.reference.regions import get_region, region_rows, resolve_region
 from data.reference.vocabulary import FIELD_NAMES
+from data.sheets.columns import Column, Kind, columns_of
+from data.sheets.display import Fact, card_facts
 from matcher.engine import Match
 from web.errors import AppError
 

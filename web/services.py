@@ -16,12 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
-from data.workflows.dashboard import count_shown
 from data.db import session_scope
 from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from data.settings import instance_dir
+from data.workflows.dashboard import count_shown
 from indexer import operations
 from indexer.context import IndexContext
 from indexer.search import Filters

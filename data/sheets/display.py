@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from data.sheets.columns import Column, Kind, columns_of
 from data.enums import LabeledEnum, Visibility
 from data.models import PoolRecord
 from data.pools import Pool
 from data.reference.regions import get_region
+from data.sheets.columns import Column, Kind, columns_of
 
 # Columns a page shows in its own place: the title and the long text below the facts.
 _OWN_PLACE = ("name", "description")

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import EXAMPLE_MARK, Column, Kind, columns_of
-from data.workflows.audit import audit
 from data.enums import AuditAction, LabeledEnum
 from data.models import MODELS, PoolRecord, User
 from data.pools import Pool
 from data.reference.regions import get_region
+from data.sheets.columns import EXAMPLE_MARK, Column, Kind, columns_of
 from data.sheets.tabular import write_table
+from data.workflows.audit import audit
 
 
 def format_cell(column: Column, record: PoolRecord) -> Any:

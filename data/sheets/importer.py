@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
-from data.sheets.columns import EXAMPLE_MARK, Kind, columns_of, header_map
-from data.workflows.records import form_text, held_for_review, hold_revision, resubmitted
 from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, User
 from data.pools import Pool
+from data.sheets.columns import EXAMPLE_MARK, Kind, columns_of, header_map
 from data.sheets.rows import validate_row
 from data.sheets.tabular import read_table
+from data.workflows.audit import audit
+from data.workflows.records import form_text, held_for_review, hold_revision, resubmitted
 
 Progress = Callable[[int, int], None]  # (rows done, rows total)
 _CHUNK = 500

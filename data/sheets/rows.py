@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from data.sheets.columns import DATE_RANGES, Column, Kind, columns_of
 from data.errors import FieldError
 from data.pools import Pool
 from data.reference.regions import resolve_region
+from data.sheets.columns import DATE_RANGES, Column, Kind, columns_of
 
 _LIST_SPLIT = re.compile(r"[,，、;；|\n]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")

@@ -16,14 +16,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
-from data.errors import FieldError
 from data.enums import AuditAction, MemberLevel, MemberStatus, OrgKind, Role
-from data.workflows.joining import org_for_registration
-from data.workflows.membership import council
+from data.errors import FieldError
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
 from data.models.user import LoginFailure
+from data.workflows.audit import audit
+from data.workflows.joining import org_for_registration
+from data.workflows.membership import council
 
 _hasher = PasswordHasher()
 DEMO_PASSWORD = "chanjiao2026"

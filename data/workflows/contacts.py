@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
 from data.enums import AuditAction, ContactPurpose, ContactStatus, Role
 from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
 from data.sheets.rows import typed_text
+from data.workflows.audit import audit
 
 CONTACT_FIELDS = ("phone", "email", "contact_name")  # never shown to others without a grant
 ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)

@@ -26,13 +26,13 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit, jsonable
-from data.sheets.columns import Kind, columns_of
-from data.workflows.records import form_values
-from data.sheets.exporter import format_value
 from data.enums import AuditAction, RevisionStatus
 from data.errors import FieldError
 from data.keys import normalize_name
+from data.sheets.columns import Kind, columns_of
+from data.sheets.exporter import format_value
+from data.workflows.audit import audit, jsonable
+from data.workflows.records import form_values
 from data.models import (MODELS, Application, ContactRequest, Feedback, Organization, PoolRecord, PracticeProposal, Review,
                          Revision, User)
 from data.pools import Pool

@@ -1,4 +1,9 @@
-"""Feedback on recommendations: stored, used to hide rejected matches, counted for evaluation."""
+"""Feedback on recommendations: stored, used to hide rejected matches, counted for evaluation.
+
+A feedback row names its recommendation direction by key. What a direction does belongs to the
+matcher (``matcher.recommend.DIRECTIONS``), which reads :data:`DIRECTION_KEYS` from here and
+refuses to load if the two disagree; this module never imports the matcher.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,16 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.errors import FieldError
 from data.enums import FeedbackAction, RejectReason
+from data.errors import FieldError
 from data.models import MODELS, Feedback
 from data.pools import Pool
+
+
+# The keys of the recommendation directions, as feedback rows store them (``Feedback.direction``).
+DIRECTION_KEYS = ("need_experts", "need_achievements", "course_teachers", "achievement_enterprises",
+                  "enterprise_colleges", "college_enterprises", "internship_talents", "talent_internships",
+                  "teacher_enterprises", "expert_projects", "teacher_projects")
 
 
 class FeedbackError(FieldError):
@@ -21,9 +32,7 @@ def record_feedback(session: Session, *, actor: str, direction: str, target_pool
                     action: FeedbackAction | str, reason: RejectReason | str | None = None,
                     source_pool: Pool | None = None, source_id: int | None = None) -> Feedback:
     """Store one piece of feedback; 不合适 needs a reason from the list."""
-    from matcher.recommend import DIRECTIONS
-
-    if direction not in DIRECTIONS:
+    if direction not in DIRECTION_KEYS:
         raise FeedbackError("direction", f"未知的推荐方向「{direction}」")
     try:
         action = FeedbackAction.parse(action)

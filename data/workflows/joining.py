@@ -30,17 +30,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
 from data.credit_code import CreditCodeError, parse_credit_code
 from data.enums import AuditAction, JoinStatus, MemberLevel, MemberStatus, OrgKind, Status, Visibility
 from data.errors import FieldError, NotAllowed
 from data.keys import natural_key, normalize_name, org_name_key
-from data.workflows.membership import MembershipError, check_materials, open_join_case, parse_level
 from data.models import MembershipEvent, OrgApplication, Organization, User
 from data.models.base import utcnow
 from data.reference.regions import resolve_region
-from data.sheets.rows import typed_text
 from data.reference.vocabulary import FIELD_NAMES
+from data.sheets.rows import typed_text
+from data.workflows.audit import audit
+from data.workflows.membership import MembershipError, check_materials, open_join_case, parse_level
 
 APPLICANT_ACTOR = "访客（新单位申请）"  # the audit log's actor for someone without an account
 SOURCE = "application"

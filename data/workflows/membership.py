@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
 from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberStatus, Role
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User
 from data.models.base import utcnow
 from data.sheets.rows import typed_text
+from data.workflows.audit import audit
 
 COUNCIL_LEVELS = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE, Role.STAFF, Role.ADMIN)  # who acts for an organization

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.workflows.records import Saved, create_record
 from data.enums import ProjectKind
 from data.models import User
 from data.pools import Pool
+from data.workflows.records import Saved, create_record
 
 NEED_KINDS = (ProjectKind.TECH_PROBLEM, ProjectKind.TALENT_NEED, ProjectKind.TRAINING_NEED,
               ProjectKind.COOPERATION_NEED, ProjectKind.HORIZONTAL)

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit, jsonable
-from data.workflows.records import form_values
 from data.enums import AuditAction, Role
 from data.errors import NotAllowed
+from data.workflows.audit import audit, jsonable
+from data.workflows.records import form_values
 from data.models import (ApiToken, Application, AuditEntry, ContactRequest, Expert, Feedback, Revision, Talent,
                          Teacher, User)
 from data.pools import Pool

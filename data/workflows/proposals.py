@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit
 from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, TeacherKind
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User
 from data.models.base import utcnow
 from data.sheets.rows import typed_text
+from data.workflows.audit import audit
 
 
 

@@ -21,15 +21,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit, changed_only
-from data.sheets.columns import Column, Kind, columns_of
 from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
 from data.errors import FieldError, NotAllowed
-from data.sheets.exporter import format_cell, format_value
 from data.keys import natural_key, normalize_name
 from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_org_id
 from data.pools import Pool
+from data.sheets.columns import Column, Kind, columns_of
+from data.sheets.exporter import format_cell, format_value
 from data.sheets.rows import validate_form
+from data.workflows.audit import audit, changed_only
 
 # The pools each role creates records in (staff: every pool).
 CREATES: dict[Role, tuple[Pool, ...]] = {

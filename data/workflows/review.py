@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, false, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from data.workflows.audit import audit, changed_only
-from data.workflows.records import apply_revision, form_values
 from data.enums import AuditAction, RevisionStatus, Status
 from data.errors import FieldError
 from data.models import MODELS, Organization, PoolRecord, Review, Revision, User
 from data.models.base import utcnow
 from data.pools import Pool
+from data.workflows.audit import audit, changed_only
+from data.workflows.records import apply_revision, form_values
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "request_changes": "changes_requested"}
 

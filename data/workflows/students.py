@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.errors import FieldError, NotFound
-from data.workflows.audit import audit
 from data.enums import ApplicationStatus, AuditAction, Status
+from data.errors import FieldError, NotFound
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
+from data.workflows.audit import audit
 from data.workflows.records import Saved, create_record, form_values, update_record
 
 PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", "证书", "期望城市", "期望岗位", "可实习开始",

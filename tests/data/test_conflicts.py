@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from data.workflows import records as editing
-from data.workflows.accounts import create_api_token, create_user
 from data.db import session_factory, session_scope
-from data.workflows.records import form_values, update_record
 from data.enums import Role, Status
 from data.errors import Conflict
 from data.models import Achievement, AuditEntry, User
 from data.pools import Pool
+from data.workflows import records as editing
+from data.workflows.accounts import create_api_token, create_user
+from data.workflows.records import form_values, update_record
 from data.workflows.review import decide
 from tests.indexer.records import add_achievement, add_org
 from web import create_app

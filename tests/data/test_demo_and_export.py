@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.demo import SIZES, build_demo, load_demo
-from data.sheets.exporter import export_pool
-from data.sheets.importer import import_file
 from data.models import MODELS, Expert
 from data.pools import Pool
+from data.sheets.exporter import export_pool
+from data.sheets.importer import import_file
 from data.workflows.stats import pool_counts
 
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, authenticate, ensure_demo_accounts, shown_name
 from data.demo import build_demo, load_demo
 from data.enums import CaseStatus, MemberLevel, OrgKind, Role
-from data.workflows.membership import ballots, council, open_cases_for_applicants, preliminary_review, tally, vote
 from data.models import Expert, MembershipCase, User
 from data.pools import Pool
 from data.reference.vocabulary import FIELD_BY_NAME
+from data.workflows.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, authenticate, ensure_demo_accounts, shown_name
+from data.workflows.membership import ballots, council, open_cases_for_applicants, preliminary_review, tally, vote
 
 COUNCIL = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from data.enums import ContactPurpose, ContactStatus, EducationLevel, JobKind, OrgKind, Role, TeacherKind
 from data.workflows.accounts import create_user
 from data.workflows.duplicates import merge
 from data.workflows.records import delete_record
-from data.enums import ContactPurpose, ContactStatus, EducationLevel, JobKind, OrgKind, Role, TeacherKind
 from data.models import (Application, ContactRequest, Expert, Feedback, Internship, Organization, PracticeProposal,
                          Review, Revision, Talent, Teacher, User)
 from data.pools import Pool

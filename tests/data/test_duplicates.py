@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.enums import EducationLevel, JobKind, OrgKind, ProjectKind, Role
 from data.workflows.accounts import create_user
 from data.workflows.duplicates import find_duplicates, merge, similarity
-from data.enums import EducationLevel, JobKind, OrgKind, ProjectKind, Role
 from data.models import (Application, AuditEntry, Expert, Feedback, Internship, Organization, Project, Talent)
 from data.pools import Pool
 

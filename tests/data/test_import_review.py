@@ -9,12 +9,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows.accounts import create_user
 from data.enums import AuditAction, EducationLevel, RevisionStatus, Role, Status
-from data.sheets.exporter import export_pool
-from data.sheets.importer import import_file
 from data.models import AuditEntry, Organization, Revision, Talent
 from data.pools import Pool
+from data.sheets.exporter import export_pool
+from data.sheets.importer import import_file
+from data.workflows.accounts import create_user
 from tests.data.sheets import write_csv
 
 

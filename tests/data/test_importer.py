@@ -8,12 +8,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import EXAMPLE_MARK
 from data.enums import OrgKind, ProfTitle, Status
-from data.sheets.exporter import write_template
-from data.sheets.importer import import_file
 from data.models import Expert, Organization
 from data.pools import Pool
+from data.sheets.columns import EXAMPLE_MARK
+from data.sheets.exporter import write_template
+from data.sheets.importer import import_file
 from tests.data.sheets import EXPERT_HEADER, ORG_HEADER, write_csv, write_xlsx
 
 

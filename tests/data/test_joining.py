@@ -7,15 +7,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows.accounts import create_user, register
 from data.credit_code import CreditCodeError, check_character, parse_credit_code
 from data.enums import CaseStatus, JoinStatus, MemberLevel, MemberStatus, OrgKind, Role, Status
 from data.errors import NotAllowed
+from data.workflows.accounts import create_user, register
 from data.workflows.joining import (JoinError, apply_as_new_organization, decide_application, org_for_registration,
                           pending_applications, suggest_organizations)
 from data.keys import org_name_key
-from data.workflows.membership import preliminary_review, vote
 from data.models import AuditEntry, MembershipCase, MembershipEvent, OrgApplication, Organization, User
+from data.workflows.membership import preliminary_review, vote
 
 # Real, published codes (their check characters are right) and one per class of mistake.
 VALID = ("914403001922038216", "9144030071526726XG", "91350100M000100Y43", "911101080828461726")

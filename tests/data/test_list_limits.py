@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import Kind, columns_of
-from data.sheets.importer import import_file
 from data.models import Project
 from data.pools import Pool
+from data.sheets.columns import Kind, columns_of
+from data.sheets.importer import import_file
 from data.sheets.rows import validate_row
 from tests.data.sheets import write_csv
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows.accounts import create_user
 from data.enums import CaseStatus, MemberLevel, MemberStatus, OrgKind, Role
 from data.errors import NotAllowed
+from data.workflows.accounts import create_user
 from data.workflows.membership import (MembershipError, apply_deadlines, apply_to_join, give_notice, history, passes,
                              preliminary_review, propose_expulsion, record_fee, unread_notices, vote)
 from data.models import AuditEntry, Organization, User

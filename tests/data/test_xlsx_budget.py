@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import data.sheets.tabular as tabular
-from data.sheets.columns import columns_of
-from data.sheets.importer import import_file
 from data.models import Expert
 from data.pools import Pool
+from data.sheets.columns import columns_of
+from data.sheets.importer import import_file
 from data.sheets.tabular import HEADER_SEARCH_ROWS, MAX_IMPORT_ROWS, TableError, read_table
 from data.sheets.xlsx_budget import Budget
 from tests.data.sheets import EXPERT_HEADER

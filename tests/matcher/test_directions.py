@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from data.db import session_scope
 from data.enums import FeedbackAction
 from data.pools import Pool
+from data.workflows.feedback import FeedbackError, feedback_summary, record_feedback
 from indexer.context import get_context
 from matcher.engine import Viewer
-from matcher.feedback import FeedbackError, feedback_summary, record_feedback
 from matcher.recommend import RecommendError, directions_for, recommend
 from tests.matcher.world import World, build_world
 

@@ -7,10 +7,10 @@ import re
 
 from flask.testing import FlaskClient
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization
+from data.workflows.accounts import create_user
 from tests.matcher.world import World, build_world
 
 

@@ -6,10 +6,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.workflows.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from data.db import session_scope
 from data.enums import Role
 from data.models import Project
+from data.workflows.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
 

@@ -8,10 +8,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from data.workflows.accounts import create_api_token, create_user
 from data.db import session_scope
 from data.enums import MemberStatus, Role, Status
 from data.models import AuditEntry, Internship, Organization, Project, Revision
+from data.workflows.accounts import create_api_token, create_user
 from indexer.dispatch import wait_idle
 from tests.matcher.world import World, build_world
 from web import create_app

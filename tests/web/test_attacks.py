@@ -15,11 +15,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
-from data.sheets.columns import Kind, columns_of
 from data.db import get_engine, session_scope
 from data.enums import Role
 from data.models import MODELS
 from data.pools import Pool
+from data.sheets.columns import Kind, columns_of
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
 from web import create_app

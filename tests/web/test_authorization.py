@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from data.workflows.accounts import create_api_token, create_user
 from data.db import session_scope
 from data.enums import CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
 from data.keys import natural_key
+from data.workflows.accounts import create_api_token, create_user
 from data.models import (Application, ContactRequest, MembershipCase, Organization, PracticeProposal, Project,
                          Revision, Talent, User)
 from data.pools import Pool

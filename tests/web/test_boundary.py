@@ -14,11 +14,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from data.workflows.accounts import create_api_token
 from data.db import session_scope
 from data.enums import Role
 from data.models import MODELS, AuditEntry, Feedback, Internship, Project
 from data.settings import instance_dir
+from data.workflows.accounts import create_api_token
 from indexer.dispatch import wait_idle
 from tests.matcher.world import World
 from tests.web.helpers import login, switch, token, world_with

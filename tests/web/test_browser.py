@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization
+from data.workflows.accounts import create_user
 from tests.matcher.world import World, build_world
 from web import create_app
 

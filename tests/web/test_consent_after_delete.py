@@ -11,10 +11,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.workflows.accounts import create_api_token
 from data.db import session_scope
 from data.enums import Role
 from data.models import ContactRequest
+from data.workflows.accounts import create_api_token
 from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, world_with
 from web import create_app

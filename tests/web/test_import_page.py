@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from data.sheets.columns import columns_of
 from data.db import session_scope
 from data.enums import Role
-from data.sheets.importer import import_file
 from data.models import AuditEntry, Expert
 from data.pools import Pool
+from data.sheets.columns import columns_of
+from data.sheets.importer import import_file
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
 

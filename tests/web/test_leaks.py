@@ -10,12 +10,12 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import JobKind, MemberLevel, MemberStatus, OrgKind, ProjectKind, Role, Visibility
 from data.keys import natural_key
 from data.models import Expert, Internship, Organization, Project, Talent
 from data.pools import Pool
+from data.workflows.accounts import create_user
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from tests.matcher.world import World, build_world

@@ -21,12 +21,12 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.workflows import accounts
-from data.workflows.accounts import LOGIN_FAILED, PER_ACCOUNT, PER_ADDRESS, AccountError, Backoff, authenticate, create_user
 from data.db import session_scope
 from data.enums import OrgKind, Role
 from data.keys import natural_key
 from data.models import Organization, User
+from data.workflows import accounts
+from data.workflows.accounts import LOGIN_FAILED, PER_ACCOUNT, PER_ADDRESS, AccountError, Backoff, authenticate, create_user
 from tests.web.helpers import token
 from web import create_app
 from web.auth import load_user

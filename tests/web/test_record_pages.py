@@ -9,10 +9,10 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from data.sheets.columns import Kind, columns_of
-from data.workflows.contacts import CONTACT_FIELDS
 from data.db import session_scope
+from data.sheets.columns import Kind, columns_of
 from data.sheets.display import facts, label_and_unit
+from data.workflows.contacts import CONTACT_FIELDS
 from data.workflows.records import _resolve_org  # noqa: PLC2701  (the form's own organization lookup)
 from data.enums import EducationLevel, JobKind, Role, Status
 from data.keys import natural_key

@@ -155,8 +155,8 @@ def test_nobody_edits_another_organizations_record(client: FlaskClient, world: W
 
 
 def test_the_audit_log_cannot_be_changed(live_db: str) -> None:
-    from data.workflows.audit import audit
     from data.enums import AuditAction
+    from data.workflows.audit import audit
 
     with session_scope() as s:
         entry = audit(s, None, AuditAction.EXPORT, "expert", None, "导出专家库")

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, insert, select
 
 from data.db import get_engine, session_scope
-from data.workflows.records import hold_revision
 from data.enums import AchievementKind, Role, Status
 from data.models import Achievement, AuditEntry, Project, Review
 from data.pools import Pool
+from data.workflows.records import hold_revision
 from data.workflows.review import QueueFilter, review_page
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
@@ -39,8 +39,8 @@ def _pending_results(world: World, count: int, org: str = "gz_college") -> None:
 
 
 def _held_edit(world: World, key: str = "vision_need", name: str = "产线零件表面缺陷视觉检测（二期）") -> int:
-    from data.workflows.records import form_values
     from data.models import User
+    from data.workflows.records import form_values
 
     with session_scope() as s:
         record = s.get(Project, world.ids[key])

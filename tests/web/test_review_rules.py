@@ -7,10 +7,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.workflows.accounts import create_api_token
 from data.db import session_scope
 from data.enums import AuditAction, RevisionStatus, Role, Status
 from data.models import Application, AuditEntry, Project, Revision, Talent
+from data.workflows.accounts import create_api_token
 from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, token, world_with
 from web import create_app

@@ -9,9 +9,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from data.workflows.accounts import create_api_token, create_user
 from data.db import session_scope
 from data.enums import Role
+from data.workflows.accounts import create_api_token, create_user
 from tests.matcher.world import build_world
 from web import create_app
 

@@ -7,9 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import AchievementKind, Role, Status
+from data.workflows.accounts import create_user
 from tests.matcher.world import build_world
 from tests.web.helpers import login
 from web import create_app

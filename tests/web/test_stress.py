@@ -122,8 +122,8 @@ def test_a_database_with_other_data_is_not_wiped(tmp_path: Path) -> None:
     url = fresh_database(None, tmp_path)
     from data.db import get_engine, session_scope
     from data.demo import build_demo
-    from data.sheets.importer import import_rows
     from data.pools import Pool
+    from data.sheets.importer import import_rows
 
     with session_scope(get_engine(url)) as session:
         row = build_demo()[Pool.ORGANIZATION][0]
@@ -134,9 +134,9 @@ def test_a_database_with_other_data_is_not_wiped(tmp_path: Path) -> None:
 
 def test_the_command_fails_on_a_database_it_must_not_wipe(tmp_path: Path) -> None:
     url = fresh_database(None, tmp_path)
-    from data.workflows.accounts import create_user
     from data.db import get_engine, session_scope
     from data.enums import Role
+    from data.workflows.accounts import create_user
 
     with session_scope(get_engine(url)) as session:
         create_user(session, "someone", "a-long-password", "某人", Role.STAFF, None)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import ApplicationStatus, Role
 from data.models import Application, Internship
+from data.workflows.accounts import create_user
 from data.workflows.students import StudentError, apply, profile_of
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with

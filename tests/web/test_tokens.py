@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import Role
+from data.workflows.accounts import create_user
 from tests.matcher.world import build_world
 from web import create_app
 from web.cli import cli

@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from data.workflows.accounts import create_user
 from data.db import session_scope
 from data.enums import MemberLevel, MemberStatus, Role
+from data.workflows.accounts import create_user
 from data.models import (Application, AuditEntry, ContactRequest, Expert, Feedback, Organization, Talent, User)
 from tests.matcher.world import World, build_world
 from tests.web.helpers import act, login, switch

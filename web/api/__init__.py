@@ -10,16 +10,16 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from data.sheets.columns import columns_of
 from data.db import session_scope
-from data.workflows.records import create_record, delete_record, form_from_json, form_values, update_record
 from data.enums import LabeledEnum
 from data.models import PoolRecord
 from data.pools import Pool
+from data.sheets.columns import columns_of
+from data.workflows.feedback import record_feedback
+from data.workflows.records import create_record, delete_record, form_from_json, form_values, update_record
 from indexer.context import get_context
 from indexer.dispatch import start_import, start_rebuild
 from indexer.jobs import get_job
-from matcher.feedback import record_feedback
 from matcher.recommend import RecommendError, recommend
 from web import services
 from web.api.openapi import openapi_document

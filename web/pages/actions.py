@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from data.enums import FeedbackAction, Role, Visibility
-from data.workflows.needs import NEED_KINDS, create_need
 from data.reference.vocabulary import FIELD_NAMES
-from matcher.feedback import record_feedback
+from data.workflows.feedback import record_feedback
+from data.workflows.needs import NEED_KINDS, create_need
 from web import services
 from web.auth import roles_required
 from web.db import get_session

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from data.workflows.contacts import contact_panel
-from data.sheets.display import facts
-from data.workflows.records import may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher
-from data.workflows.proposals import may_propose
 from data.reference.vocabulary import FIELD_NAMES
+from data.sheets.display import facts
+from data.workflows.contacts import contact_panel
+from data.workflows.proposals import may_propose
+from data.workflows.records import may_edit
 from indexer.context import get_context
 from web import boundary, listing, services
 from web.db import get_session

@@ -12,17 +12,17 @@ from urllib.parse import urlencode
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from data.workflows.audit import action_label, browse
+from data.enums import AuditAction, Role, Status
+from data.pools import Pool
 from data.sheets.columns import columns_of, header_map
+from data.sheets.exporter import export_pool, write_template
+from data.sheets.importer import import_file
+from data.sheets.tabular import TableError, read_table
+from data.workflows.audit import action_label, browse
 from data.workflows.dashboard import overview
 from data.workflows.duplicates import find_duplicates, merge, merge_plan
 from data.workflows.records import form_values
-from data.enums import AuditAction, Role, Status
-from data.sheets.exporter import export_pool, write_template
-from data.sheets.importer import import_file
-from data.pools import Pool
 from data.workflows.review import KINDS, QueueFilter, ReviewError, decide, decide_many, decide_revision, review_page
-from data.sheets.tabular import TableError, read_table
 from indexer.context import get_context
 from matcher.recommend import DIRECTIONS
 from web import boundary, listing, services

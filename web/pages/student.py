@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from data.sheets.columns import columns_of
 from data.enums import EducationLevel, Role, Visibility
-from data.sheets.exporter import format_cell
 from data.pools import Pool
+from data.sheets.columns import columns_of
+from data.sheets.exporter import format_cell
 from data.workflows.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
 from indexer.store import IndexError_

@@ -8,12 +8,12 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from data.workflows import contacts, joining, membership
-from data.workflows.accounts import check_password
 from data.enums import MemberLevel, Role
 from data.models import Organization
-from data.workflows.privacy import delete_account, personal_data
 from data.reference.regions import get_region
+from data.workflows import contacts, joining, membership
+from data.workflows.accounts import check_password
+from data.workflows.privacy import delete_account, personal_data
 from web import services
 from web.auth import roles_required
 from web.db import get_session

@@ -13,15 +13,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.sheets.columns import columns_of
 from data.db import session_scope
-from data.workflows.records import create_record, delete_record, form_values, update_record
 from data.enums import Status
 from data.errors import FieldError
 from data.models import MODELS, User
 from data.pools import Pool
-from data.workflows.review import decide, decide_revision, pending_records
 from data.reference.vocabulary import FIELD_NAMES
+from data.sheets.columns import columns_of
+from data.workflows.records import create_record, delete_record, form_values, update_record
+from data.workflows.review import decide, decide_revision, pending_records
 from indexer import dispatch, jobs
 from indexer.context import get_context
 from indexer.operations import prepare

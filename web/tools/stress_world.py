@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.workflows.accounts import create_user
-from data.sheets.columns import Kind, columns_of
 from data.demo import LOAD_ORDER, build_demo
 from data.enums import Role
-from data.sheets.importer import import_rows
 from data.pools import Pool
+from data.sheets.columns import Kind, columns_of
+from data.sheets.importer import import_rows
 from data.sheets.tabular import write_table
+from data.workflows.accounts import create_user
 
 SOURCE = "stress"  # what the run's own setup writes (a database holding anything else is not wiped)
 STAFF = "stress_staff"
