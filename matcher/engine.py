@@ -221,7 +221,8 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     best = ranked[0]
     near = Neighbourhood(seeds={(best.plan.pool, best.hit.id)}, best=best.record.name)
     indexes = {pool: ctx.load(pool) for pool in dict.fromkeys(c.plan.pool for c in found)}
-    wording = term_weights(indexes[best.plan.pool], best.hit.id)
+    # the best match's wording is read only when its likeness counts
+    wording = term_weights(indexes[best.plan.pool], best.hit.id) if WEIGHTS.likeness > 0 else {}
     vectored = [c for c in ranked if c.semantic is not None]
     seeds = vectored[:NEIGHBOUR_SEEDS]
     # the topic is measured only when it counts (a centroid and a cosine per candidate)

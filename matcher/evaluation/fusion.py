@@ -22,7 +22,7 @@ from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.evaluation.run import rrf_ranking
 from matcher.features import query_segments
-from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights, rank_strength
+from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights
 
 Echo = Callable[[str], None]
 
@@ -48,7 +48,8 @@ class Prepared:
     phrase: np.ndarray  # NaN for a query that is not a keyword list
     structured: np.ndarray  # NaN where no structured feature applies
     gram: np.ndarray  # cosines between candidates' vectors (NaN rows where one has none)
-    ranks: np.ndarray  # the body channels' reciprocal-rank fusion on 0–1 (scoring.rank_strength)
+    lexical_rank: np.ndarray  # the body's rank in each channel (1-based; 0 outside its list)
+    semantic_rank: np.ndarray
     wording: np.ndarray  # tf-idf cosines between candidates' wordings
     has_vector: np.ndarray
 
@@ -84,11 +85,23 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     safe = np.where(has[:, None], vectors, 0.0)
     gram = safe @ safe.T
     phrase, structured = col("phrase"), col("structured")
-    ranks = np.array([rank_strength(int(x.get("lexical_rank", 0)), int(x.get("semantic_rank", 0))) for x in d])
     return Prepared(query.docs, query.judged, bool(query_segments(query.text)), lexical, title,
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
-                    gram, ranks, _wording(query.terms), has)
+                    gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has)
+
+
+def rank_strengths(p: Prepared, k: float) -> np.ndarray:
+    """:func:`matcher.scoring.rank_strength` of every candidate, with the constant ``k``."""
+    def credit(ranks: np.ndarray) -> np.ndarray:
+        return np.where(ranks > 0, 1.0 / (k + np.maximum(ranks, 1)), 0.0)
+    return (credit(p.lexical_rank) + credit(p.semantic_rank)) / (2.0 / (k + 1))
+
+
+def _rank_rows(p: Prepared, fs: Sequence[Fusion]) -> np.ndarray:
+    """:func:`rank_strengths` for each fusion's constant, one row per fusion."""
+    by_k = {k: rank_strengths(p, k) for k in {f.rank_k for f in fs}}
+    return np.stack([by_k[f.rank_k] for f in fs])
 
 
 def _weighted(parts: Sequence[tuple[float, np.ndarray]]) -> np.ndarray:
@@ -112,7 +125,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
         if f.keyword_semantic is not None:  # the body's two weights keep their sum, the semantic one set
             lexical_weight, semantic_weight = f.lexical + f.semantic - f.keyword_semantic, f.keyword_semantic
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
-                      (f.title_semantic, p.title_semantic), (f.ranks, p.ranks)])
+                      (f.title_semantic, p.title_semantic), (f.ranks, rank_strengths(p, f.rank_k))])
     first = _blend(text, p.structured, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
@@ -178,7 +191,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
         semantic_weight = np.where(np.isfinite(keyword), np.nan_to_num(keyword), semantic_weight)
     text = _weighted_rows([(lexical_weight, lexical), (semantic_weight, p.semantic),
                            (_column(fs, "title_lexical"), p.title_lexical),
-                           (_column(fs, "title_semantic"), p.title_semantic), (_column(fs, "ranks"), p.ranks)])
+                           (_column(fs, "title_semantic"), p.title_semantic), (_column(fs, "ranks"), _rank_rows(p, fs))])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
     first = _blend(text, p.structured, structured, scales)
@@ -320,11 +333,11 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 
 # The fusions ``chanjiao eval --explore`` compares: the product's and the one before this
 # study, and a grid around them (a body's lexical and semantic weights, the title's, the
-# neighbourhood's).
+# neighbourhood's, the channel ranks' weight and constant).
 def candidates() -> list[Fusion]:
-    around = grid(PRODUCT, lexical=[0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25, 0.5],
-                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], ranks=[0.0, 0.25, 0.5, 1.0],
-                  structured_scales=[False, True])
+    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25],
+                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], ranks=[0.25, 0.5, 1.0],
+                  rank_k=[0.5, 60.0])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 
 

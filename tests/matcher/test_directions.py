@@ -182,12 +182,13 @@ def test_the_neighbourhood_of_the_best_matches(world: World, monkeypatch: pytest
     vision need's topic, worded otherwise, score higher there than food results, and records
     worded like the best match say which words they share. With only a few candidates (the
     best few would be all of them) there is none; without vectors, only the wording. (The
-    topic is shown when it counts: here it is given a weight, whatever the product's is.)"""
+    topic and the likeness are measured when they count: here each is given a weight, whatever
+    the product's is.)"""
     from dataclasses import replace
 
     import matcher.engine
 
-    monkeypatch.setattr(matcher.engine, "WEIGHTS", replace(matcher.engine.WEIGHTS, topic=0.15))
+    monkeypatch.setattr(matcher.engine, "WEIGHTS", replace(matcher.engine.WEIGHTS, topic=0.15, likeness=0.25))
 
     from data.enums import AchievementKind
     from data.models import Achievement

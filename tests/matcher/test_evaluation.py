@@ -148,10 +148,12 @@ def test_a_grid_of_fusions_scores_as_each_fusion_alone(keyword: bool) -> None:
         title_lexical=np.where(rng.random(n) < 0.7, 0.0, rng.random(n)),
         semantic=np.where(has, rng.random(n), np.nan), title_semantic=np.where(has, rng.random(n), np.nan),
         phrase=rng.random(n) if keyword else np.full(n, np.nan), structured=nan_some(rng.random(n), 0.5),
-        gram=vectors @ vectors.T, ranks=np.where(rng.random(n) < 0.3, 0.0, rng.random(n)), wording=(wording + wording.T) / 2,
+        gram=vectors @ vectors.T, lexical_rank=np.where(rng.random(n) < 0.3, 0, rng.integers(1, 60, n)),
+        semantic_rank=np.where(rng.random(n) < 0.3, 0, rng.integers(1, 60, n)), wording=(wording + wording.T) / 2,
         has_vector=has)
     grid = fusion.candidates()[::7] + [fusion.replace(fusion.PRODUCT, seeds=2, keyword_semantic=None),
-                                       fusion.replace(fusion.PRODUCT, structured_scales=True, structured=0.4)]
+                                       fusion.replace(fusion.PRODUCT, structured_scales=True, structured=0.4),
+                                       fusion.replace(fusion.PRODUCT, rank_k=0.5, ranks=1.0)]
     many = fusion.scores_many(p, grid)
     ndcgs = fusion.ndcg_many(p, many)
     for row, f in enumerate(grid):
