@@ -1,0 +1,35 @@
+"""The fused score's parts (matcher/scoring.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from matcher.scoring import WEIGHTS, Weights, rank_strength, strengths
+
+
+def test_a_channels_first_pick_outranks_a_record_both_rank_middling() -> None:
+    """With the product's small rank constant, the record one channel ranks first and the
+    other misses beats one both rank 3rd and 7th; with the constant of a list fusion (60) it
+    did not — that is what lifted partial word matches over the meaning's best."""
+    assert WEIGHTS.rank_k < 5
+    assert rank_strength(1, 1) == pytest.approx(1.0)
+    assert rank_strength(None, 1) > rank_strength(3, 7)
+    assert rank_strength(None, 1, k=60) < rank_strength(3, 7, k=60)
+    assert rank_strength(0, 2) == rank_strength(None, 2)  # 0: outside a channel's list
+    assert rank_strength(1, 2) > rank_strength(1, 3) > rank_strength(1, 30) > rank_strength(1, None)
+
+
+def test_the_title_meaning_counts_in_the_text_score() -> None:
+    """Two hits alike but for their title's cosine: the one whose name means what was asked
+    scores higher; a hit without a title vector is scored on what it has."""
+    def hit(title_semantic: float | None) -> SimpleNamespace:
+        return SimpleNamespace(lexical=2.0, semantic=0.9, title_lexical=0.0, title_semantic=title_semantic,
+                               lexical_rank=2, semantic_rank=2, standin=False)
+
+    weights = Weights(lexical=0.35, semantic=0.5, title_semantic=0.6, ranks=0.25, rank_k=0.5)
+    near, far = (strengths(hit(c), 4.0, 4.0, "e5", weights=weights) for c in (0.95, 0.85))
+    assert near.text > far.text
+    none = strengths(hit(None), 4.0, 4.0, "e5", weights=weights)
+    assert none.title_semantic is None and far.text < none.text < near.text
