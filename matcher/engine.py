@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.access import visible_levels
 from data.enums import Visibility
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
@@ -88,7 +89,7 @@ class Viewer:
     def levels(self) -> list[Visibility]:
         """The visibility levels open to this viewer in every organization (staff see all;
         their own organization's 仅本单位 records come on top)."""
-        return [Visibility.PUBLIC, Visibility.MEMBERS] if self.member else [Visibility.PUBLIC]
+        return visible_levels(self.member)
 
     def filters(self, base: Filters) -> tuple[Filters, list[str]]:
         if self.staff:

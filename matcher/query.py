@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from data.access import pool_of
 from data.enums import EducationLevel
 from data.models import (
-    MODELS,
     Expert,
     Internship,
     Organization,
@@ -67,7 +67,7 @@ def facets_of(record: PoolRecord) -> Facets:
 
 def query_from_record(record: PoolRecord) -> MatchQuery:
     """The query a stored record asks: its text and its structure."""
-    pool = next(p for p, m in MODELS.items() if isinstance(record, m))
+    pool = pool_of(record)
     facets = facets_of(record)
     query = MatchQuery(text=lexical_text(pool, record)[:500], semantic=semantic_text(pool, record),
                        semantic_kind="passage", fields=facets.fields, tags=facets.tags, region_code=record.region_code,

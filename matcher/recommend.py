@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.enums import OrgKind, ProjectKind, Status, TeacherKind, Visibility
+from data.access import pool_of, visible_levels
+from data.enums import OrgKind, ProjectKind, Status, TeacherKind
 from data.models import MODELS, Internship, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
 from data.workflows.feedback import DIRECTION_KEYS, rejected_targets
@@ -66,7 +67,7 @@ if set(DIRECTIONS) != set(DIRECTION_KEYS):  # feedback is stored and checked by 
 
 
 def directions_for(record: PoolRecord) -> list[Direction]:
-    pool = next(p for p, m in MODELS.items() if isinstance(record, m))
+    pool = pool_of(record)
     return [x for x in DIRECTIONS.values() if x.source is pool and x.applies(record)]
 
 
@@ -76,7 +77,7 @@ def organization_query(session: Session, org: Organization, viewer: Viewer | Non
     query = query_from_record(org)
     names = []
     insider = viewer is None or viewer.staff or viewer.org_id == org.id
-    visible = viewer.levels() if viewer is not None else [Visibility.PUBLIC]
+    visible = visible_levels(viewer is not None and viewer.member)
     for model in (Project, Internship):
         wanted = select(model.name).where(model.owner_org_id == org.id, model.status == Status.PUBLISHED)
         if not insider:

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 from data.workflows.accounts import (SELF_SERVICE_ROLES, AccountError, approve_account, authenticate, change_password,
                            dummy_hash, end_sessions, pending_accounts, register, rename, shown_name, user_for_token)
-from data.enums import MemberLevel, MemberStatus, OrgKind, Role
+from data.enums import MemberLevel, OrgKind, Role
 from data.models import Organization, User
 from data.reference.regions import get_region
 from data.reference.vocabulary import FIELD_NAMES
@@ -216,7 +216,3 @@ def init_app(app: Flask) -> None:
         from web.errors import respond
 
         return respond(400, "csrf", "页面已过期或缺少安全令牌，请刷新页面后重试")
-
-
-def member_in_good_standing(user: User) -> bool:
-    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE

@@ -21,10 +21,10 @@ from typing import Any
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 
+from data.access import MAX_ID
 from data.pools import Pool
 from web.errors import AppError
 
-MAX_ID = 2**31 - 1  # the databases' INTEGER range: every id column, PostgreSQL and SQLite alike
 MAX_LIST_PAGE = 100_000  # a pool list of a million records at 10 a page
 # Search pages rank page × 10 candidates, so their depth is bounded tighter than a list's.
 MAX_SEARCH_PAGE = 1000

@@ -16,9 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
+from data.access import can_see, published_to
 from data.db import session_scope
-from data.enums import Status
-from data.models import MODELS, PoolRecord, owner_org_id
+from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from data.settings import instance_dir
 from data.workflows.dashboard import count_shown
@@ -39,17 +39,6 @@ UPLOAD_SUFFIXES = (".xlsx", ".csv")
 PUBLIC_FIELDS = ("phone", "email")  # never rendered: contact needs a grant (see DESIGN)
 
 
-def can_see(record: PoolRecord, viewer: Viewer) -> bool:
-    owner = owner_org_id(record)
-    if viewer.staff or (viewer.org_id is not None and owner == viewer.org_id):
-        return True
-    if viewer.user_id is not None and getattr(record, "user_id", None) == viewer.user_id:
-        return True
-    if record.status is not Status.PUBLISHED:
-        return False
-    return record.visibility in viewer.levels()
-
-
 def get_record(session: Session, pool: Pool, record_id: int, viewer: Viewer) -> PoolRecord:
     record = session.get(MODELS[pool], record_id) if 0 < record_id <= MAX_ID else None
     if record is None or not can_see(record, viewer):
@@ -66,7 +55,7 @@ def list_records(session: Session, pool: Pool, viewer: Viewer, page: int, field:
     query = query or parse_list_query(pool, {"field": field or "", "sort": sort}, viewer.staff)
     stmt = filtered(model, query)
     if not viewer.staff:
-        stmt = stmt.where(model.status == Status.PUBLISHED, model.visibility.in_(viewer.levels()))
+        stmt = stmt.where(published_to(model, viewer))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(*order_by(model, query)).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     return {"pool": pool, "items": rows, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)),

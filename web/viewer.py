@@ -11,7 +11,7 @@ from matcher.engine import Viewer
 def current_viewer() -> Viewer:
     if not current_user.is_authenticated:
         return Viewer()
-    from web.auth import member_in_good_standing
+    from data.access import member_in_good_standing
 
     # A student belongs to a college but is not one of its insiders: classmates' 仅本单位
     # profiles stay hidden from them; their own profile is theirs through ``user_id``.

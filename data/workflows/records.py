@@ -21,65 +21,25 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.enums import AuditAction, MemberStatus, RevisionStatus, Role, Status
+from data.enums import AuditAction, RevisionStatus, Status
+from data.access import OWN_PROFILES, is_staff, may_create, may_edit, member_in_good_standing, org_wide
 from data.errors import FieldError, NotAllowed
 from data.keys import natural_key, normalize_name
-from data.models import MODELS, Organization, PoolRecord, Revision, User, owner_org_id
+from data.models import MODELS, Organization, PoolRecord, Revision, User
 from data.pools import Pool
 from data.sheets.columns import Column, Kind, columns_of
 from data.sheets.exporter import format_cell, format_value
 from data.sheets.rows import validate_form
 from data.workflows.audit import audit, changed_only
 
-# The pools each role creates records in (staff: every pool).
-CREATES: dict[Role, tuple[Pool, ...]] = {
-    Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # 企业兼职教师
-    Role.COLLEGE: (Pool.PROJECT, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),
-    Role.EXPERT: (Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # people: only their own profile
-    Role.STUDENT: (),
-}
-# Columns only the secretariat sets: workflow state, import keys, membership (governed by the charter).
-OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
-# The one record a user of these roles may create (besides CREATES): their own profile.
-OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}
 # Profiles keyed by their account rather than by name and school: classmates share names.
 ACCOUNT_KEYED = (Pool.TALENT,)
+# Columns only the secretariat sets: workflow state, import keys, membership (governed by the charter).
 STAFF_ONLY = {"状态", "外部编号", "会员级别", "会员状态", "单位类型", "单位名称"}
 
 
 class EditError(FieldError):
     pass
-
-
-def is_staff(user: User) -> bool:
-    return user.role.is_staff
-
-
-def pool_of(record: PoolRecord) -> Pool:
-    return next(p for p, m in MODELS.items() if isinstance(record, m))
-
-
-def may_create(user: User, pool: Pool) -> bool:
-    return is_staff(user) or (user.org_id is not None and pool in CREATES.get(user.role, ()))
-
-
-def may_edit(user: User, record: PoolRecord) -> bool:
-    """Staff: everything. Others: what their organization owns and their role works with."""
-    if is_staff(user):
-        return True
-    pool = pool_of(record)
-    if getattr(record, "user_id", None) == user.id:
-        return True  # one's own profile
-    return user.org_id is not None and owner_org_id(record) == user.org_id and _org_wide(user, pool)
-
-
-def _org_wide(user: User, pool: Pool) -> bool:
-    """Whether the user looks after all of their organization's records in ``pool``."""
-    if pool is Pool.ORGANIZATION:
-        return user.role in (Role.ENTERPRISE, Role.COLLEGE)
-    if pool is Pool.TALENT or (user.role is Role.EXPERT and pool in OWN_PROFILE):
-        return False  # a person's profile is their own (see may_edit)
-    return pool in CREATES.get(user.role, ())
 
 
 def form_columns(pool: Pool, user: User) -> list[Column]:
@@ -194,10 +154,6 @@ def _apply(record: PoolRecord, attrs: dict[str, Any]) -> None:
             setattr(record, key, value)
 
 
-def _member_in_good_standing(user: User) -> bool:
-    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE
-
-
 def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
     """A new record of the user's organization (staff: any), or a user's own profile; published
     when a member in good standing (or staff) creates it, otherwise queued for review."""
@@ -207,7 +163,7 @@ def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
     attrs, errors = _validate(session, pool, user, form, None)
     if errors:
         return Saved(None, errors)
-    publish = is_staff(user) or _member_in_good_standing(user)
+    publish = is_staff(user) or member_in_good_standing(user)
     if not is_staff(user) or attrs.get("status") is None:
         attrs["status"] = Status.PUBLISHED if publish else Status.PENDING
     if pool is not Pool.ORGANIZATION and "owner_org_id" not in attrs:
@@ -320,7 +276,7 @@ def owned_records(session: Session, user: User, limit: int = 200) -> list[tuple[
     found: list[tuple[Pool, PoolRecord]] = []
     for pool, model in MODELS.items():
         mine = [model.user_id == user.id] if hasattr(model, "user_id") else []
-        if user.org_id is not None and _org_wide(user, pool):
+        if user.org_id is not None and org_wide(user, pool):
             owner = model.id if pool is Pool.ORGANIZATION else model.owner_org_id  # type: ignore[attr-defined]
             mine.append(owner == user.org_id)
         if mine:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, false, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
+from data.access import MAX_ID
 from data.enums import AuditAction, RevisionStatus, Status
 from data.errors import FieldError
 from data.models import MODELS, Organization, PoolRecord, Review, Revision, User
@@ -273,7 +274,6 @@ def decide_revision(session: Session, revision_id: int, decision: str, reason: s
 
 MAX_BULK = 500  # items decided by one click (a page of the queue is at most 200)
 _KEY = re.compile(r"record:([a-z]{1,20}):([0-9]{1,10})|revision:([0-9]{1,10})")
-_MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -286,7 +286,7 @@ def parse_key(key: str) -> tuple[Pool | None, int]:
     """``record:<pool>:<id>`` → (pool, record id); ``revision:<id>`` → (None, revision id)."""
     found = _KEY.fullmatch(key.strip())
     number = int(found.group(2) or found.group(3)) if found else 0
-    if found is None or not 0 < number <= _MAX_ID:
+    if found is None or not 0 < number <= MAX_ID:
         raise ReviewError("item", f"无法识别的审核条目「{key[:40]}」")
     if found.group(3):
         return None, number

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from data.access import can_see, may_edit
 from data.enums import ContactPurpose, FeedbackAction, RejectReason
 from data.models import Teacher
 from data.reference.vocabulary import FIELD_NAMES
 from data.sheets.display import facts
 from data.workflows.contacts import contact_panel
 from data.workflows.proposals import may_propose
-from data.workflows.records import may_edit
 from indexer.context import get_context
 from web import boundary, listing, services
 from web.db import get_session
@@ -55,7 +55,7 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     user = current_user._get_current_object() if current_user.is_authenticated else None
     can_propose = user is not None and isinstance(record, Teacher) and may_propose(user, record)
     contact = contact_panel(session, user, pool, record)
-    cards = listing.match_cards(session, panels, lambda r: services.can_see(r, viewer))
+    cards = listing.match_cards(session, panels, lambda r: can_see(r, viewer))
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
                            reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
                            purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards,

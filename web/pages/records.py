@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from data.sheets.columns import Kind
 from data.sheets.display import card_facts
-from data.workflows.records import (EditError, create_record, delete_record, form_columns, form_values, may_create, may_edit,
+from data.access import may_create, may_edit
+from data.workflows.records import (EditError, create_record, delete_record, form_columns, form_values,
                           open_revisions, owned_records, update_record)
 from data.enums import Status
 from data.errors import NotAllowed

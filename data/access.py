@@ -1,0 +1,97 @@
+"""Who may see, create and edit what: the one place these rules are written.
+
+The index filter and every list, detail page, recommendation, export and API call ask here
+(``matcher.engine.Viewer`` carries a viewer's answers into the index filter)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, and_
+
+from data.enums import MemberStatus, Role, Status, Visibility
+from data.models import MODELS, PoolRecord, User, owner_org_id
+from data.pools import Pool
+
+MAX_ID = 2**31 - 1  # the databases' INTEGER range: every id column, PostgreSQL and SQLite alike
+
+# The pools each role creates records in (staff: every pool).
+CREATES: dict[Role, tuple[Pool, ...]] = {
+    Role.ENTERPRISE: (Pool.PROJECT, Pool.INTERNSHIP, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # 企业兼职教师
+    Role.COLLEGE: (Pool.PROJECT, Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),
+    Role.EXPERT: (Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # people: only their own profile
+    Role.STUDENT: (),
+}
+OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
+# The one record a user of these roles may create (besides CREATES): their own profile.
+OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}
+
+
+class Viewer(Protocol):
+    """Who asks, as the rules need it (``matcher.engine.Viewer`` is one)."""
+
+    org_id: int | None
+    member: bool
+    staff: bool
+    user_id: int | None
+
+
+def member_in_good_standing(user: User) -> bool:
+    """The user's organization is a member whose membership is active (not applying,
+    suspended or gone): its users see 仅会员 records and publish without review."""
+    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE
+
+
+def visible_levels(member: bool) -> list[Visibility]:
+    """The visibility levels open in every organization to a viewer (a member in good
+    standing, or not); their own organization's 仅本单位 records come on top."""
+    return [Visibility.PUBLIC, Visibility.MEMBERS] if member else [Visibility.PUBLIC]
+
+
+def can_see(record: PoolRecord, viewer: Viewer) -> bool:
+    """Staff see everything, an organization its own records, a person their own profile;
+    anyone else a published record at a level open to them."""
+    if viewer.staff or (viewer.org_id is not None and owner_org_id(record) == viewer.org_id):
+        return True
+    if viewer.user_id is not None and getattr(record, "user_id", None) == viewer.user_id:
+        return True
+    if record.status is not Status.PUBLISHED:
+        return False
+    return record.visibility in visible_levels(viewer.member)
+
+
+def published_to(model: type[PoolRecord], viewer: Viewer) -> ColumnElement[bool]:
+    """:func:`can_see` as a query condition for records of others: published, at a level open
+    to the viewer (lists and other organizations' records in a query)."""
+    return and_(model.status == Status.PUBLISHED, model.visibility.in_(visible_levels(viewer.member)))
+
+
+def is_staff(user: User) -> bool:
+    return user.role.is_staff
+
+
+def pool_of(record: PoolRecord) -> Pool:
+    return next(p for p, m in MODELS.items() if isinstance(record, m))
+
+
+def may_create(user: User, pool: Pool) -> bool:
+    return is_staff(user) or (user.org_id is not None and pool in CREATES.get(user.role, ()))
+
+
+def may_edit(user: User, record: PoolRecord) -> bool:
+    """Staff: everything. Others: what their organization owns and their role works with."""
+    if is_staff(user):
+        return True
+    pool = pool_of(record)
+    if getattr(record, "user_id", None) == user.id:
+        return True  # one's own profile
+    return user.org_id is not None and owner_org_id(record) == user.org_id and org_wide(user, pool)
+
+
+def org_wide(user: User, pool: Pool) -> bool:
+    """Whether the user looks after all of their organization's records in ``pool``."""
+    if pool is Pool.ORGANIZATION:
+        return user.role in (Role.ENTERPRISE, Role.COLLEGE)
+    if pool is Pool.TALENT or (user.role is Role.EXPERT and pool in OWN_PROFILE):
+        return False  # a person's profile is their own (see may_edit)
+    return pool in CREATES.get(user.role, ())
