@@ -1,16 +1,19 @@
 """Who may see, create and edit what: the one place these rules are written.
 
-The index filter and every list, detail page, recommendation, export and API call ask here
-(``matcher.engine.Viewer`` carries a viewer's answers into the index filter)."""
+The index filter and every list, detail page, recommendation, export and API call ask here.
+One visibility rule: staff see everything; a viewer sees their own organization's records and
+their own profile at every visibility level, and other organizations' records at the levels
+open to them (``visible_levels``). Catalogs (lists, search, recommendations) show published
+records only; a detail page also shows a viewer their own unpublished ones (they edit them)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from data.enums import MemberStatus, Role, Status, Visibility
-from data.models import MODELS, PoolRecord, User, owner_org_id
+from data.models import MODELS, Organization, PoolRecord, User, owner_org_id
 from data.pools import Pool
 
 MAX_ID = 2**31 - 1  # the databases' INTEGER range: every id column, PostgreSQL and SQLite alike
@@ -27,19 +30,43 @@ OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one rec
 OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}
 
 
-class Viewer(Protocol):
-    """Who asks, as the rules need it (``matcher.engine.Viewer`` is one)."""
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks, as the rules need it (anonymous: ``Viewer()``, public records only)."""
 
-    org_id: int | None
-    member: bool
-    staff: bool
-    user_id: int | None
+    org_id: int | None = None  # the organization whose records the viewer sees at every level
+    member: bool = False  # their organization is a member in good standing
+    staff: bool = False
+    user_id: int | None = None  # sees their own profile whatever its visibility
+
+    def levels(self) -> list[Visibility]:
+        """The visibility levels open to this viewer in every organization."""
+        return visible_levels(self.member)
+
+
+def viewer_for(user: User | None) -> Viewer:
+    """The viewer a signed-in user is. A student belongs to a college but is not one of its
+    insiders: classmates' 仅本单位 profiles stay hidden; their own is theirs by ``user_id``."""
+    if user is None:
+        return Viewer()
+    insider = user.org_id if user.role is not Role.STUDENT else None
+    return Viewer(org_id=insider, member=member_in_good_standing(user), staff=user.role.is_staff, user_id=user.id)
+
+
+def in_good_standing(org: Organization | None) -> bool:
+    """A member whose membership is active (not applying, suspended or gone): its users see
+    仅会员 records and publish without review."""
+    return org is not None and org.member_status is MemberStatus.ACTIVE
+
+
+def good_standing() -> ColumnElement[bool]:
+    """:func:`in_good_standing` as a query condition on organizations."""
+    return Organization.member_status == MemberStatus.ACTIVE
 
 
 def member_in_good_standing(user: User) -> bool:
-    """The user's organization is a member whose membership is active (not applying,
-    suspended or gone): its users see 仅会员 records and publish without review."""
-    return user.org is not None and user.org.member_status is MemberStatus.ACTIVE
+    """The user's organization is in good standing (:func:`in_good_standing`)."""
+    return in_good_standing(user.org)
 
 
 def visible_levels(member: bool) -> list[Visibility]:
@@ -61,9 +88,20 @@ def can_see(record: PoolRecord, viewer: Viewer) -> bool:
 
 
 def published_to(model: type[PoolRecord], viewer: Viewer) -> ColumnElement[bool]:
-    """:func:`can_see` as a query condition for records of others: published, at a level open
-    to the viewer (lists and other organizations' records in a query)."""
-    return and_(model.status == Status.PUBLISHED, model.visibility.in_(visible_levels(viewer.member)))
+    """:func:`can_see` as a query condition for a catalog: published records the viewer sees
+    (their own organization's and their own profile at every level, others' at the open ones)."""
+    if viewer.staff:
+        return model.status == Status.PUBLISHED
+    own: list[ColumnElement[bool]] = []
+    if viewer.org_id is not None:
+        owner = model.id if model is Organization else getattr(model, "owner_org_id", None)
+        if owner is not None:
+            own.append(owner == viewer.org_id)
+    user_column = getattr(model, "user_id", None)  # the pools of people's own profiles
+    if viewer.user_id is not None and user_column is not None:
+        own.append(user_column == viewer.user_id)
+    levels = model.visibility.in_(visible_levels(viewer.member))
+    return and_(model.status == Status.PUBLISHED, or_(levels, *own) if own else levels)
 
 
 def is_staff(user: User) -> bool:

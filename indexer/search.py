@@ -36,7 +36,7 @@ class Filters:
     owner_org_ids: Collection[int] | None = None  # only these organizations' records
     exclude_owner_org_ids: Collection[int] = ()
     exclude_ids: Collection[int] = ()
-    private_owner_org_ids: Collection[int] = ()  # 仅本单位 records of these orgs stay visible
+    own_org_ids: Collection[int] = ()  # these organizations' records stay visible at every level
 
     def mask(self, index: PoolIndex) -> np.ndarray | None:
         if self == Filters():
@@ -48,9 +48,8 @@ class Filters:
             mask &= np.array([(r or "").startswith(self.region_prefix) for r in index.column("region_code")], bool)
         if self.visibility is not None:
             allowed = np.isin(index.column("visibility"), list(self.visibility))
-            if self.private_owner_org_ids:
-                own = np.isin(index.column("owner_org_id"), list(self.private_owner_org_ids))
-                allowed |= own & (index.column("visibility") == "private")
+            if self.own_org_ids:
+                allowed |= np.isin(index.column("owner_org_id"), list(self.own_org_ids))
             mask &= allowed
         if self.owner_org_ids is not None:
             mask &= np.isin(index.column("owner_org_id"), list(self.owner_org_ids))

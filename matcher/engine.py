@@ -16,8 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.access import visible_levels
-from data.enums import Visibility
+from data.access import Viewer
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
@@ -77,27 +76,14 @@ class Match:
         }
 
 
-@dataclass
-class Viewer:
-    """Who asks: decides which visibility levels they may see."""
-
-    org_id: int | None = None  # the organization whose 仅本单位 records the viewer may see
-    member: bool = False  # a member organization in good standing
-    staff: bool = False
-    user_id: int | None = None  # sees their own profile whatever its visibility
-
-    def levels(self) -> list[Visibility]:
-        """The visibility levels open to this viewer in every organization (staff see all;
-        their own organization's 仅本单位 records come on top)."""
-        return visible_levels(self.member)
-
-    def filters(self, base: Filters) -> tuple[Filters, list[str]]:
-        if self.staff:
-            return base, ["秘书处可见全部记录"]
-        levels = self.levels()
-        own = {self.org_id} if self.org_id is not None else set()
-        passed = ["可见范围：" + "、".join(v.label for v in levels) + ("、本单位" if own else "")]
-        return replace(base, visibility={v.value for v in levels}, private_owner_org_ids=own), passed
+def index_filters(viewer: Viewer, base: Filters) -> tuple[Filters, list[str]]:
+    """The index filter for what ``viewer`` may see (``data.access``), and its 「可见范围」 note."""
+    if viewer.staff:
+        return base, ["秘书处可见全部记录"]
+    levels = viewer.levels()
+    own = {viewer.org_id} if viewer.org_id is not None else set()
+    passed = ["可见范围：" + "、".join(v.label for v in levels) + ("、本单位" if own else "")]
+    return replace(base, visibility={v.value for v in levels}, own_org_ids=own), passed
 
 
 FeatureFn = Callable[[MatchQuery, PoolRecord, Facets], list[Feature]]
@@ -168,7 +154,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     segments = query_keywords(query)
     found: list[_Candidate] = []
     for plan in plans:
-        filters, visible = viewer.filters(plan.filters)
+        filters, visible = index_filters(viewer, plan.filters)
         result = retrieve(ctx, plan.pool, query, filters, candidates)
         records = load_records(session, plan.pool, [h.id for h in result.hits])
         for hit in result.hits:

@@ -26,7 +26,8 @@ from indexer import operations
 from indexer.context import IndexContext
 from indexer.search import Filters
 from indexer.store import IndexError_
-from matcher.engine import Match, Viewer
+from data.access import Viewer
+from matcher.engine import Match, index_filters
 from matcher.find import FoundPage, find
 from matcher.recommend import RecommendError, directions_for, recommend
 from web.boundary import MAX_ID, MAX_SEARCH_PAGE, parse_id, parse_pool  # noqa: F401  (views parse through services)
@@ -165,7 +166,7 @@ def search_pools(session: Session, ctx: IndexContext, text: str, pool: Pool | No
     ``pool`` — or, when None, of the ``default_pool`` (which ranks every pool's first page).
     The site and the API both call it."""
     base = Filters(fields={field} if field else None, region_prefix=region or None)
-    filters, _ = viewer.filters(base)
+    filters, _ = index_filters(viewer, base)
     try:
         if pool is None:
             firsts = {p: find(ctx, p, text, filters, 1, PER_PAGE, session) for p in Pool}

@@ -1,22 +1,14 @@
-"""Who is asking: the logged-in user as a matching ``Viewer`` (anonymous: public records only)."""
+"""Who is asking: the logged-in user as a ``data.access.Viewer`` (anonymous: public records only)."""
 
 from __future__ import annotations
 
 from flask_login import current_user
 
-from data.enums import Role
-from matcher.engine import Viewer
+from data.access import Viewer, viewer_for
 
 
 def current_viewer() -> Viewer:
-    if not current_user.is_authenticated:
-        return Viewer()
-    from data.access import member_in_good_standing
-
-    # A student belongs to a college but is not one of its insiders: classmates' 仅本单位
-    # profiles stay hidden from them; their own profile is theirs through ``user_id``.
-    insider = current_user.org_id if current_user.role is not Role.STUDENT else None
-    return Viewer(org_id=insider, member=member_in_good_standing(current_user), staff=current_user.role.is_staff, user_id=current_user.id)
+    return viewer_for(current_user if current_user.is_authenticated else None)
 
 
 def current_actor() -> str | None:

@@ -16,7 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from data.enums import AuditAction, MemberLevel, MemberStatus, OrgKind, Role
+from data.access import good_standing
+from data.enums import AuditAction, MemberLevel, OrgKind, Role
 from data.errors import FieldError
 from data.models import ApiToken, Expert, Organization, User
 from data.models.base import utcnow
@@ -301,7 +302,7 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             org = session.scalar(select(Organization).where(Organization.kind.in_(kinds),
-                                 Organization.member_status == MemberStatus.ACTIVE).order_by(Organization.id))
+                                 good_standing()).order_by(Organization.id))
             user = create_user(session, username, DEMO_PASSWORD, name, role, org.id if org else None)
             if role is Role.EXPERT and org is not None:
                 _link_profile(session, user, org.id)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.access import good_standing
 from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberStatus, Role
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User
@@ -57,7 +58,7 @@ def _state(org: Organization) -> dict[str, str]:
 
 
 def council(session: Session, excluding: int | None = None) -> list[Organization]:
-    query = select(Organization).where(Organization.member_status == MemberStatus.ACTIVE,
+    query = select(Organization).where(good_standing(),
                                        Organization.member_level.in_(COUNCIL_LEVELS)).order_by(Organization.id)
     return [o for o in session.scalars(query) if o.id != excluding]
 
@@ -371,7 +372,7 @@ def cases_of(session: Session, org_id: int) -> list[MembershipCase]:
 
 def members(session: Session) -> list[Organization]:
     """Member organizations in good standing, council first."""
-    found = session.scalars(select(Organization).where(Organization.member_status == MemberStatus.ACTIVE))
+    found = session.scalars(select(Organization).where(good_standing()))
     rank = {level: i for i, level in enumerate(MemberLevel)}
     return sorted(found, key=lambda o: (rank.get(o.member_level, 99) if o.member_level else 99, o.id))
 

@@ -6,8 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from data.access import MAX_ID, can_see, may_create, member_in_good_standing, pool_of, visible_levels
-from data.enums import MemberStatus, Role, Status, Visibility
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.access import (MAX_ID, Viewer, can_see, good_standing, may_create, member_in_good_standing, pool_of,
+                         published_to, viewer_for, visible_levels)
+from data.enums import EducationLevel, MemberStatus, ProjectKind, Role, Status, Visibility
 from data.models import Organization, Project, Talent, User
 from data.pools import Pool
 
@@ -67,3 +73,58 @@ def test_who_creates_where() -> None:
     assert not may_create(User(role=Role.ENTERPRISE, org_id=None), Pool.PROJECT)  # no organization: nothing
     assert not any(may_create(User(role=Role.STUDENT, org_id=3), pool) for pool in Pool)
     assert MAX_ID == 2**31 - 1
+
+
+def test_a_catalog_shows_what_a_detail_page_shows_of_published_records(db: Session,
+                                                                        make_org: Callable[..., Organization]) -> None:
+    """One rule: a list query (``published_to``) returns exactly the published records ``can_see``
+    allows, for every viewer — own organization's records at every level (even when it is not in
+    good standing), others' at the open levels, never an unpublished one."""
+    mine, other = make_org("本单位"), make_org("别的单位")
+    records = [Project(name=f"需求{i}", natural_key=f"access-{i}", owner_org_id=org.id, project_kind=ProjectKind.TECH_PROBLEM,
+                       visibility=visibility, status=status)
+               for i, (org, visibility, status) in enumerate(
+                   (org, visibility, status) for org in (mine, other) for visibility in Visibility
+                   for status in (Status.PUBLISHED, Status.DRAFT))]
+    db.add_all(records)
+    db.flush()
+    viewers = [Viewer(), Viewer(org_id=mine.id), Viewer(org_id=mine.id, member=True), Viewer(org_id=other.id, member=True),
+               Viewer(staff=True)]
+    for who in viewers:
+        listed = set(db.scalars(select(Project.id).where(Project.id.in_([r.id for r in records]), published_to(Project, who))))
+        expected = {r.id for r in records if r.status is Status.PUBLISHED and can_see(r, who)}
+        assert listed == expected, who
+    own_members_only = next(r for r in records if r.owner_org_id == mine.id and r.visibility is Visibility.MEMBERS
+                            and r.status is Status.PUBLISHED)
+    assert own_members_only.id in set(db.scalars(select(Project.id).where(published_to(Project, Viewer(org_id=mine.id)))))
+
+
+def test_a_person_finds_their_own_profile_in_a_list(db: Session, make_org: Callable[..., Organization]) -> None:
+    college = make_org("某职业学院")
+    profile = Talent(name="学生甲", natural_key="access-talent", owner_org_id=college.id, major="机电",
+                     level=EducationLevel.HIGHER_VOCATIONAL, visibility=Visibility.PRIVATE, status=Status.PUBLISHED)
+    db.add(profile)
+    db.flush()
+    user = User(username="stu-own-profile", display_name="学生甲", role=Role.STUDENT, password_hash="x")
+    db.add(user)
+    db.flush()
+    profile.user_id = user.id
+    db.flush()
+    listed = set(db.scalars(select(Talent.id).where(published_to(Talent, Viewer(user_id=user.id)))))
+    assert profile.id in listed
+    assert profile.id not in set(db.scalars(select(Talent.id).where(published_to(Talent, Viewer(user_id=user.id + 1)))))
+
+
+def test_a_student_is_not_an_insider_of_their_college() -> None:
+    college = Organization(id=5, name="学院", member_status=MemberStatus.ACTIVE)
+    student = User(id=9, role=Role.STUDENT, org_id=5, org=college)
+    teacher = User(id=10, role=Role.COLLEGE, org_id=5, org=college)
+    assert viewer_for(student) == Viewer(org_id=None, member=True, staff=False, user_id=9)
+    assert viewer_for(teacher) == Viewer(org_id=5, member=True, staff=False, user_id=10)
+    assert viewer_for(None) == Viewer() and viewer_for(User(id=1, role=Role.STAFF)).staff
+
+
+def test_good_standing_as_a_query_condition(db: Session, make_org: Callable[..., Organization]) -> None:
+    orgs = {status: make_org(f"单位{status.value}", member_status=status) for status in MemberStatus}
+    found = set(db.scalars(select(Organization.id).where(good_standing(), Organization.id.in_([o.id for o in orgs.values()]))))
+    assert found == {o.id for status, o in orgs.items() if status is MemberStatus.ACTIVE}

@@ -91,9 +91,19 @@ def test_filters_apply_before_ranking(live_db: str) -> None:
     rebuild_pool(get_context(), POOL)
     assert set(ids_for("检测 区块链")) == {public, private}
     assert ids_for("检测 区块链", filters=Filters(visibility={"public"})) == [public]
-    assert set(ids_for("检测 区块链", filters=Filters(visibility={"public"}, private_owner_org_ids={other}))) == {public, private}
+    assert set(ids_for("检测 区块链", filters=Filters(visibility={"public"}, own_org_ids={other}))) == {public, private}
     assert search(POOL, "区块链", filters=Filters(exclude_owner_org_ids={other})).total_lexical == 0
 
+
+
+def test_an_organization_sees_its_own_records_at_every_level(live_db: str) -> None:
+    """Its 会员可见 records too, even when it is not a member in good standing (data.access)."""
+    org, other = add_org(), add_org("另一所大学")
+    members = add_achievement(org, "区块链", visibility=Visibility.MEMBERS)
+    hidden = add_achievement(other, "区块链", visibility=Visibility.MEMBERS)
+    rebuild_pool(get_context(), POOL)
+    assert ids_for("区块链", filters=Filters(visibility={"public"}, own_org_ids={org})) == [members]
+    assert set(ids_for("区块链", filters=Filters(visibility={"public", "members"}))) == {members, hidden}
 
 def test_rebuild_while_searching(live_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "PRUNE_AFTER_SECONDS", 0)  # superseded versions may go at once

@@ -221,7 +221,7 @@ class Workload:
             fields=set(rng.sample(FIELD_NAMES, 3)) if rng.random() < 0.3 else None,
             region_prefix=rng.choice(("44", "4401", "50", None, None)),
             visibility={"public", "members"} if rng.random() < 0.5 else None,
-            private_owner_org_ids={rng.randrange(1, 200)} if rng.random() < 0.3 else (),
+            own_org_ids={rng.randrange(1, 200)} if rng.random() < 0.3 else (),
             exclude_ids=set(rng.sample(range(1, 400), 5)) if rng.random() < 0.3 else ())
         started = time.perf_counter()
         result = search(pool, rng.choice(QUERIES), 10, filters, ctx=self.ctx,
