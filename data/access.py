@@ -25,6 +25,7 @@ CREATES: dict[Role, tuple[Pool, ...]] = {
     Role.EXPERT: (Pool.ACHIEVEMENT, Pool.EXPERT, Pool.TEACHER),  # people: only their own profile
     Role.STUDENT: (),
 }
+ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)  # the roles that speak for their organization
 OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
 # The one record a user of these roles may create (besides CREATES): their own profile.
 OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}

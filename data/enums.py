@@ -282,3 +282,37 @@ class JoinStatus(LabeledEnum):
     SUBMITTED = ("submitted", "待秘书处审核")
     APPROVED = ("approved", "已通过")
     REJECTED = ("rejected", "未通过")
+
+
+class NotificationKind(LabeledEnum):
+    """What a message in a user's inbox (and e-mail) is about."""
+
+    APPLICATION_RECEIVED = ("application_received", "收到投递")
+    APPLICATION_STATUS = ("application_status", "投递状态变化")
+    PROPOSAL_RECEIVED = ("proposal_received", "收到实践邀请")
+    PROPOSAL_ANSWERED = ("proposal_answered", "实践邀请有回复")
+    CONTACT_RECEIVED = ("contact_received", "收到联系请求")
+    CONTACT_ANSWERED = ("contact_answered", "联系请求有回复")
+    REVIEW_DECISION = ("review_decision", "审核结果")
+    EDIT_APPROVED = ("edit_approved", "修改已通过")
+    MEMBERSHIP = ("membership", "会员事务")
+    SUBSCRIPTION = ("subscription", "订阅的新匹配")
+    ALLOCATION = ("allocation", "分配结果")
+
+
+class MailMode(LabeledEnum):
+    """How a user wants one kind of message by e-mail."""
+
+    IMMEDIATE = ("immediate", "立即发送")
+    DIGEST = ("digest", "每日汇总")
+    OFF = ("off", "不发邮件")
+
+
+class MailState(LabeledEnum):
+    """Where a message's e-mail stands (the inbox always has the message)."""
+
+    NONE = ("none", "不发邮件")  # mail not configured, no address, or the user said no
+    PENDING = ("pending", "待发送")
+    DIGEST = ("digest", "待每日汇总")
+    SENT = ("sent", "已发送")
+    FAILED = ("failed", "发送失败")

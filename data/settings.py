@@ -35,3 +35,8 @@ def database_url() -> str:
     if url:
         return normalize_database_url(url)
     return f"sqlite:///{instance_dir() / 'chanjiao.db'}"
+
+
+def mail_server() -> str | None:
+    """The SMTP server messages are mailed through (``MAIL_SERVER``); unset: inbox only."""
+    return os.environ.get("MAIL_SERVER", "").strip() or None

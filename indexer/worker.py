@@ -17,7 +17,7 @@ from celery import Celery
 from celery.signals import celeryd_after_setup, worker_process_init
 
 log = logging.getLogger(__name__)
-celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch"])
+celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch", "indexer.outbox"])
 # A message is acknowledged when its task ends, and given back when the worker process running
 # it dies; Redis hands an unacknowledged message to another worker after this long, so it must
 # outlast the longest job (a 100,000-record rebuild with e5). A worker that starts sooner picks

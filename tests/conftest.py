@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from data import events
+from data.workflows import notifications
 from data.db import make_engine
 from data.enums import OrgKind
 from data.keys import natural_key
@@ -21,6 +22,7 @@ from data.migrate import upgrade_to_head
 from data.models import Base, Organization
 from data.reference.regions import seed_regions
 from tests import services
+from tests.mail import SmtpServer
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -38,11 +40,15 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("CHANJIAO_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
-    before = events.listeners()
+    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    before, mail_before = events.listeners(), notifications.mail_listeners()
     yield
     for listener in events.listeners():
         if listener not in before:
             events.remove_listener(listener)
+    for mail_listener in notifications.mail_listeners():
+        if mail_listener not in mail_before:
+            notifications.remove_mail_listener(mail_listener)
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +141,16 @@ def live_db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
     tables = [t for t in Base.metadata.sorted_tables if t.name != "regions"]
     with engine.begin() as conn:
         conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives; ``MAIL_SERVER``
+    and ``MAIL_PORT`` point at it."""
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setenv("MAIL_PORT", str(server.port))
+    monkeypatch.setenv("MAIL_SENDER", "noreply@chanjiao.test")
+    yield server
+    server.stop()

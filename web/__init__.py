@@ -64,6 +64,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from indexer import dispatch
 
         dispatch.install()  # every committed change reaches the indexes
+        from indexer import outbox
+
+        outbox.install()  # messages queued for e-mail are sent off the request
         from web import housekeeping
 
         housekeeping.run_membership_deadlines(app)

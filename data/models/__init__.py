@@ -11,6 +11,7 @@ from data.models.feedback import Feedback
 from data.models.impression import MatchImpression
 from data.models.joining import OrgApplication
 from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
+from data.models.notification import MailPreference, Notification
 from data.models.organization import Organization
 from data.models.people import Expert, Talent, Teacher
 from data.models.proposal import PracticeProposal
@@ -39,6 +40,6 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
     "Talent", "Teacher", "User", "owner_org_id",
 ]

@@ -59,6 +59,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A stored time with its zone: SQLite gives back naive UTC times, PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 class PoolRecord:
     """The common shape of a pool record (DESIGN.md: the pools).
 

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, event, func, inspect
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, event, func, inspect
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from data.enums import Role
@@ -22,6 +22,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(120))  # where messages are mailed; none: inbox only
+    last_digest_on: Mapped[dt.date | None] = mapped_column(Date)  # the day its last daily digest went out
     role: Mapped[Role] = enum_column(Role)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     org: Mapped[Organization | None] = relationship(lazy="joined")

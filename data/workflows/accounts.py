@@ -20,7 +20,7 @@ from data.access import good_standing
 from data.enums import AuditAction, MemberLevel, OrgKind, Role
 from data.errors import FieldError
 from data.models import ApiToken, Expert, Organization, User
-from data.models.base import utcnow
+from data.models.base import aware, utcnow
 from data.models.user import LoginFailure
 from data.workflows.audit import audit
 from data.workflows.joining import org_for_registration
@@ -129,21 +129,17 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)  # SQLite drops the zone
-
-
 def _must_wait(session: Session, name: str, address: str, now: dt.datetime) -> bool:
     until = session.scalars(select(LoginFailure.locked_until).where(
         LoginFailure.username == name, LoginFailure.address.in_((address, ALL_ADDRESSES)),
         LoginFailure.locked_until.is_not(None)))
-    return any(_aware(moment) > now for moment in until)
+    return any(aware(moment) > now for moment in until)
 
 
 def _count_failure(session: Session, user: User | None, name: str, address: str, now: dt.datetime) -> None:
     for source, policy in ((address, PER_ADDRESS), (ALL_ADDRESSES, PER_ACCOUNT)):
         row = _counter(session, name, source)
-        fresh = row.failures > 0 and _aware(row.last_failed_at) > now - policy.forget
+        fresh = row.failures > 0 and aware(row.last_failed_at) > now - policy.forget
         row.failures, row.last_failed_at = (row.failures + 1 if fresh else 1), now
         lock = policy.lock_for(row.failures)
         row.locked_until = now + lock if lock else None

@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data.enums import AuditAction, ContactPurpose, ContactStatus, Role
+from data.access import ORG_REPRESENTATIVES
+from data.enums import AuditAction, ContactPurpose, ContactStatus, NotificationKind
 from data.errors import FieldError, NotFound
 from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
 from data.sheets.rows import typed_text
 from data.workflows.audit import audit
+from data.workflows.notifications import notify, speakers_for
 
 CONTACT_FIELDS = ("phone", "email", "contact_name")  # never shown to others without a grant
-ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)
 
 
 class ContactError(FieldError):
@@ -71,6 +72,8 @@ def request_contact(session: Session, user: User, pool: Pool, record: PoolRecord
     session.flush()
     audit(session, user, AuditAction.CONTACT, pool.value, record.id, f"申请查看联系方式（{reason.label}）",
           after={"说明": message[:200]})
+    notify(session, speakers_for(session, record), NotificationKind.CONTACT_RECEIVED,
+           f"「{user.display_name}」请求查看「{record.name}」的联系方式（{reason.label}）", message[:500], "/contacts")
     return item
 
 
@@ -93,6 +96,8 @@ def answer(session: Session, user: User, request_id: int, accept: bool, reply: s
           f"{'同意' if accept else '拒绝'}向「{item.requester.display_name}」提供联系方式（{item.purpose.label}）",
           before={"状态": ContactStatus.PENDING.label}, after={"状态": item.status.label, "申请人": item.requester.username})
     session.flush()
+    notify(session, [item.requester], NotificationKind.CONTACT_ANSWERED,
+           f"您查看「{_target(session, item).name}」联系方式的申请{item.status.label}", item.reply, "/contacts")
     return item
 
 

@@ -22,12 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import good_standing
-from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberStatus, Role
+from data.enums import AuditAction, CaseKind, CaseStatus, MemberLevel, MemberStatus, NotificationKind, Role
 from data.errors import FieldError, NotAllowed
 from data.models import CouncilVote, MembershipCase, MembershipEvent, Organization, User
 from data.models.base import utcnow
 from data.sheets.rows import typed_text
 from data.workflows.audit import audit
+from data.workflows.notifications import notify, org_users
 
 COUNCIL_LEVELS = (MemberLevel.PRESIDENT, MemberLevel.VICE_PRESIDENT, MemberLevel.STANDING_DIRECTOR, MemberLevel.DIRECTOR)
 REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE, Role.STAFF, Role.ADMIN)  # who acts for an organization
@@ -45,7 +46,9 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def _event(session: Session, org: Organization, event: str, text: str, case: MembershipCase | None = None) -> None:
+    """A step of the organization's membership: on its 会员事务 page and in its users' inboxes."""
     session.add(MembershipEvent(org_id=org.id, case_id=case.id if case else None, event=event, text=text))
+    notify(session, org_users(session, org.id), NotificationKind.MEMBERSHIP, text[:200], "", "/membership")
 
 
 def _record(session: Session, actor: User | None, org: Organization, summary: str, before: dict, after: dict) -> None:  # type: ignore[type-arg]

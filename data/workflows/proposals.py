@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.enums import AuditAction, OrgKind, ProposalStatus, Role, Status, TeacherKind
+from data.enums import AuditAction, NotificationKind, OrgKind, ProposalStatus, Role, Status, TeacherKind
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Organization, PracticeProposal, Teacher, User
 from data.models.base import utcnow
 from data.sheets.rows import typed_text
 from data.workflows.audit import audit
+from data.workflows.notifications import notify, org_users
 
 
 
@@ -47,6 +48,9 @@ def propose(session: Session, user: User, teacher_id: int, enterprise_id: int, m
     session.flush()
     audit(session, user, AuditAction.PROPOSE, "proposal", proposal.id,
           f"推荐教师「{teacher.name}」到「{enterprise.name}」实践", after={"说明": message})
+    notify(session, org_users(session, enterprise.id), NotificationKind.PROPOSAL_RECEIVED,
+           f"「{teacher.owner_org.name}」推荐教师「{teacher.name}」到贵单位实践", message[:500],
+           "/proposals")
     return proposal
 
 
@@ -66,6 +70,10 @@ def answer(session: Session, user: User, proposal_id: int, accept: bool, reply: 
           f"{proposal.status.label}：教师「{proposal.teacher.name}」", before={"状态": ProposalStatus.PROPOSED.label},
           after={"状态": proposal.status.label, "答复": reply})
     session.flush()
+    told = [session.get(User, i) for i in (proposal.proposer_id, proposal.teacher.user_id) if i is not None]
+    notify(session, [u for u in told if u is not None], NotificationKind.PROPOSAL_ANSWERED,
+           f"推荐教师「{proposal.teacher.name}」到「{proposal.enterprise.name}」实践：{proposal.status.label}", reply[:500],
+           "/proposals")
     return proposal
 
 

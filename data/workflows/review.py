@@ -16,12 +16,13 @@ from sqlalchemy import Integer, String, cast, false, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from data.access import MAX_ID
-from data.enums import AuditAction, RevisionStatus, Status
+from data.enums import AuditAction, NotificationKind, RevisionStatus, Status
 from data.errors import FieldError
 from data.models import MODELS, Organization, PoolRecord, Review, Revision, User
 from data.models.base import utcnow
 from data.pools import Pool
 from data.workflows.audit import audit, changed_only
+from data.workflows.notifications import notify, speakers_for
 from data.workflows.records import apply_revision, form_values
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "request_changes": "changes_requested"}
@@ -222,6 +223,9 @@ def _check(decision: str, reason: str) -> str:
     return reason[:2000]
 
 
+_OUTCOME = {"approve": "已通过审核", "reject": "未通过审核", "request_changes": "需要修改后重新提交"}
+
+
 def decide(session: Session, pool: Pool, record_id: int, decision: str, reason: str,
            reviewer: User | None) -> PoolRecord:
     """Publish, reject, or send back (as a draft the owner edits and resubmits) a pending record."""
@@ -240,6 +244,8 @@ def decide(session: Session, pool: Pool, record_id: int, decision: str, reason: 
     audit(session, reviewer, action, pool.value, record_id, f"{action.label}「{record.name}」" + (f"：{reason}" if reason else ""),
           before={"状态": before.label}, after={"状态": record.status.label})
     session.flush()
+    notify(session, speakers_for(session, record), NotificationKind.REVIEW_DECISION,
+           f"「{record.name}」{_OUTCOME[decision]}", reason, f"/pool/{pool.value}/{record.id}")
     return record
 
 
@@ -269,6 +275,9 @@ def decide_revision(session: Session, revision_id: int, decision: str, reason: s
     audit(session, reviewer, action, pool.value, record.id,
           f"{action.label}对「{record.name}」的修改" + (f"：{reason}" if reason else ""), before=old, after=new)
     session.flush()
+    told = [revision.author] if revision.author is not None else speakers_for(session, record)
+    notify(session, told, NotificationKind.EDIT_APPROVED if decision == "approve" else NotificationKind.REVIEW_DECISION,
+           f"对「{record.name}」的修改{_OUTCOME[decision]}", reason, f"/pool/{pool.value}/{record.id}")
     return record
 
 

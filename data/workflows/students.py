@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.enums import ApplicationStatus, AuditAction, Status
+from data.enums import ApplicationStatus, AuditAction, NotificationKind, Status
 from data.errors import FieldError, NotFound
 from data.models import Application, Internship, Talent, User
 from data.pools import Pool
 from data.workflows.audit import audit
+from data.workflows.notifications import notify, org_users
 from data.workflows.records import Saved, create_record, form_values, update_record
 
 PROFILE_FIELDS = ("姓名", "专业", "学历层次", "毕业年份", "技能", "证书", "期望城市", "期望岗位", "可实习开始",
@@ -74,6 +75,9 @@ def apply(session: Session, talent: Talent, internship_id: int, today: dt.date |
           f"{'重新' if existing is not None else ''}申请岗位「{post.name}」（{post.owner_org.name}）",
           before={"状态": ApplicationStatus.WITHDRAWN.label} if existing is not None else None,
           after={"状态": ApplicationStatus.SUBMITTED.label, "岗位编号": post.id})
+    notify(session, org_users(session, post.owner_org_id), NotificationKind.APPLICATION_RECEIVED,
+           f"「{talent.name}」投递了「{post.name}」", f"{talent.major or ''} {talent.level.label}".strip(),
+           "/org/applications")
     return application
 
 
@@ -106,4 +110,9 @@ def decide_application(session: Session, user: User, application_id: int, accept
           f"{application.status.label}：「{application.internship.name}」", before={"状态": ApplicationStatus.SUBMITTED.label},
           after={"状态": application.status.label})
     session.flush()
+    student = session.get(User, application.talent.user_id) if application.talent.user_id is not None else None
+    if student is not None:
+        notify(session, [student], NotificationKind.APPLICATION_STATUS,
+               f"「{application.internship.name}」：{application.status.label}", application.internship.owner_org.name,
+               "/student/applications")
     return application
