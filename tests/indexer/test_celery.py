@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,35 +11,8 @@ from indexer import dispatch
 from indexer.jobs import get_job
 from indexer.search import search
 from indexer.tasks import sync_records_task
-from indexer.worker import celery_app, configure, is_eager
-from tests import services
+from indexer.worker import is_eager
 from tests.indexer.records import add_achievement, add_org
-
-
-@pytest.fixture
-def redis_worker(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    url = services.redis_url()
-    if url is None:
-        services.unavailable("Redis", "set TEST_REDIS_URL")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        services.unavailable("Redis", exc)
-    from celery.contrib.testing.worker import start_worker
-
-    monkeypatch.setenv("REDIS_URL", url)
-    monkeypatch.setenv("CHANJIAO_QUEUE", f"chanjiao-test-{tmp_path.name}")
-    configure(url)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=30):
-            yield url
-    finally:
-        monkeypatch.delenv("REDIS_URL")
-        monkeypatch.delenv("CHANJIAO_QUEUE")
-        configure(None)
 
 
 @pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)

@@ -5,6 +5,7 @@ then shown to staff; daily digests group a user's messages by kind, once a day."
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from data.enums import MailState, NotificationKind, Role
 from data.models import Notification, User
 from data.workflows import notifications as nt
 from indexer import outbox
+from indexer.worker import is_eager
 from tests.mail import SmtpServer
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -56,6 +58,22 @@ def test_a_message_is_mailed_after_the_commit(live_db: str, smtp_server: SmtpSer
     assert "【收到投递】" in smtp_server.bodies()[0] and "/inbox" in smtp_server.bodies()[0]
     sent = _note(note)
     assert sent.mail_state is MailState.SENT and sent.mailed_at is not None and sent.mail_attempts == 0
+
+
+@pytest.mark.parametrize("live_db", ["postgresql"], indirect=True)
+def test_a_worker_over_redis_sends_it(live_db: str, redis_worker: str, smtp_server: SmtpServer) -> None:
+    """With ``REDIS_URL`` the commit hands the ids to a Celery worker; the request sends nothing."""
+    assert not is_eager()
+    outbox.install(flush_in_process=False)
+    try:
+        note = _notify(_user("qiye", "hr@example.com"), NotificationKind.PROPOSAL_RECEIVED, "收到实践推荐")
+        deadline = time.monotonic() + 30
+        while _note(note).mail_state is not MailState.SENT:
+            assert time.monotonic() < deadline, _note(note).mail_error
+            time.sleep(0.1)
+    finally:
+        outbox.uninstall()
+    assert [to for to, _ in smtp_server.received] == [["hr@example.com"]]
 
 
 def test_a_failed_send_is_retried_with_back_off_then_shown_to_staff(live_db: str, smtp_server: SmtpServer) -> None:
