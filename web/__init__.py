@@ -72,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         housekeeping.run_membership_deadlines(app)
         if dispatch.is_eager():
             housekeeping.run_job_recovery(app)
+            housekeeping.run_subscription_rounds(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

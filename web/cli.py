@@ -23,7 +23,7 @@ from data.workflows.accounts import DEMO_PASSWORD, AccountError, create_api_toke
 from data.workflows.membership import open_cases_for_applicants
 from data.workflows.stats import pool_counts
 from indexer.context import get_context
-from web import cli_index, create_app
+from web import cli_index, cli_notify, create_app
 from web.reindex import reindex_pools
 
 PROGRESS_THRESHOLD = 2000
@@ -210,6 +210,7 @@ def membership_update() -> None:
 cli_index.register(cli, POOL)
 cli_index.register_bench(cli)
 cli_index.register_eval(cli)
+cli_notify.register(cli)
 
 
 def main() -> None:

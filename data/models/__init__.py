@@ -17,6 +17,7 @@ from data.models.people import Expert, Talent, Teacher
 from data.models.proposal import PracticeProposal
 from data.models.region import Region
 from data.models.review import Review
+from data.models.subscription import Subscription, SubscriptionHit
 from data.models.revision import Revision
 from data.models.token import ApiToken
 from data.models.user import User
@@ -40,6 +41,6 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription", "SubscriptionHit",
     "Talent", "Teacher", "User", "owner_org_id",
 ]

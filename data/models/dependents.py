@@ -1,7 +1,7 @@
 """Rows that hang on a pool record die with it, whichever way the record is deleted.
 
 Contact requests and grants, feedback (as the record a match was for or as the match), review
-decisions, held edits, applications and practice proposals name a record by (pool, id) or by a
+decisions, held edits, applications, practice proposals and subscriptions name a record by (pool, id) or by a
 foreign key. Left behind, they would describe a record that no longer exists, and on a database
 that reuses ids they would attach to somebody else's record (a requester seeing a stranger's
 phone). The audit log is the exception: it is history and stays, append-only.
@@ -28,6 +28,7 @@ from data.models.people import Expert, Talent, Teacher
 from data.models.organization import Organization
 from data.models.proposal import PracticeProposal
 from data.models.review import Review
+from data.models.subscription import Subscription, SubscriptionHit
 from data.models.revision import Revision
 from data.models.work import Achievement, Internship, Project
 from data.pools import Pool
@@ -44,6 +45,8 @@ _BY_KIND: tuple[tuple[type[Any], Any, Any], ...] = (
     (Feedback, Feedback.target_pool, Feedback.target_id),
     (Review, Review.pool, Review.record_id),
     (Revision, Revision.pool, Revision.record_id),
+    (Subscription, Subscription.source_pool, Subscription.source_id),
+    (SubscriptionHit, SubscriptionHit.pool, SubscriptionHit.record_id),
 )
 # Dependents that name their record by a foreign key (the database cascades too; deleting them
 # here as well keeps the session's objects in step with the rows).
