@@ -197,10 +197,27 @@ class Role(LabeledEnum):
 
 
 class ApplicationStatus(LabeledEnum):
+    """已投递 → 已查看 → 面试邀请 → 录用 / 未录用 → (录用的) 已接受 / 已放弃; the student may withdraw
+    before a decision (``data.workflows.students.TRANSITIONS``)."""
+
     SUBMITTED = ("submitted", "已投递")
+    VIEWED = ("viewed", "已查看")
+    INTERVIEW = ("interview", "面试邀请")
     ACCEPTED = ("accepted", "已录用")
     REJECTED = ("rejected", "未录用")
+    CONFIRMED = ("confirmed", "已接受")
+    DECLINED = ("declined", "已放弃")
     WITHDRAWN = ("withdrawn", "已撤回")
+
+
+class ApplicationRejection(LabeledEnum):
+    """Why an application was turned down (the student sees it)."""
+
+    MAJOR = ("major", "专业不对口")
+    SKILLS = ("skills", "技能或经验不符")
+    TIME = ("time", "实习时间不合适")
+    FILLED = ("filled", "名额已满")
+    OTHER = ("other", "其他")
 
 
 class RevisionStatus(LabeledEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.models.application import Application
+from data.models.application import Application, ApplicationMessage
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
 from data.models.contact import ContactRequest
@@ -40,7 +40,7 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 
 __all__ = [
-    "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
+    "MODELS", "Achievement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
     "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription", "SubscriptionHit",
     "Talent", "Teacher", "User", "owner_org_id",
 ]
