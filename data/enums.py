@@ -314,6 +314,7 @@ class NotificationKind(LabeledEnum):
     EDIT_APPROVED = ("edit_approved", "修改已通过")
     MEMBERSHIP = ("membership", "会员事务")
     SUBSCRIPTION = ("subscription", "订阅的新匹配")
+    AGREEMENT = ("agreement", "合作记录")
     ALLOCATION = ("allocation", "分配结果")
 
 
@@ -333,3 +334,43 @@ class MailState(LabeledEnum):
     DIGEST = ("digest", "待每日汇总")
     SENT = ("sent", "已发送")
     FAILED = ("failed", "发送失败")
+
+
+class AgreementKind(LabeledEnum):
+    """What a 合作记录 is (the 产教联合体 indicator table counts them by kind)."""
+
+    HORIZONTAL = ("horizontal", "横向课题")
+    TRANSFER = ("transfer", "技术转让")
+    LICENSE = ("license", "技术许可")
+    EQUITY = ("equity", "作价入股")
+    CONSULTING = ("consulting", "技术咨询")
+    INTERNSHIP = ("internship", "实习")
+    APPRENTICESHIP = ("apprenticeship", "学徒")
+    PART_TIME_TEACHER = ("part_time_teacher", "企业兼职教师")
+    TEACHER_PRACTICE = ("teacher_practice", "教师企业实践")
+    CO_MAJOR = ("co_major", "共建专业")
+    CO_COURSE = ("co_course", "共建课程")
+    CO_TEXTBOOK = ("co_textbook", "共建教材")
+    CO_TRAINING_BASE = ("co_training_base", "共建实训基地")
+    CO_COLLEGE = ("co_college", "共建产业学院")
+    STAFF_TRAINING = ("staff_training", "员工培训")
+
+
+class AgreementStatus(LabeledEnum):
+    OPEN = ("open", "进行中")
+    CLOSED = ("closed", "已结束")
+
+
+class ActivityUnit(LabeledEnum):
+    """What logged activity counts: the indicator table's units."""
+
+    TEACHING_HOURS = ("teaching_hours", "授课课时")
+    PRACTICE_MONTHS = ("practice_months", "实践人月")
+    INTERNSHIP_MONTHS = ("internship_months", "实习人月")
+    TRAINEE_DAYS = ("trainee_days", "培训人日")
+
+
+class ActivityStatus(LabeledEnum):
+    PENDING = ("pending", "待对方确认")
+    CONFIRMED = ("confirmed", "已确认")
+    DISPUTED = ("disputed", "对方有异议")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data.models.agreement import Activity, Agreement
 from data.models.application import Application, ApplicationMessage
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
@@ -40,7 +41,7 @@ def owner_org_id(record: PoolRecord) -> int | None:
 
 
 __all__ = [
-    "MODELS", "Achievement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
+    "MODELS", "Achievement", "Activity", "Agreement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
     "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription", "SubscriptionHit",
     "Talent", "Teacher", "User", "owner_org_id",
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from data.enums import ApplicationRejection, ApplicationStatus
@@ -31,7 +31,7 @@ class Application(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow,
                                                    server_default=func.now())
     cover_letter: Mapped[str] = mapped_column(Text, default="", server_default="")
-    resume: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the profile's fields when sent
+    resume: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))  # the profile's fields when sent
     interview_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     interview_place: Mapped[str] = mapped_column(String(200), default="", server_default="")  # a place or 线上
     interview_note: Mapped[str] = mapped_column(Text, default="", server_default="")
