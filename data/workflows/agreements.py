@@ -143,7 +143,7 @@ def record_agreement(session: Session, user: User, kind: str, title: str, enterp
                      amount: object = None, note: str = "", source: tuple[str, int] | None = None) -> Agreement:
     """A party (or staff) records an agreement; the other party is told."""
     try:
-        chosen = AgreementKind(AgreementKind.parse(kind).value)
+        chosen = AgreementKind.parse(kind)
     except ValueError as exc:
         raise AgreementError("kind", f"合作类型{exc}") from None
     title = typed_text(title, "title", "请填写合作名称，如「2027年暑期PLC实习」", max_len=200, error=AgreementError)
@@ -233,7 +233,7 @@ def log_activity(session: Session, user: User, agreement_id: int, unit: str, qua
     if side not in ("enterprise", "partner", "staff"):
         raise NotAllowed("agreement_id", "只有合作双方可以登记活动")
     try:
-        chosen = ActivityUnit(ActivityUnit.parse(unit).value)
+        chosen = ActivityUnit.parse(unit)
     except ValueError as exc:
         raise AgreementError("unit", f"计量单位{exc}") from None
     allowed = UNITS.get(agreement.kind)
@@ -313,4 +313,4 @@ def open_agreements(session: Session, pool: Pool, ids: list[int]) -> dict[int, i
     rows = session.execute(select(Agreement.person_id, func.count()).where(
         Agreement.person_pool == pool.value, Agreement.person_id.in_(ids), Agreement.status == AgreementStatus.OPEN)
         .group_by(Agreement.person_id)).all()
-    return {int(i): int(n) for i, n in rows}
+    return {int(i): int(n) for i, n in rows if i is not None}

@@ -137,7 +137,7 @@ def parse_kind(text: str | None) -> NotificationKind | None:
     if not text:
         return None
     try:
-        return NotificationKind(text)
+        return NotificationKind.parse(text)
     except ValueError:
         raise NotificationError("kind", f"消息类型「{text[:40]}」不存在，应为：{'、'.join(NotificationKind.labels())}") from None
 
@@ -191,11 +191,11 @@ def set_preferences(session: Session, user: User, wanted: dict[str, str], email:
     modes: dict[NotificationKind, MailMode] = {}
     for key, value in wanted.items():
         try:
-            kind = NotificationKind(key)
+            kind = NotificationKind.parse(key)
         except ValueError:
             raise NotificationError("kind", f"消息类型「{str(key)[:40]}」不存在") from None
         try:
-            modes[kind] = MailMode(MailMode.parse(value).value)
+            modes[kind] = MailMode.parse(value)
         except ValueError as exc:
             raise NotificationError(kind.value, f"{kind.label}：{exc}") from None
     if email is not None:

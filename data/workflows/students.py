@@ -212,7 +212,7 @@ def decide_application(session: Session, user: User, application_id: int, accept
         why = ApplicationRejection.parse(reason) if reason else ApplicationRejection.OTHER
     except ValueError as exc:
         raise StudentError("reason", f"未录用原因{exc}") from None
-    application.reject_reason = ApplicationRejection(why.value)
+    application.reject_reason = why
     application.decision_note = (note or "").strip()[:MESSAGE_MAX]
     return _move(session, user, application_id, ApplicationStatus.REJECTED,
                  "；".join(x for x in (application.reject_reason.label, application.decision_note) if x))
