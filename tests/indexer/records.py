@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from data.db import session_scope
+from data.pools import Pool
+from indexer.search import search
 from tests.makers import make_achievement, make_organization
+
+POOL = Pool.ACHIEVEMENT  # the pool the indexing tests fill
 
 ACHIEVEMENTS = {
     "视觉": ("基于深度学习的金属表面缺陷视觉检测方法", "利用卷积神经网络对冲压件表面划痕进行在线检测，检出率高。"),
@@ -25,3 +29,8 @@ def add_achievement(org_id: int, key: str, **kw: Any) -> int:
     title, text = ACHIEVEMENTS[key]
     with session_scope() as session:
         return make_achievement(session, org_id, title, description=text, field="智能制造", **kw).id
+
+
+def ids_for(text: str, **kw: Any) -> list[int]:
+    """The ids of the first ten achievements ``search`` finds for ``text``."""
+    return [h.id for h in search(POOL, text, 10, **kw).hits]

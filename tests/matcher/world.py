@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from data.db import session_scope
 from data.enums import (
@@ -20,6 +23,8 @@ from data.enums import (
 from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
+from matcher.engine import Match
+from matcher.recommend import recommend
 from tests.makers import (
     make_achievement,
     make_expert,
@@ -109,3 +114,8 @@ def build_world() -> World:
     for pool in Pool:
         rebuild_pool(ctx, pool)
     return World(ids)
+
+
+def recommend_for(session: Session, pool: Pool, key: str, direction: str, world: World, **kw: Any) -> list[Match]:
+    """The ``direction`` recommendations for the world's record ``key`` of ``pool``."""
+    return recommend(session, get_context(), pool, world.ids[key], direction, **kw)
