@@ -1,4 +1,6 @@
-"""``chanjiao reindex``, ``chanjiao search`` and ``chanjiao cache-demo-vectors``."""
+"""The index, bench and eval commands: ``chanjiao reindex``, ``search``, ``cache-demo-vectors``,
+``bench …``, ``eval``, ``distill-embedder`` and ``build-devsets``. What they run lives in the tools
+rooms (``indexer/tools/``, ``matcher/evaluation/``, ``web/tools/``); only the command line imports them."""
 
 from __future__ import annotations
 
