@@ -24,7 +24,7 @@ from data.pools import Pool
 from data.reference.regions import seed_regions
 from data.reference.vocabulary import FIELD_NAMES
 from indexer.analyzer import get_analyzer
-from indexer.bench import base_vectors_for, make_corpus, percentile, rss_mb, synthetic_vectors
+from indexer.tools.bench import base_vectors_for, make_corpus, percentile, rss_mb, synthetic_vectors
 from indexer.context import IndexContext
 from indexer.embedders import get_embedder
 from indexer.lexical import LexicalIndex
