@@ -26,9 +26,10 @@ from indexer import operations
 from indexer.context import IndexContext
 from indexer.search import Filters
 from indexer.store import IndexError_
+from matcher.directions import directions_for
 from matcher.engine import Match, Viewer
 from matcher.find import FoundPage, find
-from matcher.recommend import RecommendError, directions_for, recommend
+from matcher.recommend import RecommendError, recommend
 from web.boundary import MAX_ID, MAX_SEARCH_PAGE, parse_id, parse_pool  # noqa: F401  (views parse through services)
 from web.errors import AppError
 from web.listing import ListQuery, filtered, order_by, parse_list_query

@@ -10,8 +10,9 @@ from data.enums import FeedbackAction
 from data.pools import Pool
 from data.workflows.feedback import FeedbackError, feedback_summary, record_feedback
 from indexer.context import get_context
+from matcher.directions import directions_for
 from matcher.engine import Viewer
-from matcher.recommend import RecommendError, directions_for, recommend
+from matcher.recommend import RecommendError, recommend
 from tests.matcher.world import World, build_world
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -194,7 +195,7 @@ def test_the_neighbourhood_of_the_best_matches(world: World, monkeypatch: pytest
     from data.models import Achievement
     from indexer.operations import rebuild_pool
     from indexer.search import Hit, SearchResult
-    from matcher.directions import achievement_features
+    from matcher.directions.common import achievement_features
     from matcher.engine import Neighbourhood, PoolPlan, assess, neighbourhood
     from matcher.query import MatchQuery
 
