@@ -60,6 +60,14 @@ def test_only_two_sided_directions_need_a_stored_record() -> None:
     assert {k for k, d in REGISTRY.items() if d.proposes_practice} == {"teacher_enterprises"}
 
 
+def test_no_template_names_a_direction_key() -> None:
+    """Templates read what a direction does from the registry passed in, never by its key."""
+    for path in sorted((ROOT / "web" / "templates").rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        named = [key for key in REGISTRY if key in text]
+        assert not named, f"{path.name} names {named}"
+
+
 def test_each_direction_file_declares_what_the_registry_lists() -> None:
     """One file per recipe: each module of the package other than the shared ones declares at
     least one registered :class:`Direction`."""
