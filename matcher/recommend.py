@@ -60,7 +60,8 @@ def recommend(session: Session, ctx: IndexContext, pool: Pool, record_id: int, d
     return [m for m in matches if (m.pool.value, m.id) not in hidden][:k]
 
 
-def recommend_text(session: Session, ctx: IndexContext, query: MatchQuery, direction: str = need_achievements.DIRECTION.key, *,
+def recommend_text(session: Session, ctx: IndexContext, query: MatchQuery,
+                   direction: str = need_achievements.DIRECTION.key, *,
                    viewer: Viewer | None = None, k: int = 10) -> list[Match]:
     """Recommendations for free text (a need typed into a box; evaluation queries), asked
     without what carries no need (the poster, 招聘, codes and perks: :func:`clean_query`)."""

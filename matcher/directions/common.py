@@ -74,7 +74,9 @@ def max_engagements() -> int:
 
 # -- features of a candidate --------------------------------------------------------------
 
-def _common(query: MatchQuery, facets: Facets, tag_label: str = "技能", region_weight: float = REGION_WEIGHT) -> list[Feature]:
+def _common(query: MatchQuery, facets: Facets, tag_label: str = "技能",
+            region_weight: float = REGION_WEIGHT) -> list[Feature]:
+    """Field, tags (named ``tag_label``) and region: what every candidate is scored on."""
     field = fx.field_agreement(query.fields, facets.fields)
     shared = sorted(set(query.fields) & set(facets.fields))
     tags = fx.overlap(query.tags, facets.tags)

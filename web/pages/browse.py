@@ -58,6 +58,6 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     contact = contact_panel(session, user, pool, record)
     cards = listing.match_cards(session, panels, lambda r: can_see(r, viewer))
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
-                           reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, directions=REGISTRY, contact=contact,
+                           reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
                            purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards,
-                           waiting=services.waits_for_vector(get_context(), pool, record.id))
+                           waiting=services.waits_for_vector(get_context(), pool, record.id), directions=REGISTRY)
