@@ -18,11 +18,12 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from indexer.embedders.calibration import calibration_of
 from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.evaluation.run import rrf_ranking
 from matcher.features import query_segments
-from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights
+from matcher.scoring import LIKENESS_FULL, WEIGHTS, Weights
 
 Echo = Callable[[str], None]
 
@@ -55,8 +56,7 @@ class Prepared:
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
-    table = TITLE_CALIBRATION if title else CALIBRATION
-    cal = table.get(backend, table["st"])
+    cal = calibration_of(backend, title)
     out = np.clip((cosines - cal.unrelated) / (cal.same_topic - cal.unrelated), 0.0, 1.0)
     return np.where(cosines < -0.5, np.nan, out)
 
@@ -148,7 +148,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
     return _blend(text, p.structured, f.structured, f.structured_scales)
 
 
-_CAL_LO, _CAL_HI = CALIBRATION["e5"].unrelated, CALIBRATION["e5"].same_topic
+_CAL_LO, _CAL_HI = calibration_of("e5").unrelated, calibration_of("e5").same_topic
 
 
 def scores_many(p: Prepared, fusions: Sequence[Fusion]) -> np.ndarray:

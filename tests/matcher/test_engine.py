@@ -15,7 +15,7 @@ from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
-from matcher.directions import achievement_features
+from matcher.directions.common import achievement_features
 from matcher.engine import Neighbourhood, PoolPlan, assess, keyword_share, neighbourhood, query_keywords
 from matcher.query import Facets, MatchQuery
 from tests.matcher.world import World, build_world, recommend_for

@@ -11,7 +11,8 @@ from data.pools import Pool
 from indexer.context import get_context
 from matcher.engine import Viewer
 from matcher.query import MatchQuery
-from matcher.recommend import RecommendError, directions_for, recommend, recommend_text
+from matcher.directions import directions_for
+from matcher.recommend import RecommendError, recommend, recommend_text
 from tests.matcher.world import World, build_world, recommend_for
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from data.db import session_scope
 from data.enums import Status, Visibility
 from data.models import Project
+from matcher.directions import need_experts
 
 Echo = Callable[[str], None]
 QUERIES = ("机器视觉缺陷检测", "酱油发酵工艺", "工业机器人运维", "区块链溯源", "康复治疗", "石油化工安全", "新材料", "智慧农业",
@@ -60,7 +61,7 @@ def run_web_bench(seconds: float, clients: int, echo: Echo) -> None:
         q = [urllib.parse.quote(t) for t in QUERIES]
         endpoints = {
             "API 检索": [f"{base}/api/v1/search?q={t}&pool=achievement" for t in q],
-            "API 推荐": [f"{base}/api/v1/recommendations/project/{i}?direction=need_experts" for i in needs],
+            "API 推荐": [f"{base}/api/v1/recommendations/project/{i}?direction={need_experts.DIRECTION.key}" for i in needs],
             "检索页面": [f"{base}/?q={t}&pool=expert" for t in q],
             "详情页（含推荐）": [f"{base}/pool/project/{i}" for i in needs],
         }
