@@ -20,7 +20,7 @@ from data.sheets.tabular import read_table
 from data.workflows.audit import audit
 from data.workflows.records import form_text, held_for_review, hold_revision, resubmitted
 
-Progress = Callable[[int, int], None]  # (rows done, rows total)
+Progress = Callable[[int, int], object]  # (rows done, rows total); what it returns is ignored
 _CHUNK = 500
 
 
