@@ -91,7 +91,10 @@ def _fixed(pool: Pool, user: User, record: PoolRecord | None) -> dict[str, str]:
         if column.header in typed:
             continue
         if column.kind is Kind.ORG:
-            org = user.org if record is None else record.owner_org if isinstance(record, OwnedRecord) else None
+            if record is None:
+                org = user.org  # a new record belongs to the user's organization
+            else:
+                org = record.owner_org if isinstance(record, OwnedRecord) else None
             fixed[column.header] = org.name if org is not None else ""
         elif column.header in current:
             fixed[column.header] = current[column.header]
@@ -271,7 +274,9 @@ def apply_revision(session: Session, revision: Revision) -> PoolRecord:
 
 def _has_profile(session: Session, model: type[PoolRecord], user: User) -> bool:
     """Whether a record of ``model`` is already the user's own profile."""
-    return issubclass(model, PersonRecord) and session.scalar(select(model.id).where(model.user_id == user.id)) is not None
+    if not issubclass(model, PersonRecord):
+        return False
+    return session.scalar(select(model.id).where(model.user_id == user.id)) is not None
 
 
 def owned_records(session: Session, user: User, limit: int = 200) -> list[tuple[Pool, PoolRecord]]:
