@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import InstrumentedAttribute
+
 from data.models.application import Application
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
@@ -12,7 +14,8 @@ from data.models.impression import MatchImpression
 from data.models.joining import OrgApplication
 from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
 from data.models.organization import Organization
-from data.models.people import Expert, Talent, Teacher
+from data.models.owned import OwnedRecord
+from data.models.people import Expert, PersonRecord, Talent, Teacher
 from data.models.proposal import PracticeProposal
 from data.models.region import Region
 from data.models.review import Review
@@ -32,13 +35,23 @@ MODELS: dict[Pool, type[PoolRecord]] = {
     Pool.INTERNSHIP: Internship,
 }
 
+
 def owner_org_id(record: PoolRecord) -> int | None:
     """The organization a record belongs to; an organization belongs to itself."""
-    return record.id if isinstance(record, Organization) else getattr(record, "owner_org_id", None)
+    if isinstance(record, Organization):
+        return record.id
+    return record.owner_org_id if isinstance(record, OwnedRecord) else None
+
+
+def owner_column(model: type[PoolRecord]) -> InstrumentedAttribute[int]:
+    """The column naming the organization a model's records belong to (its id, for organizations)."""
+    if issubclass(model, OwnedRecord):
+        return model.owner_org_id
+    return model.id
 
 
 __all__ = [
     "MODELS", "Achievement", "ApiToken", "Application", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
-    "Talent", "Teacher", "User", "owner_org_id",
+    "Feedback", "Internship", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision",
+    "Talent", "Teacher", "User", "owner_column", "owner_org_id",
 ]

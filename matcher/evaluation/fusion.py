@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +82,7 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     lexical = np.where(ceiling > 0, np.clip(col("lexical") / np.where(ceiling > 0, ceiling, 1), 0, 1), 0.0)
     title = np.where(title_ceiling > 0, np.clip(col("title_lexical") / np.where(title_ceiling > 0, title_ceiling, 1), 0, 1), 0.0)
     vectors = query.vectors.astype(np.float32)
-    has = np.isfinite(vectors).all(axis=1)
+    has = np.all(np.isfinite(vectors), axis=1)
     safe = np.where(has[:, None], vectors, 0.0)
     gram = safe @ safe.T
     phrase, structured = col("phrase"), col("structured")
@@ -273,7 +274,8 @@ def per_query(s: SetStudy, f: Fusion) -> list[float]:
     return [ndcg_of(p, scores(p, f)) for p in s.queries]
 
 
-def grid(base: Fusion, **choices: Iterable[object]) -> list[Fusion]:
+def grid(base: Fusion, **choices: Iterable[Any]) -> list[Fusion]:
+    """Every fusion that differs from ``base`` in the named fields, one per combination of their values."""
     names = list(choices)
     return [replace(base, **dict(zip(names, values))) for values in itertools.product(*choices.values())]
 
