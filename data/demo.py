@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from data.pools import Pool
-from data.reference.regions import get_region
+from data.reference.regions import RegionRow, get_region
 from data.reference.vocabulary import FIELD_BY_NAME, FIELD_NAMES, FIELD_OF_DISCIPLINE, FIELDS, INDUSTRY_COLLEGES
 from data.settings import SEED_DIR
 from data.sheets.columns import columns_of
@@ -90,6 +90,14 @@ def load_papers() -> tuple[Paper, ...]:
             papers.append(Paper(raw["id"], raw["title"], raw["abstract"], raw["keywords"],
                                 raw["discipline"], _paper_field(raw)))
     return tuple(papers)
+
+
+def _region_row(code: str) -> RegionRow:
+    """The region of a code the generator took from the reference data (so always there)."""
+    row = get_region(code)
+    if row is None:
+        raise KeyError(f"region code {code} is not in the reference data")
+    return row
 
 
 def _paper_field(raw: dict[str, Any]) -> str:
@@ -172,7 +180,7 @@ class DemoBuilder:
             names.add(name)
             info = FIELD_BY_NAME[field]
             rows.append({
-                "单位名称": name, "单位类型": kind, "行业领域": field, "地区": get_region(region).full_name,
+                "单位名称": name, "单位类型": kind, "行业领域": field, "地区": _region_row(region).full_name,
                 "单位简介": extra.pop("简介"), "标签": "、".join(self.rng.sample(info.skills, 3)),
                 "可见范围": "公开", "状态": "已发布", **extra,
             })
@@ -183,26 +191,26 @@ class DemoBuilder:
                 开设专业="、".join(info.majors))
         while len(rows) < 50:
             region = self.region()
-            city = get_region(region).short_name
+            city = _region_row(region).short_name
             fields = self.rng.sample(FIELD_NAMES, 3)
             majors = [m for f in fields for m in FIELD_BY_NAME[f].majors[:3]]
             add(f"{city}{self.rng.choice(COLLEGE_WORDS)}{self.rng.choice(COLLEGE_SUFFIX)}", "院校", fields[0], region,
                 简介=f"地处{city}的高等职业院校，重点建设{'、'.join(fields)}相关专业群。", 开设专业="、".join(majors))
         while len(rows) < 65:
             region, field = self.region(), self.field()
-            city = get_region(region).short_name
+            city = _region_row(region).short_name
             add(f"{city}{field}研究院", "科研院所", field, region,
                 简介=f"面向{field}领域的应用技术研究机构，承接企业委托研发与成果转化。")
         while len(rows) < 72:
             region, field = self.region(), self.field()
-            add(f"{get_region(region).short_name}{field}行业协会", "行业协会", field, region,
+            add(f"{_region_row(region).short_name}{field}行业协会", "行业协会", field, region,
                 简介=f"{field}行业企业的自律与服务组织。")
         while len(rows) < SIZES[Pool.ORGANIZATION]:
             region, field = self.region(), self.field()
             info = FIELD_BY_NAME[field]
             brand = "".join(self.rng.sample(BRAND, 2))
             word = self.rng.choice(info.company_words)
-            add(f"{get_region(region).short_name}{brand}{word}有限公司", "企业", field, region,
+            add(f"{_region_row(region).short_name}{brand}{word}有限公司", "企业", field, region,
                 简介=f"从事{field}相关产品研发、生产与服务的企业，主营{'、'.join(self.rng.sample(info.skills, 2))}。",
                 主要产业="、".join(dict.fromkeys([field, *self.rng.sample(info.skills, 2)])))
         levels = ["理事长单位"] + ["副理事长单位"] * 6 + ["常务理事单位"] * 15 + ["理事单位"] * 40
@@ -351,7 +359,7 @@ class DemoBuilder:
             occs = self.occupations_by_field.get(field) or list(self.occupations)
             role = self.rng.choice(occs).name
             start = dt.date(2026, self.rng.choice((3, 6, 7, 9)), 1)
-            city = school["地区"] if self.rng.random() < 0.6 else get_region(self.region()).full_name
+            city = school["地区"] if self.rng.random() < 0.6 else _region_row(self.region()).full_name
             rows.append({
                 "姓名": self.person_name(), "就读院校": school["单位名称"], "专业": major,
                 "学历层次": self.rng.choices(("中职", "高职", "本科", "研究生"), (10, 65, 20, 5))[0],

@@ -6,6 +6,7 @@ Import accepts either the code or the label, export writes the label.
 from __future__ import annotations
 
 import enum
+from typing import Self
 
 
 class LabeledEnum(str, enum.Enum):
@@ -20,7 +21,7 @@ class LabeledEnum(str, enum.Enum):
         return obj
 
     @classmethod
-    def parse(cls, text: str) -> "LabeledEnum":
+    def parse(cls, text: str) -> Self:
         """Return the member whose code or label equals ``text``; raise ValueError otherwise."""
         if isinstance(text, cls):
             return text

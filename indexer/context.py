@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +83,7 @@ class IndexContext:
             self._queries.move_to_end(key)
         return vector if np.isfinite(vector).all() else None
 
-    def embed_passages(self, texts: list[str], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def embed_passages(self, texts: list[str], progress: Callable[[int], object] | None = None) -> np.ndarray:
         """Passages of a bulk job (an import, a rebuild, an edit's sync): embedded by the
         embedder's bulk workers — one process per core for e5 — so that the one answering
         queries is never busy with them."""

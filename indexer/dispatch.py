@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from celery import Task
 from celery.signals import worker_ready, worker_shutdown
 
 from data.events import on_records_changed, remove_listener
@@ -30,7 +31,7 @@ _futures: list[Future] = []
 _lock = threading.Lock()
 
 
-def _run_in_background(task, *args) -> None:  # type: ignore[no-untyped-def]
+def _run_in_background(task: Task[..., Any], *args: Any) -> None:
     """In-process mode: run the eager task on one ordered background thread."""
     global _executor
     with _lock:
@@ -60,7 +61,7 @@ def enqueue_sync(changed: dict[Pool, set[int]], database: str) -> None:
             sync_records_task.delay(*args)
 
 
-def _start(task, *args: Any) -> None:  # type: ignore[no-untyped-def]
+def _start(task: Task[..., Any], *args: Any) -> None:
     if is_eager():
         _run_in_background(task, *args)
     else:

@@ -21,9 +21,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from data.settings import instance_dir
+
+if TYPE_CHECKING:
+    import redis
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 HEARTBEAT_SECONDS = 5.0
@@ -33,7 +36,7 @@ TERMINAL = ("SUCCESS", "FAILURE")
 _HOST = socket.gethostname()
 
 
-def _redis():  # type: ignore[no-untyped-def]
+def _redis() -> redis.Redis | None:
     url = os.environ.get("REDIS_URL")
     if not url:
         return None
@@ -98,7 +101,7 @@ def get_job(job_id: str) -> dict[str, Any] | None:
     client = _redis()
     if client is not None:
         raw = client.get(f"chanjiao:job:{job_id}")
-        return json.loads(raw) if raw else None
+        return json.loads(raw) if isinstance(raw, bytes) and raw else None
     path = _folder() / f"{job_id}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -110,7 +113,8 @@ def all_jobs() -> list[dict[str, Any]]:
     """Every job still kept, oldest first."""
     client = _redis()
     if client is not None:
-        found = [json.loads(raw) for key in client.scan_iter("chanjiao:job:*") if (raw := client.get(key))]
+        found = [json.loads(raw) for key in client.scan_iter("chanjiao:job:*")
+                 if isinstance(raw := client.get(key), bytes) and raw]
     else:
         found = []
         for path in _folder().glob("*.json"):

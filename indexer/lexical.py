@@ -15,6 +15,9 @@ import numpy as np
 
 
 WEIGHTS_CACHED = 4096  # documents whose term weights a loaded index remembers
+# BM25's term-frequency saturation and length normalization: the common defaults (Lucene 1.2, 0.75).
+K1 = 1.2
+B = 0.75
 
 
 class LexicalHits(NamedTuple):
@@ -48,7 +51,7 @@ class LexicalIndex:
     def build(cls, corpus: Sequence[Sequence[str]]) -> "LexicalIndex":
         if not corpus:
             return cls(None, [])
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = bm25s.BM25(k1=K1, b=B)
         # bm25s needs at least one token per document; an empty document gets a placeholder.
         retriever.index([list(doc) or ["\u0000"] for doc in corpus], show_progress=False)
         return cls(retriever, [list(doc) for doc in corpus])

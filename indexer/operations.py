@@ -118,7 +118,7 @@ def _add_vectors(index: PoolIndex, items: list[Prepared], vector_of: dict[str, n
     return added
 
 
-def _embed(ctx: IndexContext, texts: list[str], progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+def _embed(ctx: IndexContext, texts: list[str], progress: Callable[[int], object] | None = None) -> dict[str, np.ndarray]:
     return dict(zip(texts, ctx.embed_passages(texts, progress=progress))) if texts else {}
 
 

@@ -226,7 +226,7 @@ def likeness(anchor: Mapping[str, float], index: PoolIndex, ids: Sequence[int],
     record, of this pool or another): the cosine of their tf-idf term weights (0–1; 0 for a
     record not indexed), and up to ``said`` telling terms they share, those adding most to it
     first."""
-    out = []
+    out: list[tuple[float, list[str]]] = []
     for record_id in ids:
         row = index.row_of.get(record_id)
         if row is None or not anchor:

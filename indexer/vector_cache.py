@@ -86,7 +86,7 @@ class VectorCache:
             self._conn.commit()
 
     def embed(self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray],
-              batch: int = 32, progress: Callable[[int], None] | None = None,
+              batch: int = 32, progress: Callable[[int], object] | None = None,
               workers: Sequence[Callable[[list[str]], np.ndarray]] = ()) -> np.ndarray:
         """Vectors for ``texts``, computing (in batches) and storing only the missing ones.
         ``workers``: functions that embed at the same time (each its own process), sharing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import faiss
 import numpy as np
@@ -23,6 +23,18 @@ HNSW_EF_CONSTRUCTION = 64
 class VectorHits(NamedTuple):
     ids: np.ndarray  # record ids, best first
     scores: np.ndarray
+
+
+_Faiss = TypeVar("_Faiss", bound=faiss.Index)
+
+
+def _of_kind(index: faiss.Index, kind: type[_Faiss], folder: Path | None = None) -> _Faiss:
+    """``index`` as the FAISS class a backend keeps (FAISS hands back the concrete class);
+    an index file of another kind is refused rather than searched."""
+    if not isinstance(index, kind):
+        where = f"{folder} 中的" if folder is not None else ""
+        raise ValueError(f"{where}向量索引是 {type(index).__name__}，应为 {kind.__name__}，请重建索引")
+    return index
 
 
 def _as_matrix(vectors: np.ndarray) -> np.ndarray:
@@ -91,14 +103,14 @@ class VectorIndex(ABC):
 class FlatIndex(VectorIndex):
     kind = "flat"
 
-    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+    def __init__(self, dim: int, index: faiss.IndexIDMap2 | None = None) -> None:
         super().__init__(dim)
         self._index = index or faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size:
-            self._index.remove_ids(ids)
+            self._index.remove_ids(faiss.IDSelectorBatch(ids))
             ids, matrix = _finite(ids, vectors)
             if ids.size:
                 self._index.add_with_ids(matrix, ids)
@@ -106,7 +118,7 @@ class FlatIndex(VectorIndex):
     def delete(self, ids: np.ndarray) -> None:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size:
-            self._index.remove_ids(ids)
+            self._index.remove_ids(faiss.IDSelectorBatch(ids))
 
     def search(self, query: np.ndarray, k: int) -> VectorHits:
         if self._index.ntotal == 0 or k <= 0:
@@ -120,7 +132,9 @@ class FlatIndex(VectorIndex):
 
     def vector_of(self, record_id: int) -> np.ndarray | None:
         try:
-            return self._index.reconstruct(record_id)
+            # asarray: faiss's stubs type reconstruct() without a buffer as a torch tensor;
+            # without faiss.contrib.torch_utils it is an ndarray (and asarray returns it as is).
+            return np.asarray(self._index.reconstruct(record_id))
         except RuntimeError:  # not in the id map
             return None
 
@@ -128,20 +142,20 @@ class FlatIndex(VectorIndex):
         return int(self._index.ntotal)
 
     def copy(self) -> "FlatIndex":
-        return FlatIndex(self.dim, faiss.clone_index(self._index))
+        return FlatIndex(self.dim, _of_kind(faiss.clone_index(self._index), faiss.IndexIDMap2))
 
     def save(self, folder: Path) -> None:
         faiss.write_index(self._index, str(folder / "vectors.faiss"))
 
     @classmethod
     def load(cls, folder: Path, dim: int) -> "FlatIndex":
-        return cls(dim, faiss.read_index(str(folder / "vectors.faiss")))
+        return cls(dim, _of_kind(faiss.read_index(str(folder / "vectors.faiss")), faiss.IndexIDMap2, folder))
 
 
 class HNSWIndex(VectorIndex):
     kind = "hnsw"
 
-    def __init__(self, dim: int, index: faiss.Index | None = None, labels: np.ndarray | None = None,
+    def __init__(self, dim: int, index: faiss.IndexHNSW | None = None, labels: np.ndarray | None = None,
                  alive: np.ndarray | None = None) -> None:
         super().__init__(dim)
         if index is None:
@@ -189,13 +203,14 @@ class HNSWIndex(VectorIndex):
 
     def vector_of(self, record_id: int) -> np.ndarray | None:
         label = self._label_of.get(record_id)
-        return None if label is None else self._index.reconstruct(label)
+        return None if label is None else np.asarray(self._index.reconstruct(label))  # see FlatIndex.vector_of
 
     def __len__(self) -> int:
         return len(self._label_of)
 
     def copy(self) -> "HNSWIndex":
-        return HNSWIndex(self.dim, faiss.clone_index(self._index), self._labels.copy(), self._alive.copy())
+        return HNSWIndex(self.dim, _of_kind(faiss.clone_index(self._index), faiss.IndexHNSW), self._labels.copy(),
+                         self._alive.copy())
 
     def save(self, folder: Path) -> None:
         faiss.write_index(self._index, str(folder / "vectors.faiss"))
@@ -204,7 +219,7 @@ class HNSWIndex(VectorIndex):
 
     @classmethod
     def load(cls, folder: Path, dim: int) -> "HNSWIndex":
-        return cls(dim, faiss.read_index(str(folder / "vectors.faiss")),
+        return cls(dim, _of_kind(faiss.read_index(str(folder / "vectors.faiss")), faiss.IndexHNSW, folder),
                    np.load(folder / "labels.npy"), np.load(folder / "alive.npy"))
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, Protocol, cast
 
 from celery import Celery
 from celery.signals import celeryd_after_setup, worker_process_init
@@ -50,6 +50,19 @@ def configure(redis_url: str | None = None) -> Celery:
     return celery_app
 
 
+class _AppCaches(Protocol):
+    """The private state of a Celery 5 app that holds on to its broker and result backend
+    (not in celery's public API, so not in its type stubs either)."""
+
+    _backend: Any  # the backend built for this thread, or None
+    _backend_cache: Any
+    _local: threading.local
+
+
+class _AmqpCaches(Protocol):
+    _producer_pool: Any
+
+
 def _forget_connections() -> None:
     """Drop what the app built from the previous settings: its queues and router (named after
     the old default queue), producer pool and result backend (bound to the old broker)."""
@@ -57,15 +70,16 @@ def _forget_connections() -> None:
     amqp = celery_app.amqp
     for cached in ("queues", "default_queue", "default_exchange", "router"):
         amqp.__dict__.pop(cached, None)
-    amqp._producer_pool = None
-    backend = celery_app._backend
+    cast(_AmqpCaches, amqp)._producer_pool = None
+    app = cast(_AppCaches, celery_app)
+    backend = app._backend
     if backend is not None and hasattr(backend, "result_consumer"):
         try:
             backend.result_consumer.stop()
         except Exception:  # already closed
             pass
-    celery_app._backend_cache = None
-    celery_app._local = threading.local()
+    app._backend_cache = None
+    app._local = threading.local()
 
 
 def too_many_deliveries(task: Any) -> bool:
@@ -78,6 +92,7 @@ def too_many_deliveries(task: Any) -> bool:
     client = redis.Redis.from_url(celery_app.conf.broker_url)
     key = f"chanjiao:deliveries:{task.request.id}"
     count = client.incr(key)
+    assert isinstance(count, int)  # redis-py types its sync replies as Awaitable | Any (shared with asyncio)
     client.expire(key, VISIBILITY_TIMEOUT * 2)
     if count > MAX_DELIVERIES:
         log.error("task %s %s dropped after %d deliveries", task.name, task.request.id, count - 1)
@@ -96,8 +111,14 @@ def give_back_unacknowledged(queues: list[str]) -> int:
     ``VISIBILITY_TIMEOUT`` (hours), and an index sync has no job for
     :func:`indexer.dispatch.recover_interrupted` to start again: its edit would stay out of the
     index that long."""
+    from kombu.transport.redis import Channel as RedisChannel, QoS as RedisQoS
+
     with celery_app.connection_for_write() as connection:
         channel = connection.default_channel
+        if not isinstance(channel, RedisChannel):
+            return 0  # only a Redis broker keeps unacknowledged messages this way
+        qos = channel.qos
+        assert isinstance(qos, RedisQoS)  # kombu's stubs give a Redis channel the generic QoS type
         given = 0
         with channel.conn_or_acquire() as client:
             for tag, raw in client.hgetall(channel.unacked_key).items():
@@ -106,7 +127,7 @@ def give_back_unacknowledged(queues: list[str]) -> int:
                 except (ValueError, IndexError, TypeError):
                     continue
                 if routing_key in queues:
-                    channel.qos.restore_by_tag(tag, client)
+                    qos.restore_by_tag(tag, client)
                     given += 1
         return given
 

@@ -37,7 +37,10 @@ from matcher.scoring import (
     worth_showing,
 )
 
-CANDIDATES = 100
+CANDIDATES = 100  # retrieved per pool and channel, unless a direction asks for more
+# When a signal is said as a reason (a reason says why a candidate fits, never where it falls short):
+FIT_SAID = 0.5  # a structured feature fits at least this well
+CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) is at least this close
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 
 
@@ -236,10 +239,6 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
     return near
 
 
-# A structured feature's reason is said only when the feature fits at least this well.
-FIT_SAID = 0.5
-
-
 def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     """The scored, explained match; a seed of the neighbourhood gets no reason from it (it
     would only say that it resembles itself)."""
@@ -266,16 +265,16 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         reasons.append("完整出现的关键词：" + "、".join(c.keywords[:8]))
     if c.hit.matched_terms:
         reasons.append("命中关键词：" + "、".join(c.hit.matched_terms[:8]))
-    if c.semantic is not None and c.semantic >= 0.5:
+    if c.semantic is not None and c.semantic >= CLOSE_SAID:
         reasons.append(f"内容语义相近（{100 * c.semantic:.0f}/100）" + ("，为快速估计：精确语义向量计算中" if c.hit.standin else ""))
     elif c.semantic is None:
         reasons.append("语义向量计算中，暂按文本相关排序")
     elif c.hit.standin:
         reasons.append("精确语义向量计算中，暂按快速估计的语义排序")
-    if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= 0.5:
+    if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= CLOSE_SAID:
         reasons.append(f"名称与所需内容相近（{100 * c.title_semantic:.0f}/100）")
     seed = key in near.seeds
-    if neighbour is not None and neighbour >= 0.5 and not seed:
+    if neighbour is not None and neighbour >= CLOSE_SAID and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
     # words the query did not already bring, each once: 深度学习, not also 深度 (nor 神经网 beside
     # the query's 神经网络)
@@ -286,7 +285,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
-            if f.reason and f.value >= FIT_SAID:  # a reason says why it fits, never where it falls short
+            if f.reason and f.value >= FIT_SAID:
                 reasons.append(f.reason)
     record, hit = c.record, c.hit
     owner = getattr(record, "owner_org", None)

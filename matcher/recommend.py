@@ -1,74 +1,29 @@
-"""The service views call: which directions apply to a record, and its recommendations."""
+"""The service views call: a record's or a typed text's recommendations in one direction of
+the registry (:mod:`matcher.directions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.access import pool_of, visible_levels
-from data.enums import OrgKind, ProjectKind, Status, TeacherKind
-from data.models import MODELS, Internship, Organization, PoolRecord, Project, Teacher
+from data.access import visible_levels
+from data.enums import Status
+from data.models import MODELS, Internship, Organization, Project
 from data.pools import Pool
-from data.workflows.feedback import DIRECTION_KEYS, rejected_targets
+from data.workflows.feedback import rejected_targets
 from indexer.context import IndexContext
 from indexer.documents import SEMANTIC_MAX_CHARS
-from matcher import directions as d
-from matcher.engine import Match, PoolPlan, Viewer, rank
+from matcher import directions
+from matcher.directions import need_achievements
+from matcher.engine import Match, Viewer
 from matcher.query import MatchQuery, query_from_record
 from matcher.query_text import clean_query
-
-Runner = Callable[..., list[Match]]
 
 
 class RecommendError(LookupError):
     """Unknown record or direction; the message is in Chinese."""
-
-
-@dataclass(frozen=True)
-class Direction:
-    key: str
-    label: str  # Chinese panel title
-    source: Pool
-    run: Runner
-    applies: Callable[[PoolRecord], bool] = lambda record: True
-
-
-def _projects_for_person(session: Session, ctx: IndexContext, query: MatchQuery, *, viewer: Viewer | None = None,
-                         k: int = 10) -> list[Match]:
-    plan = PoolPlan(Pool.PROJECT, d.need_features, gate=d.open_need, passed=("已发布", "需求未截止"))
-    return rank(session, ctx, query, [plan], viewer=viewer, k=k)
-
-
-def _is(kind: tuple[OrgKind, ...]) -> Callable[[PoolRecord], bool]:
-    return lambda record: isinstance(record, Organization) and record.kind in kind
-
-
-DIRECTIONS: dict[str, Direction] = {x.key: x for x in (
-    Direction("need_experts", "匹配专家与教师", Pool.PROJECT, d.experts_for_need),
-    Direction("need_achievements", "匹配科技成果", Pool.PROJECT, d.achievements_for_need),
-    Direction("course_teachers", "企业兼职教师", Pool.PROJECT, d.enterprise_teachers_for_course,
-              lambda r: isinstance(r, Project) and r.project_kind in (ProjectKind.CO_BUILT_COURSE, ProjectKind.TRAINING_NEED)),
-    Direction("achievement_enterprises", "推荐意向企业", Pool.ACHIEVEMENT, d.enterprises_for_achievement),
-    Direction("enterprise_colleges", "推荐合作院校", Pool.ORGANIZATION, d.colleges_for_enterprise, _is((OrgKind.ENTERPRISE,))),
-    Direction("college_enterprises", "推荐合作企业", Pool.ORGANIZATION, d.enterprises_for_college, _is(d.COLLEGE_KINDS)),
-    Direction("internship_talents", "推荐学生", Pool.INTERNSHIP, d.talents_for_internship),
-    Direction("talent_internships", "推荐实习岗位", Pool.TALENT, d.internships_for_talent),
-    Direction("teacher_enterprises", "教师企业实践", Pool.TEACHER, d.enterprises_for_teacher,
-              lambda r: isinstance(r, Teacher) and r.teacher_kind is TeacherKind.FULL_TIME),
-    Direction("expert_projects", "需要您的项目", Pool.EXPERT, _projects_for_person),
-    Direction("teacher_projects", "需要您的项目", Pool.TEACHER, _projects_for_person),
-)}
-if set(DIRECTIONS) != set(DIRECTION_KEYS):  # feedback is stored and checked by these keys
-    raise RuntimeError("matcher.recommend.DIRECTIONS and data.workflows.feedback.DIRECTION_KEYS differ: "
-                       f"{sorted(set(DIRECTIONS) ^ set(DIRECTION_KEYS))}")
-
-
-def directions_for(record: PoolRecord) -> list[Direction]:
-    pool = pool_of(record)
-    return [x for x in DIRECTIONS.values() if x.source is pool and x.applies(record)]
 
 
 def organization_query(session: Session, org: Organization, viewer: Viewer | None = None) -> MatchQuery:
@@ -91,7 +46,7 @@ def organization_query(session: Session, org: Organization, viewer: Viewer | Non
 def recommend(session: Session, ctx: IndexContext, pool: Pool, record_id: int, direction: str, *,
               viewer: Viewer | None = None, actor: str | None = None, k: int = 10) -> list[Match]:
     """Recommendations for a stored record in one direction, without what ``actor`` rejected."""
-    spec = DIRECTIONS.get(direction)
+    spec = directions.get(direction)
     if spec is None:
         raise RecommendError(f"未知的推荐方向「{direction}」")
     record = session.get(MODELS[pool], record_id)
@@ -105,11 +60,12 @@ def recommend(session: Session, ctx: IndexContext, pool: Pool, record_id: int, d
     return [m for m in matches if (m.pool.value, m.id) not in hidden][:k]
 
 
-def recommend_text(session: Session, ctx: IndexContext, query: MatchQuery, direction: str = "need_achievements", *,
+def recommend_text(session: Session, ctx: IndexContext, query: MatchQuery,
+                   direction: str = need_achievements.DIRECTION.key, *,
                    viewer: Viewer | None = None, k: int = 10) -> list[Match]:
     """Recommendations for free text (a need typed into a box; evaluation queries), asked
     without what carries no need (the poster, 招聘, codes and perks: :func:`clean_query`)."""
-    spec = DIRECTIONS.get(direction)
+    spec = directions.get(direction)
     if spec is None:
         raise RecommendError(f"未知的推荐方向「{direction}」")
     if query.source is None:

@@ -4,7 +4,8 @@
   idf), so 1.0 would be "every query term, many times"; for a keyword query ("机器视觉 缺陷检测")
   blended with the share of its keywords found verbatim, which bag-of-words scoring cannot see.
 - Semantic strength: cosine similarity mapped linearly between a backend's "unrelated" and
-  "same topic" levels (measured on the dev sets; e5 similarities sit in a narrow high band).
+  "same topic" levels (measured on the dev sets; e5 similarities sit in a narrow high band;
+  the levels live with the embedders: :mod:`indexer.embedders.calibration`).
 - Text score: a weighted sum of the two; weights chosen by ``chanjiao eval`` on all dev sets.
   A keyword query leans more on exact words: e5 embeds a bag of keywords less reliably than a
   sentence, and the keywords found whole are what its asker checks first.
@@ -18,35 +19,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass, fields
+from typing import Any
 
-
-@dataclass(frozen=True)
-class Calibration:
-    unrelated: float  # cosine of a typical unrelated pair → 0
-    same_topic: float  # cosine of a typical relevant pair → 1
-
-
-# e5: candidate cosines have a median near 0.85 and top results 0.93–0.96 on the dev sets;
-# a ceiling below that clips exactly where ranking matters (measured with chanjiao eval --explore).
-CALIBRATION: dict[str, Calibration] = {
-    "e5": Calibration(0.80, 0.96),
-    "use": Calibration(0.10, 0.60),
-    "st": Calibration(0.05, 0.65),
-    # static (distilled from e5): a query against a random record has a median cosine of
-    # 0.16–0.42 on four dev sets (0.25 typical), against a relevant one 0.64–0.91 at the 90th
-    # percentile (measured on csl-title, jobs-taxonomy, csl-need-title, patent-need)
-    "static": Calibration(0.25, 0.80),
-}
-# Titles are short, and short texts sit closer together: e5 gives a nonsense query cosines up
-# to 0.83 against paper titles (0.80 against abstracts), a real one 0.86–0.88 at the top.
-TITLE_CALIBRATION: dict[str, Calibration] = {
-    "e5": Calibration(0.83, 0.97),
-    "use": Calibration(0.15, 0.65),
-    "st": Calibration(0.10, 0.70),
-    "static": Calibration(0.20, 0.80),  # random titles: median 0.16–0.32; relevant: 0.77–0.92 at p90
-}
+from indexer.embedders.calibration import calibration_of
 
 
 @dataclass(frozen=True)
@@ -152,8 +128,7 @@ def semantic_strength(cosine: float | None, backend: str, title: bool = False) -
     the levels of the title channel)."""
     if cosine is None:
         return None
-    table = TITLE_CALIBRATION if title else CALIBRATION
-    cal = table.get(backend, table["st"])
+    cal = calibration_of(backend, title)
     return clip01((cosine - cal.unrelated) / (cal.same_topic - cal.unrelated))
 
 

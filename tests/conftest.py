@@ -17,11 +17,11 @@ from data import events
 from data.workflows import notifications
 from data.db import make_engine
 from data.enums import OrgKind
-from data.keys import natural_key
 from data.migrate import upgrade_to_head
 from data.models import Base, Organization
 from data.reference.regions import seed_regions
 from tests import services
+from tests.makers import make_organization
 from tests.mail import SmtpServer
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -113,11 +113,10 @@ def db(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def make_org(db: Session) -> Callable[..., Organization]:
+    """``tests.makers.make_organization`` on the rolled-back ``db`` session."""
+
     def make(name: str = "示例理工大学", kind: OrgKind = OrgKind.COLLEGE, **kw: Any) -> Organization:
-        org = Organization(name=name, kind=kind, natural_key=natural_key(name, None, None), **kw)
-        db.add(org)
-        db.flush()
-        return org
+        return make_organization(db, name, kind, **kw)
 
     return make
 

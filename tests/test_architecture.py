@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("data", "indexer", "matcher", "web")  # each may import only those before it
+TOOL_ROOMS = ("indexer.tools", "matcher.evaluation", "web.tools")  # what only a command runs
+COMMAND_LINE = ("web.cli", "web.cli_index")  # where the commands that run the tools are registered
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -77,6 +79,17 @@ def layer_of(module: str) -> int:
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
     return sorted(f"{source} imports {target}" for source, targets in graph.items()
                   for target in targets if layer_of(target) > layer_of(source))
+
+
+def in_room(module: str, rooms: Iterable[str]) -> bool:
+    return any(module == room or module.startswith(room + ".") for room in rooms)
+
+
+def tool_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Imports of a tools room by a module that is neither in one nor the command line."""
+    return sorted(f"{source} imports {target}" for source, targets in graph.items()
+                  if not in_room(source, TOOL_ROOMS + COMMAND_LINE)
+                  for target in targets if in_room(target, TOOL_ROOMS))
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -150,6 +163,12 @@ def test_no_import_cycles() -> None:
     assert not found, "import cycles (one per knot of modules):\n" + "\n".join(" → ".join(cycle) for cycle in found)
 
 
+def test_only_the_command_line_imports_the_tools() -> None:
+    found = tool_imports(import_graph())
+    assert not found, ("code a request or a job runs imports a benchmark, fuzzer or other tool "
+                       f"({', '.join(TOOL_ROOMS)}):\n" + "\n".join(found))
+
+
 def test_the_checks_catch_a_planted_cycle_and_an_upward_import(tmp_path: Path) -> None:
     for package, files in {
         "data": {"__init__.py": "", "a.py": "from data import b\n",
@@ -162,3 +181,9 @@ def test_the_checks_catch_a_planted_cycle_and_an_upward_import(tmp_path: Path) -
     graph = import_graph(tmp_path, ("data", "web"))
     assert cycles(graph) == [["data.a", "data.b", "data.c", "data.a"]]
     assert upward_imports(graph) == ["data.c imports web.v"]
+
+
+def test_the_tools_check_catches_a_view_importing_a_tool() -> None:
+    graph = {"web.pages.browse": {"web.tools.fuzz"}, "web.cli": {"web.tools.fuzz"},
+             "web.tools.fuzz": {"web.tools.loadtest"}, "matcher.evaluation.bench": {"indexer.tools.bench"}}
+    assert tool_imports(graph) == ["web.pages.browse imports web.tools.fuzz"]

@@ -24,7 +24,7 @@ from data.workflows.membership import open_cases_for_applicants
 from data.workflows.stats import pool_counts
 from indexer.context import get_context
 from web import cli_index, cli_notify, create_app
-from web.reindex import reindex_pools
+from web.tools.reindex import reindex_pools
 
 PROGRESS_THRESHOLD = 2000
 

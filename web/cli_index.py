@@ -1,4 +1,6 @@
-"""``chanjiao reindex``, ``chanjiao search`` and ``chanjiao cache-demo-vectors``."""
+"""The index, bench and eval commands: ``chanjiao reindex``, ``search``, ``cache-demo-vectors``,
+``bench …``, ``eval``, ``distill-embedder`` and ``build-devsets``. What they run lives in the tools
+rooms (``indexer/tools/``, ``matcher/evaluation/``, ``web/tools/``); only the command line imports them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from tqdm import tqdm
 from data.pools import Pool
 from indexer.search import search
 from indexer.store import IndexError_
-from web.reindex import reindex_pools
+from web.tools.reindex import reindex_pools
 
 INDEXED_POOLS = tuple(Pool)
 
@@ -45,7 +47,7 @@ def register(cli: click.Group, pool_type: click.ParamType) -> None:
     @click.option("--threads", default=1, show_default=True)
     def cache_demo_vectors_command(backend: str, threads: int) -> None:
         """Compute the demo's vectors and write them to data/seed/vectors (shipped with the code)."""
-        from indexer.seed_cache import write_seed_cache
+        from indexer.tools.seed_cache import write_seed_cache
 
         with tqdm(desc="演示数据向量", unit="条", file=sys.stderr) as bar:
             path = write_seed_cache(backend, threads=threads, progress=bar.update)
@@ -64,7 +66,7 @@ def register_bench(cli: click.Group) -> None:
     @click.option("--queries", default=200, show_default=True)
     def bench_index(sizes: str, backends: str, queries: int) -> None:
         """Index build times, sizes, memory and search latency at each size."""
-        from indexer.bench import run_index_bench
+        from indexer.tools.bench import run_index_bench
 
         run_index_bench([int(s) for s in sizes.split(",")], backends.split(","), queries, click.echo)
 
@@ -79,7 +81,7 @@ def register_bench(cli: click.Group) -> None:
     def bench_fuzz(seconds: float, seed: int | None, gunicorn: bool) -> None:
         """Random and adversarial requests to every page and API operation, as anonymous, a member
         enterprise, a student and staff, on a throwaway copy; fails on any 5xx or lost request."""
-        from web.fuzz import run_fuzz
+        from web.tools.fuzz import run_fuzz
 
         if not run_fuzz(seconds, seed, click.echo, gunicorn).ok:
             raise click.ClickException("有请求得到 5xx 或没有应答")
@@ -113,7 +115,7 @@ def register_bench(cli: click.Group) -> None:
     @click.option("--clients", default=4, show_default=True)
     def bench_web(seconds: float, clients: int) -> None:
         """Latency and throughput of the running site under gunicorn (2 workers, 127.0.0.1)."""
-        from web.loadtest import run_web_bench
+        from web.tools.loadtest import run_web_bench
 
         try:
             run_web_bench(seconds, clients, click.echo)
@@ -182,7 +184,7 @@ def register_eval(cli: click.Group) -> None:
     def distill_command(min_frequency: int | None, dim: int | None, out: Path | None) -> None:
         """Distill the static embedder from e5: each vocabulary word embedded once (resumable:
         vectors are cached), centred, reduced by PCA, stored as int8."""
-        from indexer.embedders import distill
+        from indexer.tools import distill
         from indexer.embedders.static import TABLE
 
         words, _ = distill.vocabulary(min_frequency or distill.MIN_FREQUENCY)
@@ -224,7 +226,7 @@ def register_bench_searchable(bench: click.Group) -> None:
     def bench_searchable(size: int, queries: int) -> None:
         """Seconds from an import of SIZE records until all are searchable by words and, through
         stand-in vectors, by meaning; search latency while their e5 vectors are pending."""
-        from indexer.bench_searchable import run_searchable_bench
+        from indexer.tools.bench_searchable import run_searchable_bench
 
         run_searchable_bench(size, queries, click.echo)
 

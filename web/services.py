@@ -27,9 +27,10 @@ from indexer.context import IndexContext
 from indexer.search import Filters
 from indexer.store import IndexError_
 from data.access import Viewer
+from matcher.directions import directions_for
 from matcher.engine import Match, index_filters
 from matcher.find import FoundPage, find
-from matcher.recommend import RecommendError, directions_for, recommend
+from matcher.recommend import RecommendError, recommend
 from web.boundary import MAX_ID, MAX_SEARCH_PAGE, parse_id, parse_pool  # noqa: F401  (views parse through services)
 from web.errors import AppError
 from web.listing import ListQuery, filtered, order_by, parse_list_query

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import InstrumentedAttribute
+
 from data.models.agreement import Activity, Agreement
 from data.models.application import Application, ApplicationMessage
 from data.models.audit import AuditEntry
@@ -14,7 +16,8 @@ from data.models.joining import OrgApplication
 from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
 from data.models.notification import MailPreference, Notification
 from data.models.organization import Organization
-from data.models.people import Expert, Talent, Teacher
+from data.models.owned import OwnedRecord
+from data.models.people import Expert, PersonRecord, Talent, Teacher
 from data.models.proposal import PracticeProposal
 from data.models.region import Region
 from data.models.review import Review
@@ -35,13 +38,25 @@ MODELS: dict[Pool, type[PoolRecord]] = {
     Pool.INTERNSHIP: Internship,
 }
 
+
 def owner_org_id(record: PoolRecord) -> int | None:
     """The organization a record belongs to; an organization belongs to itself."""
-    return record.id if isinstance(record, Organization) else getattr(record, "owner_org_id", None)
+    if isinstance(record, Organization):
+        return record.id
+    return record.owner_org_id if isinstance(record, OwnedRecord) else None
+
+
+def owner_column(model: type[PoolRecord]) -> InstrumentedAttribute[int]:
+    """The column naming the organization a model's records belong to (its id, for organizations)."""
+    if issubclass(model, OwnedRecord):
+        return model.owner_org_id
+    return model.id
 
 
 __all__ = [
-    "MODELS", "Achievement", "Activity", "Agreement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base", "ContactRequest", "CouncilVote", "Expert",
-    "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents", "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription", "SubscriptionHit",
-    "Talent", "Teacher", "User", "owner_org_id",
+    "MODELS", "Achievement", "Activity", "Agreement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base",
+    "ContactRequest", "CouncilVote", "Expert", "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents",
+    "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization",
+    "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription",
+    "SubscriptionHit", "Talent", "Teacher", "User", "owner_column", "owner_org_id",
 ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, MetaData, String, Text, func
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, FromClause, MetaData, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from data.enums import LabeledEnum, Status, Visibility
@@ -70,6 +70,13 @@ class PoolRecord:
     ``natural_key`` identifies the same person/item across imports: the 外部编号 when given,
     otherwise the normalized name plus owner organization.
     """
+
+    if TYPE_CHECKING:
+        # Every pool record is mapped (it is also a ``Base``): its table, and the keyword
+        # constructor declarative mapping gives it.
+        __table__: ClassVar[FromClause]
+
+        def __init__(self, **kw: Any) -> None: ...
 
     id: Mapped[int] = mapped_column(primary_key=True)
     natural_key: Mapped[str] = mapped_column(String(300), unique=True)

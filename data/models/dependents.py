@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, event, select
+from sqlalchemy import ColumnElement, Delete, delete, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from data.models.application import Application
@@ -85,8 +85,8 @@ def _delete_with_record(session: Session, _context: Any, _instances: Any) -> Non
     doomed: dict[type[PoolRecord], set[int]] = {}
     for obj in session.deleted:
         model = _model_of(obj)
-        if model is not None and obj.id is not None:  # type: ignore[attr-defined]
-            doomed.setdefault(model, set()).add(obj.id)  # type: ignore[attr-defined]
+        if model is not None and obj.id is not None:
+            doomed.setdefault(model, set()).add(obj.id)
     for model, ids in doomed.items():
         for dependent, where in dependent_conditions(model, ids):
             # As objects, so a dependent already loaded (say, a held edit just marked superseded)
@@ -98,11 +98,12 @@ def _delete_with_record(session: Session, _context: Any, _instances: Any) -> Non
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_delete_with_records(state: ORMExecuteState) -> None:
     """A bulk ``delete(Model)`` of pool records deletes their dependents first."""
-    if not state.is_delete or state.bind_mapper is None:
+    statement = state.statement
+    if not state.is_delete or not isinstance(statement, Delete) or state.bind_mapper is None:
         return
     model = state.bind_mapper.class_
     if model not in _POOL_NAMES:
         return
-    where = state.statement.whereclause  # type: ignore[attr-defined]
+    where = statement.whereclause
     query = select(model.id) if where is None else select(model.id).where(where)
     delete_dependents(state.session, model, state.session.scalars(query).all())

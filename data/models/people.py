@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from data.enums import Availability, EducationLevel, ProfTitle, TeacherKind
-from data.models.base import Base, PoolRecord, enum_column
-from data.models.organization import Organization
+from data.models.base import Base, enum_column
+from data.models.owned import OwnedRecord
 
 
 class Contact:
@@ -19,34 +19,34 @@ class Contact:
     email: Mapped[str | None] = mapped_column(String(120))
 
 
-class Expert(PoolRecord, Contact, Base):
+class PersonRecord(OwnedRecord, Contact):
+    """An expert, teacher or talent: a person, who may have an account of their own (``user_id``)."""
+
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+
+
+class Expert(PersonRecord, Base):
     __tablename__ = "experts"
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     prof_title: Mapped[ProfTitle | None] = enum_column(ProfTitle, nullable=True)
     research_areas: Mapped[list[str]] = mapped_column(default=list)
     discipline: Mapped[str | None] = mapped_column(String(50))
     availability: Mapped[Availability] = enum_column(Availability, default=Availability.AVAILABLE)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the expert's own account
 
 
-class Teacher(PoolRecord, Contact, Base):
+class Teacher(PersonRecord, Base):
     __tablename__ = "teachers"
     __table_args__ = (CheckConstraint("hours_available >= 0", name="hours_nonnegative"),)
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     teacher_kind: Mapped[TeacherKind] = enum_column(TeacherKind)
     prof_title: Mapped[ProfTitle | None] = enum_column(ProfTitle, nullable=True)
     courses: Mapped[list[str]] = mapped_column(default=list)
     skills: Mapped[list[str]] = mapped_column(default=list)
     dual_qualified: Mapped[bool] = mapped_column(default=False)
     hours_available: Mapped[int | None]
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the teacher's own account
 
 
-class Talent(PoolRecord, Contact, Base):
+class Talent(PersonRecord, Base):
     """A student or graduate; ``owner_org`` is the school."""
 
     __tablename__ = "talents"
@@ -57,8 +57,6 @@ class Talent(PoolRecord, Contact, Base):
         ),
     )
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     major: Mapped[str] = mapped_column(String(100))
     level: Mapped[EducationLevel] = enum_column(EducationLevel)
     graduation_year: Mapped[int | None]
@@ -68,4 +66,3 @@ class Talent(PoolRecord, Contact, Base):
     expected_role: Mapped[str | None] = mapped_column(String(100))
     available_from: Mapped[dt.date | None] = mapped_column(Date)
     available_to: Mapped[dt.date | None] = mapped_column(Date)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # the student's own account

@@ -61,7 +61,7 @@ def _end_sessions_on_credential_change(_mapper: Mapper[Any], _connection: Any, u
     (form, staff page, CLI) changed it. Incremented in SQL, so concurrent changes both count."""
     attrs = inspect(user).attrs
     if attrs.password_hash.history.has_changes() or (attrs.active.history.has_changes() and not user.active):
-        user.session_version = User.session_version + 1  # type: ignore[assignment]
+        user.session_version = User.session_version + 1
 
 
 class LoginFailure(Base):

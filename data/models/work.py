@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from data.enums import (
     AchievementKind,
@@ -16,18 +16,16 @@ from data.enums import (
     ProjectKind,
     TransferMode,
 )
-from data.models.base import Base, PoolRecord, enum_column
-from data.models.organization import Organization
+from data.models.base import Base, enum_column
+from data.models.owned import OwnedRecord
 
 
-class Project(PoolRecord, Base):
+class Project(OwnedRecord, Base):
     """A project or need: technical problem, horizontal project, co-built base, talent need…"""
 
     __tablename__ = "projects"
     __table_args__ = (CheckConstraint("budget IS NULL OR budget >= 0", name="budget_nonnegative"),)
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     project_kind: Mapped[ProjectKind] = enum_column(ProjectKind)
     budget: Mapped[float | None] = mapped_column(Numeric(12, 2, asdecimal=False))
     deadline: Mapped[dt.date | None] = mapped_column(Date)
@@ -35,7 +33,7 @@ class Project(PoolRecord, Base):
     contact_name: Mapped[str | None] = mapped_column(String(50))
 
 
-class Achievement(PoolRecord, Base):
+class Achievement(OwnedRecord, Base):
     """A research result: patent, software copyright, technology."""
 
     __tablename__ = "achievements"
@@ -44,8 +42,6 @@ class Achievement(PoolRecord, Base):
         CheckConstraint("price IS NULL OR price >= 0", name="price_nonnegative"),
     )
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     achievement_kind: Mapped[AchievementKind] = enum_column(AchievementKind)
     discipline: Mapped[str | None] = mapped_column(String(50))
     ip_status: Mapped[IPStatus | None] = enum_column(IPStatus, nullable=True)
@@ -56,7 +52,7 @@ class Achievement(PoolRecord, Base):
     inventors: Mapped[list[str]] = mapped_column(default=list)
 
 
-class Internship(PoolRecord, Base):
+class Internship(OwnedRecord, Base):
     """An internship or job posted by an enterprise; ``region_code`` is where the work is."""
 
     __tablename__ = "internships"
@@ -68,8 +64,6 @@ class Internship(PoolRecord, Base):
         ),
     )
 
-    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    owner_org: Mapped[Organization] = relationship(lazy="joined")
     job_kind: Mapped[JobKind] = enum_column(JobKind)
     seats: Mapped[int] = mapped_column(default=1)
     start_date: Mapped[dt.date | None] = mapped_column(Date)

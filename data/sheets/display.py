@@ -91,7 +91,7 @@ def facts(pool: Pool, record: PoolRecord, *, staff: bool = False) -> list[Fact]:
             continue
         label, unit = label_and_unit(column)
         if column.kind is Kind.LIST:
-            items = tuple(str(v) for v in value)
+            items = tuple(str(v) for v in value or ())
             found.append(Fact(column.attr, label, "、".join(items), column.kind, items=items))
         else:
             text = _text(column, value)

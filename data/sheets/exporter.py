@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.enums import AuditAction, LabeledEnum
-from data.models import MODELS, PoolRecord, User
+from data.models import MODELS, OwnedRecord, PoolRecord, User
 from data.pools import Pool
 from data.reference.regions import get_region
 from data.sheets.columns import EXAMPLE_MARK, Column, Kind, columns_of
@@ -20,8 +20,8 @@ from data.workflows.audit import audit
 
 def format_cell(column: Column, record: PoolRecord) -> Any:
     """The cell value an importer reads back into the same attribute value."""
-    if column.kind is Kind.ORG:
-        return record.owner_org.name  # type: ignore[attr-defined]
+    if column.kind is Kind.ORG and isinstance(record, OwnedRecord):
+        return record.owner_org.name
     return format_value(column, getattr(record, column.attr))
 
 

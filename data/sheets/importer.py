@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from data.enums import AuditAction, Status
 from data.keys import natural_key, normalize_name
-from data.models import MODELS, Organization, PoolRecord, User
+from data.models import MODELS, Organization, OwnedRecord, PoolRecord, User
 from data.pools import Pool
 from data.sheets.columns import EXAMPLE_MARK, Kind, columns_of, header_map
 from data.sheets.rows import validate_row
@@ -20,7 +20,7 @@ from data.sheets.tabular import read_table
 from data.workflows.audit import audit
 from data.workflows.records import form_text, held_for_review, hold_revision, resubmitted
 
-Progress = Callable[[int, int], None]  # (rows done, rows total)
+Progress = Callable[[int, int], object]  # (rows done, rows total); what it returns is ignored
 _CHUNK = 500
 
 
@@ -281,11 +281,12 @@ def _existing(session: Session, pool: Pool, keys: list[str]) -> dict[str, PoolRe
     missing = set(keys) - set(existing)
     if not missing:
         return existing
-    if pool is Pool.ORGANIZATION:
-        query = select(model.id, model.name, model.source_id, model.natural_key, null())
+    if issubclass(model, OwnedRecord):
+        query: Select[*tuple[Any, ...]] = select(
+            model.id, model.name, model.source_id, model.natural_key, Organization.name).join(
+            Organization, model.owner_org_id == Organization.id)
     else:
-        query = select(model.id, model.name, model.source_id, model.natural_key, Organization.name).join(
-            Organization, model.owner_org_id == Organization.id)  # type: ignore[attr-defined]
+        query = select(model.id, model.name, model.source_id, model.natural_key, null())
     derived: dict[str, list[int]] = {}
     for record_id, name, source_id, stored, org_name in session.execute(query):
         key = natural_key(name, org_name, source_id)
@@ -294,7 +295,9 @@ def _existing(session: Session, pool: Pool, keys: list[str]) -> dict[str, PoolRe
     taken = {r.id for r in existing.values()}
     for key, ids in derived.items():
         if len(ids) == 1 and ids[0] not in taken:  # two records giving one key: leave it to a new row's clash
-            existing[key] = session.get(model, ids[0])  # type: ignore[assignment]
+            record = session.get(model, ids[0])
+            if record is not None:  # read a moment ago in this transaction
+                existing[key] = record
     return existing
 
 

@@ -133,7 +133,7 @@ def _must_wait(session: Session, name: str, address: str, now: dt.datetime) -> b
     until = session.scalars(select(LoginFailure.locked_until).where(
         LoginFailure.username == name, LoginFailure.address.in_((address, ALL_ADDRESSES)),
         LoginFailure.locked_until.is_not(None)))
-    return any(aware(moment) > now for moment in until)
+    return any(aware(moment) > now for moment in until if moment is not None)
 
 
 def _count_failure(session: Session, user: User | None, name: str, address: str, now: dt.datetime) -> None:
@@ -166,7 +166,7 @@ def _minutes(span: dt.timedelta) -> int:
 
 def end_sessions(session: Session, user: User) -> None:
     """Every session of ``user`` (on every device) stops working: logging out is server-side."""
-    user.session_version = User.session_version + 1  # type: ignore[assignment]
+    user.session_version = User.session_version + 1
     session.flush()
 
 
@@ -203,13 +203,13 @@ def register(session: Session, form: Any) -> tuple[User | None, dict[str, str]]:
         errors["org_name"] = problem
     elif role is not None and org.kind not in _ROLE_ORG_KINDS[role]:
         errors["org_name"] = f"「{org.name}」是{org.kind.label}，不能注册为{role.label}"
-    if errors:
+    if errors or role is None or org is None:  # a missing role or organization has its error
         return None, errors
     try:
-        user = create_user(session, username, password, display, role, org.id, pending=True)  # type: ignore[arg-type,union-attr]
+        user = create_user(session, username, password, display, role, org.id, pending=True)
     except AccountError as exc:
         return None, {exc.field: str(exc)}
-    audit(session, user, AuditAction.ACCOUNT, "user", user.id, f"注册账号「{username}」（{role.label}，{org.name}），待审核")  # type: ignore[union-attr]
+    audit(session, user, AuditAction.ACCOUNT, "user", user.id, f"注册账号「{username}」（{role.label}，{org.name}），待审核")
     return user, {}
 
 
@@ -320,7 +320,7 @@ def ensure_council_accounts(session: Session) -> list[tuple[str, str, str]]:
     Returns (username, role label · level, organization name) for each council organization.
     """
     rank = {level: i for i, level in enumerate(MemberLevel)}
-    members = sorted(council(session), key=lambda o: (rank[o.member_level], o.id))  # type: ignore[index]
+    members = sorted(council(session), key=lambda o: (rank[_council_level(o)], o.id))
     taken = {u.org_id: u for u in session.scalars(select(User).where(User.username.like("lishi%")).order_by(User.id))}
     number = len(taken)
     out = []
@@ -332,8 +332,15 @@ def ensure_council_accounts(session: Session) -> list[tuple[str, str, str]]:
                 number += 1
             role = Role.ENTERPRISE if org.kind is OrgKind.ENTERPRISE else Role.COLLEGE
             user = create_user(session, COUNCIL_USERNAME.format(number), DEMO_PASSWORD, f"{org.name}代表"[:64], role, org.id)
-        out.append((user.username, f"{user.role.label} · {org.member_level.label}", org.name))  # type: ignore[union-attr]
+        out.append((user.username, f"{user.role.label} · {_council_level(org).label}", org.name))
     return out
+
+
+def _council_level(org: Organization) -> MemberLevel:
+    """A council organization's member level (``council`` returns only organizations that have one)."""
+    if org.member_level is None:
+        raise ValueError(f"「{org.name}」没有会员级别，不是理事单位")
+    return org.member_level
 
 
 def _link_profile(session: Session, user: User, org_id: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from data.access import ORG_REPRESENTATIVES
 from data.enums import AuditAction, ContactPurpose, ContactStatus, NotificationKind
 from data.errors import FieldError, NotFound
-from data.models import MODELS, ContactRequest, Organization, PoolRecord, User, owner_org_id
+from data.models import MODELS, ContactRequest, Organization, PersonRecord, PoolRecord, User, owner_column, owner_org_id
 from data.models.base import utcnow
 from data.pools import Pool
 from data.sheets.rows import typed_text
@@ -156,13 +156,13 @@ def requests_for(session: Session, user: User) -> tuple[list[ContactRequest], li
     conditions = []
     for pool, model in MODELS.items():
         ids = select(model.id)
-        if hasattr(model, "user_id"):
+        if issubclass(model, PersonRecord):
             mine = model.user_id == user.id
             if user.role in ORG_REPRESENTATIVES and user.org_id is not None:
                 mine = or_(mine, (model.user_id.is_(None)) & (model.owner_org_id == user.org_id))
             ids = ids.where(mine)
         elif user.role in ORG_REPRESENTATIVES and user.org_id is not None:
-            ids = ids.where((model.id if pool is Pool.ORGANIZATION else model.owner_org_id) == user.org_id)
+            ids = ids.where(owner_column(model) == user.org_id)
         else:
             continue
         conditions.append((ContactRequest.target_pool == pool.value) & ContactRequest.target_id.in_(ids))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,8 @@ def count_shown(session: Session, shown: dict[str, int], today: dt.date | None =
             continue
         bump = (update(MatchImpression).where(MatchImpression.day == today, MatchImpression.direction == direction)
                 .values(shown=MatchImpression.shown + n))
-        if session.execute(bump).rowcount:
+        result = session.execute(bump)
+        if isinstance(result, CursorResult) and result.rowcount:  # an UPDATE's result is a cursor's
             continue
         try:
             with session.begin_nested():

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from data.enums import AuditAction, RevisionStatus
 from data.errors import FieldError
@@ -33,8 +33,8 @@ from data.sheets.columns import Kind, columns_of
 from data.sheets.exporter import format_value
 from data.workflows.audit import audit, jsonable
 from data.workflows.records import form_values
-from data.models import (MODELS, Application, ContactRequest, Feedback, Organization, PoolRecord, PracticeProposal, Review,
-                         Revision, User)
+from data.models import (MODELS, Application, ContactRequest, Feedback, Organization, OwnedRecord, PersonRecord, PoolRecord,
+                         PracticeProposal, Review, Revision, User)
 from data.pools import Pool
 
 _PEOPLE = (Pool.EXPERT, Pool.TEACHER, Pool.TALENT)
@@ -75,10 +75,11 @@ def _areas(record: PoolRecord) -> set[str]:
 def _compare(pool: Pool, a: PoolRecord, b: PoolRecord) -> tuple[float, list[str]]:
     reasons: list[str] = []
     score = 0.0
-    same_org = getattr(a, "owner_org_id", None) is not None and a.owner_org_id == b.owner_org_id  # type: ignore[attr-defined]
+    same_org = (isinstance(a, OwnedRecord) and isinstance(b, OwnedRecord)
+                and a.owner_org_id is not None and a.owner_org_id == b.owner_org_id)
     name = similarity(a.name, b.name)
-    if pool is Pool.ORGANIZATION:
-        if a.credit_code and a.credit_code == b.credit_code:  # type: ignore[attr-defined]
+    if isinstance(a, Organization) and isinstance(b, Organization):
+        if a.credit_code and a.credit_code == b.credit_code:
             score, reasons = 1.0, ["统一社会信用代码相同"]
         core = similarity(_ORG_SUFFIX.sub("", normalize_name(a.name)), _ORG_SUFFIX.sub("", normalize_name(b.name)))
         if core >= 0.8:
@@ -116,16 +117,16 @@ def _blocks(pool: Pool, records: list[PoolRecord]) -> Iterable[list[PoolRecord]]
     keys: dict[str, list[PoolRecord]] = defaultdict(list)
     for r in records:
         keys["n:" + normalize_name(r.name)].append(r)
-        if pool is Pool.ORGANIZATION:
+        if isinstance(r, Organization):
             keys["o:" + _ORG_SUFFIX.sub("", normalize_name(r.name))[:4]].append(r)
-            if r.credit_code:  # type: ignore[attr-defined]
-                keys["c:" + r.credit_code].append(r)  # type: ignore[attr-defined]
+            if r.credit_code:
+                keys["c:" + r.credit_code].append(r)
         elif pool in _PEOPLE:
             for attr in ("phone", "email"):
                 if getattr(r, attr, None):
                     keys[f"{attr}:{getattr(r, attr)}"].append(r)
-        else:
-            keys[f"org:{r.owner_org_id}"].append(r)  # type: ignore[attr-defined]
+        elif isinstance(r, OwnedRecord):
+            keys[f"org:{r.owner_org_id}"].append(r)
     for block in keys.values():
         if 1 < len(block) <= MAX_BLOCK:
             yield block
@@ -258,14 +259,14 @@ def _references(session: Session, pool: Pool, keep_id: int, drop_id: int) -> dic
         moved["教师实践推荐"] = list(session.scalars(select(PracticeProposal.id).where(PracticeProposal.teacher_id == drop_id)))
     if pool is Pool.ORGANIZATION:
         for other_pool, model in MODELS.items():
-            if model is not Organization:
+            if issubclass(model, OwnedRecord):
                 moved[f"{other_pool.label}记录"] = list(session.scalars(select(model.id).where(model.owner_org_id == drop_id)))
         moved["账号"] = list(session.scalars(select(User.id).where(User.org_id == drop_id)))
         moved["教师实践推荐"] = list(session.scalars(select(PracticeProposal.id)
                                                .where(PracticeProposal.enterprise_id == drop_id)))
     drop = session.get(MODELS[pool], drop_id)
-    if getattr(drop, "user_id", None) is not None:
-        moved["本人账号关联"] = [drop.user_id]  # type: ignore[attr-defined]
+    if isinstance(drop, PersonRecord) and drop.user_id is not None:
+        moved["本人账号关联"] = [drop.user_id]
     removed["联系方式申请与授权"] = [_raw(r) for r in session.scalars(select(ContactRequest).where(
         ContactRequest.target_pool == pool.value, ContactRequest.target_id == drop_id))]
     removed["审核记录"] = [_raw(r) for r in session.scalars(select(Review).where(
@@ -289,10 +290,10 @@ def merge(session: Session, pool: Pool, keep_id: int, drop_id: int, actor: User 
     for attr, value in merged_values(model, keep, drop).items():
         if getattr(keep, attr) != value:
             setattr(keep, attr, value)
-    if getattr(keep, "user_id", None) is None and getattr(drop, "user_id", None) is not None:
-        account, drop.user_id = drop.user_id, None  # type: ignore[attr-defined]
+    if isinstance(keep, PersonRecord) and isinstance(drop, PersonRecord) and keep.user_id is None and drop.user_id is not None:
+        account, drop.user_id = drop.user_id, None
         session.flush()  # the account link is unique: release it before moving it
-        keep.user_id = account  # type: ignore[attr-defined]
+        keep.user_id = account
     session.flush()
     _move_references(session, pool, keep_id, drop_id)
     session.delete(drop)
@@ -317,7 +318,7 @@ def _move_references(session: Session, pool: Pool, keep_id: int, drop_id: int) -
         session.execute(update(PracticeProposal).where(PracticeProposal.teacher_id == drop_id).values(teacher_id=keep_id))
     elif pool is Pool.ORGANIZATION:
         for model in MODELS.values():
-            if model is not Organization:
+            if issubclass(model, OwnedRecord):
                 session.execute(update(model).where(model.owner_org_id == drop_id).values(owner_org_id=keep_id))
         session.execute(update(User).where(User.org_id == drop_id).values(org_id=keep_id))
         session.execute(update(PracticeProposal).where(PracticeProposal.enterprise_id == drop_id)
@@ -325,7 +326,8 @@ def _move_references(session: Session, pool: Pool, keep_id: int, drop_id: int) -
     session.expire_all()
 
 
-def _move_applications(session: Session, moving, other, keep_id: int, drop_id: int) -> None:  # type: ignore[no-untyped-def]
+def _move_applications(session: Session, moving: InstrumentedAttribute[int], other: InstrumentedAttribute[int],
+                       keep_id: int, drop_id: int) -> None:
     """Move applications to the kept record, dropping those it already has for the same counterpart."""
     taken = select(other).where(moving == keep_id)
     session.execute(delete(Application).where(moving == drop_id, other.in_(taken)))

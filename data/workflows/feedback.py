@@ -1,15 +1,17 @@
 """Feedback on recommendations: stored, used to hide rejected matches, counted for evaluation.
 
 A feedback row names its recommendation direction by key. What a direction does belongs to the
-matcher (``matcher.recommend.DIRECTIONS``), which reads :data:`DIRECTION_KEYS` from here and
-refuses to load if the two disagree; this module never imports the matcher.
+matcher (the registry ``matcher.directions.REGISTRY``), which reads :data:`DIRECTION_KEYS` from
+here and refuses to load if the two disagree; this module never imports the matcher.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.enums import FeedbackAction, RejectReason
@@ -66,6 +68,20 @@ def rejected_targets(session: Session, actor: str, source_pool: Pool | None, sou
     else:
         query = query.where(Feedback.source_pool == source_pool.value, Feedback.source_id == source_id)
     return {(p, i) for p, i in session.execute(query)}
+
+
+def cooperation_counts(session: Session, target_ids: Collection[int], since: dt.datetime) -> dict[tuple[Pool, int], int]:
+    """How many sources each target among ``target_ids`` was marked 已合作 with since ``since``:
+    ``{(target pool, target id): distinct sources}``, only the targets with at least one."""
+    if not target_ids:
+        return {}
+    rows = session.execute(
+        select(Feedback.target_pool, Feedback.target_id, func.count(func.distinct(Feedback.source_id)))
+        .where(Feedback.action == FeedbackAction.COOPERATED, Feedback.created_at >= since,
+               Feedback.target_id.in_(list(target_ids)))
+        .group_by(Feedback.target_pool, Feedback.target_id)
+    )
+    return {(Pool(pool), target): count for pool, target, count in rows}
 
 
 def feedback_summary(session: Session) -> dict[str, dict[str, int]]:

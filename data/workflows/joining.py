@@ -110,7 +110,7 @@ def _region(text: str) -> str:
 def _kind(text: str) -> OrgKind:
     if not text:
         raise JoinError("kind", "请选择单位类型")
-    return OrgKind.parse(text)  # type: ignore[return-value]
+    return OrgKind.parse(text)
 
 
 def _code_taken(session: Session, code: str) -> str | None:

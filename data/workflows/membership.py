@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,7 +52,7 @@ def _event(session: Session, org: Organization, event: str, text: str, case: Mem
     notify(session, org_users(session, org.id), NotificationKind.MEMBERSHIP, text[:200], "", "/membership")
 
 
-def _record(session: Session, actor: User | None, org: Organization, summary: str, before: dict, after: dict) -> None:  # type: ignore[type-arg]
+def _record(session: Session, actor: User | None, org: Organization, summary: str, before: dict[str, Any], after: dict[str, Any]) -> None:
     audit(session, actor, AuditAction.MEMBERSHIP, "organization", org.id, summary, before=before, after=after)
 
 
@@ -109,7 +110,7 @@ def open_join_case(session: Session, actor: User, org: Organization, requested: 
 def parse_level(level: str) -> MemberLevel:
     """The level an application asks for, from its code or label (MembershipError naming ``level``)."""
     try:
-        return MemberLevel.parse(level)  # type: ignore[return-value]
+        return MemberLevel.parse(level)
     except ValueError as exc:
         raise MembershipError("level", f"申请级别{exc}") from exc
 

@@ -8,6 +8,7 @@ fact of the deletion (without the profile's values), as record-keeping the platf
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, or_, select
@@ -38,7 +39,7 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
     records = _own_records(session, user)
     profiles = [{"资源库": pool.label, "编号": r.id, **form_values(pool, r)} for pool, r in records]
     talent_ids = [r.id for pool, r in records if pool is Pool.TALENT]
-    applications = session.scalars(select(Application).where(Application.talent_id.in_(talent_ids))) if talent_ids else []
+    applications: Iterable[Application] = session.scalars(select(Application).where(Application.talent_id.in_(talent_ids))) if talent_ids else []
     feedback = session.scalars(select(Feedback).where(Feedback.actor == str(user.id)))
     contacts = session.scalars(select(ContactRequest).where(_contact_filter(user, records)))
     entries = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id).order_by(AuditEntry.id))

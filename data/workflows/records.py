@@ -25,7 +25,7 @@ from data.enums import AuditAction, RevisionStatus, Status
 from data.access import OWN_PROFILES, is_staff, may_create, may_edit, member_in_good_standing, org_wide
 from data.errors import FieldError, NotAllowed
 from data.keys import natural_key, normalize_name
-from data.models import MODELS, Organization, PoolRecord, Revision, User
+from data.models import MODELS, Organization, OwnedRecord, PersonRecord, PoolRecord, Revision, User, owner_column
 from data.pools import Pool
 from data.sheets.columns import Column, Kind, columns_of
 from data.sheets.exporter import format_cell, format_value
@@ -91,7 +91,10 @@ def _fixed(pool: Pool, user: User, record: PoolRecord | None) -> dict[str, str]:
         if column.header in typed:
             continue
         if column.kind is Kind.ORG:
-            org = record.owner_org if record is not None else user.org  # type: ignore[attr-defined]
+            if record is None:
+                org = user.org  # a new record belongs to the user's organization
+            else:
+                org = record.owner_org if isinstance(record, OwnedRecord) else None
             fixed[column.header] = org.name if org is not None else ""
         elif column.header in current:
             fixed[column.header] = current[column.header]
@@ -169,7 +172,7 @@ def create_record(session: Session, user: User, pool: Pool, form: Any) -> Saved:
     if pool is not Pool.ORGANIZATION and "owner_org_id" not in attrs:
         attrs["owner_org_id"] = user.org_id
     if pool in own:
-        if any(session.scalar(select(MODELS[p].id).where(MODELS[p].user_id == user.id)) for p in own):
+        if any(_has_profile(session, MODELS[p], user) for p in own):
             raise EditError("pool", "您已有个人档案，请编辑已有档案")
         attrs["user_id"] = user.id
     record = MODELS[pool](source=f"web:{user.username}", **{k: v for k, v in attrs.items() if v is not None})
@@ -269,16 +272,22 @@ def apply_revision(session: Session, revision: Revision) -> PoolRecord:
     return record
 
 
+def _has_profile(session: Session, model: type[PoolRecord], user: User) -> bool:
+    """Whether a record of ``model`` is already the user's own profile."""
+    if not issubclass(model, PersonRecord):
+        return False
+    return session.scalar(select(model.id).where(model.user_id == user.id)) is not None
+
+
 def owned_records(session: Session, user: User, limit: int = 200) -> list[tuple[Pool, PoolRecord]]:
     """What the user looks after — exactly what ``may_edit`` allows a non-staff user — in every
     status, newest first: their own profile, and their organization's records in the pools
     their role works with."""
     found: list[tuple[Pool, PoolRecord]] = []
     for pool, model in MODELS.items():
-        mine = [model.user_id == user.id] if hasattr(model, "user_id") else []
+        mine = [model.user_id == user.id] if issubclass(model, PersonRecord) else []
         if user.org_id is not None and org_wide(user, pool):
-            owner = model.id if pool is Pool.ORGANIZATION else model.owner_org_id  # type: ignore[attr-defined]
-            mine.append(owner == user.org_id)
+            mine.append(owner_column(model) == user.org_id)
         if mine:
             query = select(model).where(or_(*mine)).order_by(model.id.desc()).limit(limit)
             found.extend((pool, r) for r in session.scalars(query))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from data.access import MAX_ID
 from data.enums import AuditAction, NotificationKind, RevisionStatus, Status
 from data.errors import FieldError
-from data.models import MODELS, Organization, PoolRecord, Review, Revision, User
+from data.models import MODELS, Organization, PoolRecord, Review, Revision, User, owner_column
 from data.models.base import utcnow
 from data.pools import Pool
 from data.workflows.audit import audit, changed_only
@@ -93,10 +94,6 @@ class Facets:
     orgs: list[tuple[int, str, int]] = field(default_factory=list)  # (id, name, count), most items first
 
 
-def _owner(pool: Pool, model: type[PoolRecord]) -> Any:
-    return model.id if pool is Pool.ORGANIZATION else model.owner_org_id  # type: ignore[attr-defined]
-
-
 def _queue_rows(flt: QueueFilter, *, use_org: bool = True, use_kind: bool = True, use_pool: bool = True) -> Any:
     """One row per waiting item — (kind, pool, record_id, revision_id, submitted_at, org_id) — as
     a UNION ALL over the pools' new records and held edits, filtered in SQL (so the database
@@ -106,7 +103,7 @@ def _queue_rows(flt: QueueFilter, *, use_org: bool = True, use_kind: bool = True
     for pool, model in MODELS.items():
         if use_pool and flt.pool is not None and flt.pool is not pool:
             continue
-        owner = _owner(pool, model)
+        owner = owner_column(model)
         for kind in KINDS:
             if use_kind and flt.kind is not None and flt.kind != kind:
                 continue
@@ -158,7 +155,8 @@ def review_page(session: Session, flt: QueueFilter | None = None, page: int = 1,
     return QueuePage(_load(session, keys), total, page, pages, facets(session))
 
 
-def _load(session: Session, keys: list[Any]) -> list[Pending]:
+def _load(session: Session, keys: Sequence[Sequence[Any]]) -> list[Pending]:
+    """The records and held edits of ``keys`` — (pool, record id, revision id or None) — in that order."""
     wanted: dict[Pool, set[int]] = {}
     for pool_name, record_id, _ in keys:
         wanted.setdefault(Pool(pool_name), set()).add(record_id)

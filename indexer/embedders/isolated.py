@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class ChildFailed(RuntimeError):
     """The child process died, hung or answered nonsense."""
 
 
-def _write_frame(stream: BinaryIO, obj: Any) -> None:
+def _write_frame(stream: IO[bytes], obj: Any) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()
@@ -77,17 +77,27 @@ class IsolatedEmbedder(Embedder):
         self.restarts = 0  # children started after a failure (for tests and logs)
         self._bulk: list[IsolatedEmbedder] = []  # children of their own for bulk jobs (started lazily)
 
-    @property  # type: ignore[override]
+    # Embedder's model and dim are plain attributes; here they are asked of the child the first
+    # time they are read, unless given (a setter keeps them attributes one can set, as on any Embedder).
+    @property
     def model(self) -> str:
         if not self._model:
             self._call(("hello", None))
         return self._model
 
-    @property  # type: ignore[override]
+    @model.setter
+    def model(self, value: str) -> None:
+        self._model = value
+
+    @property
     def dim(self) -> int:
         if not self._dim:
             self._call(("hello", None))
         return self._dim
+
+    @dim.setter
+    def dim(self, value: int) -> None:
+        self._dim = value
 
     # -- the child's life ------------------------------------------------------------------
 

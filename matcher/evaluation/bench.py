@@ -24,13 +24,14 @@ from data.pools import Pool
 from data.reference.regions import seed_regions
 from data.reference.vocabulary import FIELD_NAMES
 from indexer.analyzer import get_analyzer
-from indexer.bench import base_vectors_for, make_corpus, percentile, rss_mb, synthetic_vectors
+from indexer.tools.bench import base_vectors_for, make_corpus, percentile, rss_mb, synthetic_vectors
 from indexer.context import IndexContext
 from indexer.embedders import get_embedder
 from indexer.lexical import LexicalIndex
 from indexer.operations import prepare
 from indexer.store import IndexStore, PoolIndex
 from indexer.vectors import new_vector_index
+from matcher.directions import need_achievements
 from matcher.engine import Viewer
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
@@ -82,7 +83,7 @@ def run_match_bench(size: int, backend: str, queries: int, echo: Echo) -> None:
                 query = MatchQuery(text=text, fields=[FIELD_NAMES[n % len(FIELD_NAMES)]], region_code=REGIONS[n % 5])
                 ctx._queries.clear()
                 start = time.perf_counter()
-                recommend_text(session, ctx, query, "need_achievements", viewer=Viewer(org_id=1, member=True), k=10)
+                recommend_text(session, ctx, query, need_achievements.DIRECTION.key, viewer=Viewer(org_id=1, member=True), k=10)
                 latencies.append((time.perf_counter() - start) * 1000)
         engine.dispose()
     echo(f"一条需求对 {size:,} 个候选的推荐延迟（含查询向量化、读取记录、特征与解释）："

@@ -15,14 +15,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 
+from indexer.embedders.calibration import calibration_of
 from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.evaluation.run import rrf_ranking
 from matcher.features import query_segments
-from matcher.scoring import CALIBRATION, LIKENESS_FULL, TITLE_CALIBRATION, WEIGHTS, Weights
+from matcher.scoring import LIKENESS_FULL, WEIGHTS, Weights
 
 Echo = Callable[[str], None]
 
@@ -55,8 +57,7 @@ class Prepared:
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
-    table = TITLE_CALIBRATION if title else CALIBRATION
-    cal = table.get(backend, table["st"])
+    cal = calibration_of(backend, title)
     out = np.clip((cosines - cal.unrelated) / (cal.same_topic - cal.unrelated), 0.0, 1.0)
     return np.where(cosines < -0.5, np.nan, out)
 
@@ -81,7 +82,7 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     lexical = np.where(ceiling > 0, np.clip(col("lexical") / np.where(ceiling > 0, ceiling, 1), 0, 1), 0.0)
     title = np.where(title_ceiling > 0, np.clip(col("title_lexical") / np.where(title_ceiling > 0, title_ceiling, 1), 0, 1), 0.0)
     vectors = query.vectors.astype(np.float32)
-    has = np.isfinite(vectors).all(axis=1)
+    has = np.all(np.isfinite(vectors), axis=1)
     safe = np.where(has[:, None], vectors, 0.0)
     gram = safe @ safe.T
     phrase, structured = col("phrase"), col("structured")
@@ -148,7 +149,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
     return _blend(text, p.structured, f.structured, f.structured_scales)
 
 
-_CAL_LO, _CAL_HI = CALIBRATION["e5"].unrelated, CALIBRATION["e5"].same_topic
+_CAL_LO, _CAL_HI = calibration_of("e5").unrelated, calibration_of("e5").same_topic
 
 
 def scores_many(p: Prepared, fusions: Sequence[Fusion]) -> np.ndarray:
@@ -273,7 +274,8 @@ def per_query(s: SetStudy, f: Fusion) -> list[float]:
     return [ndcg_of(p, scores(p, f)) for p in s.queries]
 
 
-def grid(base: Fusion, **choices: Iterable[object]) -> list[Fusion]:
+def grid(base: Fusion, **choices: Iterable[Any]) -> list[Fusion]:
+    """Every fusion that differs from ``base`` in the named fields, one per combination of their values."""
     names = list(choices)
     return [replace(base, **dict(zip(names, values))) for values in itertools.product(*choices.values())]
 

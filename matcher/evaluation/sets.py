@@ -23,13 +23,14 @@ from data.keys import natural_key
 from data.models import Achievement, Expert, Organization, PoolRecord, Project, Teacher
 from data.pools import Pool
 from data.reference.regions import resolve_region
+from matcher.directions import need_achievements, need_experts, person_projects
 
 # The pools a set's records may be, and the direction that ranks them for a free-text need.
 DIRECTION_OF: dict[Pool, str] = {
-    Pool.ACHIEVEMENT: "need_achievements",
-    Pool.EXPERT: "need_experts",
-    Pool.TEACHER: "need_experts",
-    Pool.PROJECT: "expert_projects",
+    Pool.ACHIEVEMENT: need_achievements.DIRECTION.key,
+    Pool.EXPERT: need_experts.DIRECTION.key,
+    Pool.TEACHER: need_experts.DIRECTION.key,
+    Pool.PROJECT: person_projects.FOR_EXPERT.key,
 }
 NAME_MAX = 200
 DEFAULT_ORG = "评测数据"
@@ -51,7 +52,7 @@ class EvalSet:
 
     @property
     def direction(self) -> str:
-        return DIRECTION_OF[self.pools[0]] if self.records else "need_achievements"
+        return DIRECTION_OF[self.pools[0]] if self.records else need_achievements.DIRECTION.key
 
 
 def _text_list(value: Any) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from data.db import session_scope
-from data.enums import AchievementKind, OrgKind
-from data.keys import natural_key
-from data.models import Achievement, Organization
+from data.pools import Pool
+from indexer.search import search
+from tests.makers import make_achievement, make_organization
+
+POOL = Pool.ACHIEVEMENT  # the pool the indexing tests fill
 
 ACHIEVEMENTS = {
     "视觉": ("基于深度学习的金属表面缺陷视觉检测方法", "利用卷积神经网络对冲压件表面划痕进行在线检测，检出率高。"),
@@ -17,19 +19,18 @@ ACHIEVEMENTS = {
 
 
 def add_org(name: str = "示例理工大学") -> int:
+    """Commit a college; its id."""
     with session_scope() as session:
-        org = Organization(name=name, kind=OrgKind.COLLEGE, natural_key=natural_key(name, None, None))
-        session.add(org)
-        session.flush()
-        return org.id
+        return make_organization(session, name).id
 
 
 def add_achievement(org_id: int, key: str, **kw: Any) -> int:
+    """Commit the achievement ``ACHIEVEMENTS[key]`` of ``org_id`` (智能制造); its id."""
     title, text = ACHIEVEMENTS[key]
     with session_scope() as session:
-        record = Achievement(name=title, description=text, owner_org_id=org_id, field="智能制造",
-                             achievement_kind=AchievementKind.TECHNOLOGY,
-                             natural_key=natural_key(title, str(org_id), None), **kw)
-        session.add(record)
-        session.flush()
-        return record.id
+        return make_achievement(session, org_id, title, description=text, field="智能制造", **kw).id
+
+
+def ids_for(text: str, **kw: Any) -> list[int]:
+    """The ids of the first ten achievements ``search`` finds for ``text``."""
+    return [h.id for h in search(POOL, text, 10, **kw).hits]

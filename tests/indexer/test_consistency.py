@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 
 import pytest
 
 from data.db import session_scope
-from data.enums import Status, Visibility
+from data.enums import Status
 from data.models import Achievement
 from data.pools import Pool
 from indexer import dispatch
@@ -17,15 +16,8 @@ from indexer import store as store_module
 from indexer.context import get_context
 from indexer.jobs import get_job
 from indexer.operations import rebuild_pool, sync_records
-from indexer.search import Filters, search
-from indexer.store import IndexMismatch, IndexMissing
-from tests.indexer.records import add_achievement, add_org
-
-POOL = Pool.ACHIEVEMENT
-
-
-def ids_for(text: str, **kw) -> list[int]:  # type: ignore[no-untyped-def]
-    return [h.id for h in search(POOL, text, 10, **kw).hits]
+from indexer.search import search
+from tests.indexer.records import POOL, add_achievement, add_org, ids_for
 
 
 @pytest.fixture
@@ -34,11 +26,6 @@ def synced(live_db: str) -> Iterator[None]:
     yield
     dispatch.wait_idle(60)
     dispatch.uninstall()
-
-
-def test_missing_index_says_what_to_run(live_db: str) -> None:
-    with pytest.raises(IndexMissing, match="chanjiao reindex achievement"):
-        search(POOL, "检测")
 
 
 def test_every_change_reaches_the_index(synced: None) -> None:
@@ -84,27 +71,6 @@ def test_found_lexically_before_its_vector_exists(live_db: str) -> None:
     assert hit.id == record and hit.lexical > 0 and hit.standin and hit.semantic is not None
 
 
-def test_filters_apply_before_ranking(live_db: str) -> None:
-    org, other = add_org(), add_org("另一所大学")
-    public = add_achievement(org, "视觉")
-    private = add_achievement(other, "区块链", visibility=Visibility.PRIVATE)
-    rebuild_pool(get_context(), POOL)
-    assert set(ids_for("检测 区块链")) == {public, private}
-    assert ids_for("检测 区块链", filters=Filters(visibility={"public"})) == [public]
-    assert set(ids_for("检测 区块链", filters=Filters(visibility={"public"}, own_org_ids={other}))) == {public, private}
-    assert search(POOL, "区块链", filters=Filters(exclude_owner_org_ids={other})).total_lexical == 0
-
-
-
-def test_an_organization_sees_its_own_records_at_every_level(live_db: str) -> None:
-    """Its 会员可见 records too, even when it is not a member in good standing (data.access)."""
-    org, other = add_org(), add_org("另一所大学")
-    members = add_achievement(org, "区块链", visibility=Visibility.MEMBERS)
-    hidden = add_achievement(other, "区块链", visibility=Visibility.MEMBERS)
-    rebuild_pool(get_context(), POOL)
-    assert ids_for("区块链", filters=Filters(visibility={"public"}, own_org_ids={org})) == [members]
-    assert set(ids_for("区块链", filters=Filters(visibility={"public", "members"}))) == {members, hidden}
-
 def test_rebuild_while_searching(live_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "PRUNE_AFTER_SECONDS", 0)  # superseded versions may go at once
     org = add_org()
@@ -134,23 +100,6 @@ def test_rebuild_while_searching(live_db: str, monkeypatch: pytest.MonkeyPatch) 
     assert not errors and results and all(r == [vision] for r in results)
     versions = [p for p in ctx.store.pool_dir(POOL).iterdir() if p.is_dir()]
     assert len(versions) <= 3  # old versions are pruned
-
-
-def test_mismatch_is_refused(live_db: str) -> None:
-    org = add_org()
-    add_achievement(org, "视觉")
-    ctx = get_context()
-    rebuild_pool(ctx, POOL)
-    for other in ("use", "static"):  # never e5's vectors searched with another model's queries
-        with pytest.raises(IndexMismatch, match="chanjiao reindex achievement"):
-            get_context(other).load(POOL)
-    meta_path = ctx.store.pool_dir(POOL) / ctx.store.current_name(POOL) / "meta.json"
-    meta = json.loads(meta_path.read_text())
-    meta["dictionary_hash"] = "0000"
-    meta_path.write_text(json.dumps(meta))
-    ctx.store._loaded.clear()
-    with pytest.raises(IndexMismatch, match="分词词典"):
-        ctx.load(POOL)
 
 
 def test_background_rebuild_reports_progress(live_db: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embedders import make_embedder
-from indexer.embedders.distill import UNKNOWN, distill, quantize, reduce, sif_weights
+from indexer.tools.distill import UNKNOWN, distill, quantize, reduce, sif_weights
 from indexer.embedders.static import StaticEmbedder, StaticTable
 
 WORDS = [UNKNOWN, "机器", "视觉", "机器视觉", "缺陷", "检测", "缺陷检测", "酱油", "发酵", "工艺", "水稻", "栽培", "深", "度",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization
-from data.workflows.accounts import create_user
+from tests.makers import PASSWORD, make_user
 from tests.matcher.world import World, build_world
 
 
@@ -20,11 +21,11 @@ def token(client: FlaskClient, url: str) -> str:
     return found.group(1)
 
 
-def login(client: FlaskClient, username: str, password: str = "secret-pass"):  # type: ignore[no-untyped-def]
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token(client, "/login")})
 
 
-def act(client: FlaskClient, url: str, **data: object):  # type: ignore[no-untyped-def]
+def act(client: FlaskClient, url: str, **data: object) -> TestResponse:
     """Post a form as the logged-in user (with a CSRF token from a page every user may open)."""
     return client.post(url, data={**data, "csrf_token": token(client, "/mine")})
 
@@ -40,7 +41,7 @@ def world_with(*users: tuple[str, str, Role, str | None], members: tuple[str, ..
     world = build_world()
     with session_scope() as s:
         for key in members:
-            s.get(Organization, world.ids[key]).member_status = MemberStatus.ACTIVE
+            s.get_one(Organization, world.ids[key]).member_status = MemberStatus.ACTIVE
         for username, display, role, org in users:
-            create_user(s, username, "secret-pass", display, role, world.ids[org] if org else None)
+            make_user(s, username, role, world.ids[org] if org else None, display)
     return world

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data.pools import Pool
-from matcher.recommend import DIRECTIONS
+from matcher.directions import REGISTRY
 from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -78,7 +78,7 @@ def openapi_document() -> dict[str, Any]:
                 _param("region", "query", {"type": "string", "maxLength": 12}, False, "地区编码前缀，如 44（广东）、4401（广州）")],
                 "responses": _responses("检索结果")}},
             "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐", "operationId": "recommend", "parameters": [
-                POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(DIRECTIONS)}, True, "推荐方向"),
+                POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(REGISTRY)}, True, "推荐方向"),
                 _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": _responses("推荐结果，含得分构成与理由")}},
             "/feedback": {"post": {"summary": "对推荐的反馈", "operationId": "feedback", "requestBody": {"required": True, "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
@@ -106,7 +106,7 @@ def openapi_document() -> dict[str, Any]:
                 "errors": {"type": "object", "description": "表单校验时，每个出错字段的说明",
                            "additionalProperties": {"type": "string"}}}},
             "Feedback": {"type": "object", "required": ["direction", "target_pool", "target_id", "action"], "properties": {
-                "direction": {"type": "string", "enum": sorted(DIRECTIONS)},
+                "direction": {"type": "string", "enum": sorted(REGISTRY)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},
                 "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
                 "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},

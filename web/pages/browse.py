@@ -13,6 +13,7 @@ from data.sheets.display import facts
 from data.workflows.contacts import contact_panel
 from data.workflows.proposals import may_propose
 from indexer.context import get_context
+from matcher.directions import REGISTRY
 from web import boundary, listing, services
 from web.db import get_session
 from web.pages.blueprint import bp
@@ -59,4 +60,4 @@ def detail(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
     return render_template("detail.html", pool=pool, record=record, panels=panels, actions=FeedbackAction,
                            reasons=RejectReason.labels(), editable=editable, can_propose=can_propose, contact=contact,
                            purposes=list(ContactPurpose), facts=facts(pool, record, staff=viewer.staff), cards=cards,
-                           waiting=services.waits_for_vector(get_context(), pool, record.id))
+                           waiting=services.waits_for_vector(get_context(), pool, record.id), directions=REGISTRY)

@@ -24,7 +24,7 @@ from data.workflows.duplicates import find_duplicates, merge, merge_plan
 from data.workflows.records import form_values
 from data.workflows.review import KINDS, QueueFilter, ReviewError, decide, decide_many, decide_revision, review_page
 from indexer.context import get_context
-from matcher.recommend import DIRECTIONS
+from matcher.directions import REGISTRY
 from web import boundary, listing, services
 from web.auth import roles_required
 from web.db import get_session
@@ -234,7 +234,7 @@ def staff_decide_bulk():  # type: ignore[no-untyped-def]
 @bp.get("/staff/dashboard")
 @roles_required(Role.STAFF)
 def staff_dashboard():  # type: ignore[no-untyped-def]
-    labels = {key: d.label for key, d in DIRECTIONS.items()}
+    labels = {key: d.label for key, d in REGISTRY.items()}
     return render_template("staff_dashboard.html", vectors=services.vector_progress(get_context()),
                            **overview(get_session(), labels))
 

@@ -12,6 +12,7 @@ from data.sheets.exporter import format_cell
 from data.workflows.students import applications_of, apply, profile_of, save_profile
 from indexer.context import get_context
 from indexer.store import IndexError_
+from matcher.directions import talent_internships
 from matcher.recommend import recommend
 from web import services
 from web.auth import roles_required
@@ -54,10 +55,11 @@ def student_internships():  # type: ignore[no-untyped-def]
         flash("请先填写个人资料")
         return redirect(url_for("pages.student_profile"))
     try:
-        matches = recommend(session, get_context(), Pool.TALENT, talent.id, "talent_internships",
+        key = talent_internships.DIRECTION.key
+        matches = recommend(session, get_context(), Pool.TALENT, talent.id, key,
                             viewer=current_viewer(), actor=current_actor(), k=10)
         problem = None
-        services.note_shown({"talent_internships": len(matches)})
+        services.note_shown({key: len(matches)})
     except IndexError_ as exc:
         matches, problem = [], str(exc)
     applied = {a.internship_id: a for a in applications_of(session, talent)}

@@ -27,9 +27,11 @@ from indexer.context import get_context
 from indexer.operations import prepare
 from indexer.search import Filters, search
 from indexer.store import IndexMissing
+from matcher.directions import REGISTRY, directions_for
+from matcher.directions.direction import Runner
 from matcher.engine import Viewer
 from matcher.query import MatchQuery
-from matcher.recommend import DIRECTIONS, RecommendError, directions_for, recommend, recommend_text
+from matcher.recommend import RecommendError, recommend, recommend_text
 from web.tools.stress_report import Report
 from web.tools.stress_web import WebClient
 from web.tools.stress_world import RECORD_POOLS, World, write_sheet
@@ -39,8 +41,19 @@ VISIBLE_WITHIN = 10.0  # seconds a writer waits for its change to show in the in
 QUERIES = ("机器视觉缺陷检测", "酱油发酵工艺", "工业机器人运维", "区块链溯源", "康复治疗", "新材料", "智慧农业",
            "PLC 电气控制", "锂电池回收", "数控加工", "跨境电商运营", "护理", "大数据分析", "高分子复合材料",
            "ﷺ" * 20, "")
-TEXT_DIRECTIONS = ("need_experts", "need_achievements", "course_teachers", "achievement_enterprises",
-                   "enterprise_colleges", "college_enterprises", "teacher_enterprises", "expert_projects")
+
+
+def _text_directions() -> tuple[str, ...]:
+    """The directions free text can ask (a two-sided one needs a stored record), one per
+    ranking function (expert_projects and teacher_projects rank alike)."""
+    first: dict[Runner, str] = {}
+    for direction in REGISTRY.values():
+        if not direction.needs_record:
+            first.setdefault(direction.run, direction.key)
+    return tuple(first.values())
+
+
+TEXT_DIRECTIONS = _text_directions()
 PHRASES = ("，已完成中试验证", "；可提供现场技术服务", "，面向中小企业推广", "。新增：数字孪生与在线检测", "",
            "，并与职业院校共建实训课程")
 REGIONS = ("广东省广州市", "广东省深圳市", "重庆市", "山东省德州市", "广东省东莞市", "")
@@ -239,7 +252,7 @@ class Workload:
                 recommend_text(session, self.ctx, MatchQuery(text=rng.choice(QUERIES[:-1])), rng.choice(TEXT_DIRECTIONS),
                                viewer=viewer)
             else:
-                pool = rng.choice(sorted({d.source for d in DIRECTIONS.values()}, key=lambda p: p.value))
+                pool = rng.choice(sorted({d.source for d in REGISTRY.values()}, key=lambda p: p.value))
                 record_id = self._random_id(session, pool, rng, published=True)
                 if record_id is None:
                     return

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from web.loadtest import _free_port, _wait
+from web.tools.loadtest import free_port, wait_until_up
 
 
 class WebClient:
@@ -52,12 +52,12 @@ def gunicorn_server(enabled: bool) -> Iterator[int | None]:
     if not enabled:
         yield None
         return
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4", "--timeout", "120",
                                "--bind", f"127.0.0.1:{port}", "web:create_app()"],
                               env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{port}/healthz", 90)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", 90)
         yield port
     finally:
         server.terminate()

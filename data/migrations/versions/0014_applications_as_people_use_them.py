@@ -12,6 +12,8 @@ their status; their letter and résumé are empty.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,7 +41,7 @@ def _sqlite() -> bool:
 
 
 def upgrade() -> None:
-    new_columns = [
+    new_columns: list[sa.Column[Any]] = [
         sa.Column('cover_letter', sa.Text(), server_default='', nullable=False),
         sa.Column('resume', sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
         sa.Column('interview_at', sa.DateTime(timezone=True), nullable=True),

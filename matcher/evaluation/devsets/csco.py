@@ -8,6 +8,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from data.settings import SEED_DIR
 from indexer.analyzer import get_analyzer
@@ -34,7 +35,8 @@ def build_csco_set(root: Path = EVAL_DIR) -> None:
         by_group[r["code"][:7]].append(r["code"])
     rng = random.Random(SEED)
     chosen = rng.sample(rows, min(QUERIES_PER_SET, len(rows)))
-    queries, rels = [], []
+    queries: list[dict[str, Any]] = []
+    rels: list[tuple[str, str, int]] = []
     for r in chosen:
         name = re.sub(r"[A-Z]+$", "", r["name"])
         aliases = [a for a in r["alias"].split(",") if a and a != r["name"] and a != name]
@@ -53,7 +55,8 @@ def build_csco_set(root: Path = EVAL_DIR) -> None:
         weight = {t: n * math.log(len(tasks) / df[t]) for t, n in tf.items()}
         return sorted(weight, key=lambda t: (-weight[t], t))[:4]
 
-    skill_q, skill_rels = [], []
+    skill_q: list[dict[str, Any]] = []
+    skill_rels: list[tuple[str, str, int]] = []
     for r in chosen:
         skill_q.append({"id": f"s{r['code']}", "text": " ".join(keywords(tasks[r["code"]]))})
         skill_rels.extend((f"s{r['code']}", code, 2 if code == r["code"] else 1) for code in by_group[r["code"][:7]])

@@ -72,7 +72,8 @@ def build_csl_sets(root: Path = EVAL_DIR) -> None:
     by_discipline: dict[str, list[int]] = defaultdict(list)
     for n, p in enumerate(papers):
         by_discipline[p.discipline].append(n)
-    disc_q, disc_rels = [], []
+    disc_q: list[dict[str, Any]] = []
+    disc_rels: list[tuple[str, str, int]] = []
     for i in chosen:
         disc_q.append({"id": f"d{i}", "text": papers[i].title})
         disc_rels.extend((f"d{i}", papers[j].id, 2 if j == i else 1) for j in by_discipline[papers[i].discipline])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.embedders import get_embedder
-from indexer.seed_cache import demo_texts
+from indexer.tools.seed_cache import demo_texts
 from indexer.vector_cache import SEED_VECTORS_DIR, cache_key, model_slug
 
 

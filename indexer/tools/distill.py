@@ -108,7 +108,7 @@ def distill(words: list[str], weights: np.ndarray, embed: Callable[[list[str]], 
 
 
 def distill_embedder(out: Path = TABLE, min_frequency: int = MIN_FREQUENCY, dim: int = DIM,
-                     progress: Callable[[int], None] | None = None) -> StaticTable:
+                     progress: Callable[[int], object] | None = None) -> StaticTable:
     """Build and save the table (e5 vectors of the words are cached in the instance folder,
     so an interrupted run resumes)."""
     from indexer.embedders import get_embedder

@@ -19,19 +19,22 @@ from sqlalchemy import select
 from data.db import session_scope
 from data.enums import Status, Visibility
 from data.models import Project
+from matcher.directions import need_experts
 
 Echo = Callable[[str], None]
 QUERIES = ("机器视觉缺陷检测", "酱油发酵工艺", "工业机器人运维", "区块链溯源", "康复治疗", "石油化工安全", "新材料", "智慧农业",
            "机器视觉 缺陷检测", "PLC 电气控制 工业机器人")  # the last two typed as keyword lists
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now (for a gunicorn of our own)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait(url: str, seconds: float) -> None:
+def wait_until_up(url: str, seconds: float) -> None:
+    """Poll ``url`` until it answers; raise RuntimeError after ``seconds``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -48,17 +51,17 @@ def run_web_bench(seconds: float, clients: int, echo: Echo) -> None:
                                                               Project.visibility == Visibility.PUBLIC).limit(20)))
     if not needs:
         raise RuntimeError("没有演示数据：请先运行 chanjiao demo --no-serve")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "web:create_app()"],
         env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(f"{base}/healthz", 60)
+        wait_until_up(f"{base}/healthz", 60)
         q = [urllib.parse.quote(t) for t in QUERIES]
         endpoints = {
             "API 检索": [f"{base}/api/v1/search?q={t}&pool=achievement" for t in q],
-            "API 推荐": [f"{base}/api/v1/recommendations/project/{i}?direction=need_experts" for i in needs],
+            "API 推荐": [f"{base}/api/v1/recommendations/project/{i}?direction={need_experts.DIRECTION.key}" for i in needs],
             "检索页面": [f"{base}/?q={t}&pool=expert" for t in q],
             "详情页（含推荐）": [f"{base}/pool/project/{i}" for i in needs],
         }

@@ -312,10 +312,10 @@ def _describe(kwargs: dict[str, Any]) -> str:
 
 
 def run_fuzz(seconds: float, seed: int | None, echo: Echo, gunicorn: bool = False) -> Report:
-    """Fuzz a throwaway copy of the site (see ``web.fuzz_world``) for ``seconds``, through the
+    """Fuzz a throwaway copy of the site (see ``web.tools.fuzz_world``) for ``seconds``, through the
     Flask test client or (``gunicorn``) a real gunicorn with 2 workers on 127.0.0.1."""
     from web import create_app
-    from web.fuzz_world import build_world, throwaway_instance
+    from web.tools.fuzz_world import build_world, throwaway_instance
 
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
     report = Report(seed)
@@ -344,14 +344,14 @@ def _server(gunicorn: bool) -> Iterator[int | None]:
     if not gunicorn:
         yield None
         return
-    from web.loadtest import _free_port, _wait
+    from web.tools.loadtest import free_port, wait_until_up
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "120",
                                "--bind", f"127.0.0.1:{port}", "web:create_app()"],
                               env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{port}/healthz", 90)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", 90)
         yield port
     finally:
         server.terminate()

@@ -23,7 +23,7 @@ from data.migrate import upgrade_to_head
 from data.models import Achievement, Organization
 from data.pools import Pool
 from indexer.analyzer import get_analyzer
-from indexer.bench import make_corpus, percentile
+from indexer.tools.bench import make_corpus, percentile
 from indexer.context import IndexContext
 from indexer.embedders import get_embedder
 from indexer.operations import sync_records, vector_progress
@@ -74,4 +74,4 @@ def run_searchable_bench(size: int, queries: int, echo: Echo) -> None:
     echo(f"  其中 {progress.waiting} 条等待 e5 向量、已有快速估计向量 {len(index.standins or [])} 条；"
          f"语义搜索 {len(latencies)} 次 p50 {percentile(latencies, 50):.1f} ms，p95 {percentile(latencies, 95):.1f} ms"
          f"（首条为快速估计的 {standin_first} 次）")
-    echo(f"  e5 向量由后台任务补上（速度见 chanjiao bench embed），其间记录已按语义可找到")
+    echo("  e5 向量由后台任务补上（速度见 chanjiao bench embed），其间记录已按语义可找到")

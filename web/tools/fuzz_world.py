@@ -76,7 +76,7 @@ def throwaway_instance() -> Iterator[Path]:
 def build_world(folder: Path) -> World:
     """Inside :func:`throwaway_instance`: copy the configured SQLite demo or build a small world,
     index it, and add the fuzzer's accounts."""
-    from web.reindex import reindex_pools
+    from web.tools.reindex import reindex_pools
 
     source = _copy_sqlite(os.environ["CHANJIAO_FUZZ_SOURCE"], folder / "fuzz.db")
     if source:

@@ -46,7 +46,7 @@ def demo_texts() -> list[str]:
     return list(texts)
 
 
-def write_seed_cache(backend: str, threads: int = 1, progress: Callable[[int], None] | None = None,
+def write_seed_cache(backend: str, threads: int = 1, progress: Callable[[int], object] | None = None,
                      out_dir: Path = SEED_VECTORS_DIR) -> Path:
     embedder = get_embedder(backend, threads=threads)
     texts = demo_texts()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from data.settings import database_url
 from web import services
 from web.cli import cli
-from web.fuzz import run_fuzz
+from web.tools.fuzz import run_fuzz
 
 
 def test_a_short_fuzz_run_gets_no_server_error() -> None:

@@ -1,0 +1,41 @@
+"""What a matching direction is: the record each direction file declares and the registry
+(:mod:`matcher.directions`) collects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from data.models import PoolRecord
+from data.pools import Pool
+from indexer.context import IndexContext
+from matcher.engine import Match, Viewer
+from matcher.query import MatchQuery
+
+
+class Runner(Protocol):
+    """A direction's ranking function: the top ``k`` matches for ``query``."""
+
+    def __call__(self, session: Session, ctx: IndexContext, query: MatchQuery, *,
+                 viewer: Viewer | None = None, k: int = 10) -> list[Match]: ...
+
+
+def any_record(record: PoolRecord) -> bool:
+    """Every record of a direction's source pool may ask it."""
+    return True
+
+
+@dataclass(frozen=True)
+class Direction:
+    """One matching direction, as the web layer, the API and feedback see it."""
+
+    key: str  # stored in ``Feedback.direction``; listed in ``data.workflows.feedback.DIRECTION_KEYS``
+    label: str  # Chinese panel title
+    source: Pool  # the pool of the record that asks
+    run: Runner
+    applies: Callable[[PoolRecord], bool] = any_record  # which records of ``source`` may ask it
+    needs_record: bool = False  # two-sided: only a stored record (``query.source``) can ask, never free text
+    proposes_practice: bool = False  # a teacher may propose a 企业实践 placement at each match

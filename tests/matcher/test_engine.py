@@ -1,0 +1,95 @@
+"""matcher/engine.py: the neighbourhood of the best matches (on the small hand-built alliance),
+and the keywords a query is scored by."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import matcher.engine
+from data.db import session_scope
+from data.enums import AchievementKind
+from data.models import Achievement
+from data.pools import Pool
+from indexer.context import get_context
+from indexer.operations import rebuild_pool
+from indexer.search import Hit, SearchResult
+from matcher.directions.common import achievement_features
+from matcher.engine import Neighbourhood, PoolPlan, assess, keyword_share, neighbourhood, query_keywords
+from matcher.query import Facets, MatchQuery
+from tests.matcher.world import World, build_world, recommend_for
+
+@pytest.fixture
+def world(live_db: str) -> World:
+    return build_world()
+
+
+def test_a_typed_keyword_list_is_scored_by_its_keywords_a_stored_record_by_none() -> None:
+    assert query_keywords(MatchQuery(text="表面缺陷 视觉检测")) == ["表面缺陷", "视觉检测"]
+    assert query_keywords(MatchQuery(text="表面缺陷 视觉检测", semantic_kind="passage")) == []  # a stored record's text
+    assert query_keywords(MatchQuery(text="需要对冲压零件表面划痕进行检测")) == []  # a sentence, not a list
+
+
+def test_the_share_of_keywords_found_verbatim_in_a_record() -> None:
+    record = Achievement(name="一种金属表面缺陷的机器视觉检测方法", description="利用深度学习对冲压件表面划痕进行在线检测")
+    facets = Facets(fields=[], tags=["缺陷检测"], region_code=None, org_id=None)
+    found, share = keyword_share(["表面缺陷", "视觉检测", "区块链"], record, facets)
+    assert found == ["表面缺陷", "视觉检测"] and share == pytest.approx(2 / 3)
+    assert keyword_share([], record, facets) == ([], None)
+
+
+@pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+def test_the_neighbourhood_of_the_best_matches(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each candidate is also scored by what the best few matches say of it: results on the
+    vision need's topic, worded otherwise, score higher there than food results, and records
+    worded like the best match say which words they share. With only a few candidates (the
+    best few would be all of them) there is none; without vectors, only the wording. (The
+    topic and the likeness are measured when they count: here each is given a weight, whatever
+    the product's is.)"""
+    monkeypatch.setattr(matcher.engine, "WEIGHTS", replace(matcher.engine.WEIGHTS, topic=0.15, likeness=0.25))
+
+    ctx, plan = get_context(), PoolPlan(Pool.ACHIEVEMENT, achievement_features)
+    with session_scope() as s:
+        few = recommend_for(s, Pool.PROJECT, "vision_need", "need_achievements", world)
+        assert all("主题相近" not in m.parts and "关联词" not in m.parts for m in few)  # two results: none
+        record = s.get(Achievement, world.ids["vision_result"])
+        found = assess(ctx, plan, MatchQuery(text="机器视觉"), [], Hit(record.id, 5.0, 0.9), SearchResult([], 0, [], 10.0),
+                       record, [])
+        key = (Pool.ACHIEVEMENT, record.id)
+        near = neighbourhood(ctx, [found] * 7)
+        assert near.topic == {key: 1.0} and near.seeds == {key} and near.best == record.name
+        strength, shared = near.likeness[key]
+        assert strength == pytest.approx(1.0) and "机器视觉" in shared  # worded exactly as itself
+        pending = neighbourhood(ctx, [replace(found, semantic=None)] * 7)
+        assert pending.topic == {} and near.likeness == pending.likeness  # no vectors: wording only
+        assert neighbourhood(ctx, [found] * 6) == Neighbourhood()  # the best few would be all
+        org = record.owner_org_id
+        vision = ["基于深度学习的PCB焊点外观瑕疵识别系统", "注塑件划痕与污点的智能光学检测装置",
+                  "锂电池极片表面瑕疵在线识别技术"]
+        food = ["富硒大米深加工与营养保健产品开发", "高原牦牛乳发酵酸奶生产工艺", "柑橘果胶提取与果汁澄清技术"]
+        added = {}
+        for n, name in enumerate(vision + food):
+            row = Achievement(name=name, description=name, owner_org_id=org, natural_key=f"n{n}", field="智能制造",
+                              achievement_kind=AchievementKind.TECHNOLOGY)
+            s.add(row)
+            s.flush()
+            added[name] = row.id
+    rebuild_pool(ctx, Pool.ACHIEVEMENT)
+    with session_scope() as s:
+        matches = {m.id: m for m in recommend_for(s, Pool.PROJECT, "vision_need", "need_achievements", world, k=20)}
+        near = [matches[added[n]].parts["主题相近"] for n in vision]
+        far = [matches[added[n]].parts["主题相近"] for n in food if added[n] in matches]
+        assert far and min(near) > max(far)
+        # the best few are the seeds (no reason: they would resemble themselves); others say it
+        ranked = sorted(matches.values(), key=lambda m: (-m.score, m.id))
+        said = [any(r.startswith("与本次最匹配的几条结果主题相近") for r in m.reasons) for m in ranked]
+        assert any(said) and all(m.detail["neighbour"] == pytest.approx(m.parts["主题相近"] / 100) for m in ranked)
+        assert not said[0] and not any(r.startswith("与最佳匹配") for r in ranked[0].reasons)
+        # the best match is scored as alike as its closest fellow, not as its own copy
+        assert max(m.parts["关联词"] for m in ranked[1:]) <= ranked[0].parts["关联词"] < 100
+        best = ranked[0].name
+        # 深度学习 is in the best match, not in the need: the PCB result says it shares it
+        pcb = matches[added[vision[0]]]
+        assert f"与本次最匹配的「{best}」用词相近，都提到：深度学习" in pcb.reasons
+        assert pcb.parts["关联词"] > max(matches[added[n]].parts["关联词"] for n in food if added[n] in matches)
