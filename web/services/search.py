@@ -23,6 +23,9 @@ from web.services.records import PER_PAGE
 
 @dataclass
 class SearchPage:
+    """One page of a search: the tab shown, every tab's count, the hits, the pager; ``problem``
+    (in Chinese) when the indexes cannot answer."""
+
     text: str
     pool: Pool  # the tab shown: the one asked for, else ``default_pool``
     counts: dict[Pool, int]
