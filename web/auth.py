@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Request, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -54,7 +54,7 @@ def load_user(token: str) -> User | None:
 
 
 @login_manager.request_loader
-def load_user_from_token(req) -> User | None:  # type: ignore[no-untyped-def]
+def load_user_from_token(req: Request) -> User | None:
     """Machine clients of the API send ``Authorization: Bearer <token>``."""
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
@@ -187,7 +187,7 @@ def init_app(app: Flask) -> None:
         return {"account_name": shown_name(current_user) if current_user.is_authenticated else ""}
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_exc: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(_exc: CSRFError) -> ResponseReturnValue:
         from web.errors import respond
 
         return respond(400, "csrf", "页面已过期或缺少安全令牌，请刷新页面后重试")
