@@ -20,3 +20,8 @@ class NotFound(FieldError):
 class Conflict(FieldError):
     """The record changed or went away since it was read (another user deleted or changed it a
     moment ago): nothing was written; reload and try again. HTTP 409."""
+
+
+class Malformed(FieldError):
+    """The request is not of the shape asked for (no file, a file type not taken, an id that is
+    not one we issue): HTTP 400 ``bad_request``, where a value that breaks a rule is ``invalid``."""

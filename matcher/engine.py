@@ -70,14 +70,6 @@ class Match:
     org_name: str | None = None
     detail: dict[str, float] = field(default_factory=dict)  # raw scores for evaluation
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "pool": self.pool.value, "id": self.id, "name": self.name, "score": round(self.score, 1),
-            "parts": {k: round(v, 1) for k, v in self.parts.items()}, "matched_terms": self.matched_terms,
-            "passed": self.passed, "reasons": self.reasons, "notes": self.notes,
-            "org_id": self.org_id, "org_name": self.org_name,
-        }
-
 
 def index_filters(viewer: Viewer, base: Filters) -> tuple[Filters, list[str]]:
     """The index filter for what ``viewer`` may see (``data.access``), and its 「可见范围」 note."""

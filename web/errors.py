@@ -1,14 +1,21 @@
-"""Domain errors and the one handler that answers HTML or JSON by what the client wants.
+"""The one place errors become HTTP answers, HTML or JSON by what the client wants.
 
-JSON errors have one shape: ``{"code": …, "message": "中文说明", "field": …}``.
+Services raise the domain errors of :mod:`data.errors` (``FieldError`` and its kinds); the table
+``DOMAIN_STATUS`` maps each to a status and a code. ``AppError`` is for the web layer's own
+refusals (a bad parameter, a missing login). JSON errors have one shape, made by
+:func:`error_body`: ``{"code": …, "message": "中文说明", "field": …}`` (and, for a form that
+failed its checks, ``errors``: the message of every field).
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from typing import Any
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from data.errors import Conflict, FieldError, NotAllowed, NotFound
+from data.errors import Conflict, FieldError, Malformed, NotAllowed, NotFound
 from web.db import current_session
 
 MESSAGES = {400: "请求有误", 401: "请先登录", 403: "没有权限访问", 404: "找不到该页面或记录", 405: "不支持该请求方法",
@@ -32,13 +39,35 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def respond(status: int, code: str, message: str, field: str | None = None):  # type: ignore[no-untyped-def]
+# Checked in order: the first kind an error is an instance of gives its status and code.
+DOMAIN_STATUS: tuple[tuple[type[FieldError], int, str], ...] = (
+    (NotAllowed, 403, "forbidden"), (NotFound, 404, "not_found"), (Conflict, 409, "conflict"),
+    (Malformed, 400, "bad_request"), (FieldError, 400, "invalid"))
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The JSON body of every error: code, Chinese message, the field at fault (when there is one)."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    return body | extra
+
+
+def json_error(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> tuple[Response, int]:
+    """An error answered as JSON (:func:`error_body`) with its status."""
+    return jsonify(error_body(code, message, field, **extra)), status
+
+
+def respond(status: int, code: str, message: str, field: str | None = None) -> tuple[Response | str, int]:
+    """The error as JSON or as the error page, by what the client wants."""
     if wants_json():
-        body = {"code": code, "message": message}
-        if field:
-            body["field"] = field
-        return jsonify(body), status
+        return json_error(status, code, message, field)
     return render_template("error.html", status=status, message=message), status
+
+
+def domain_status(exc: FieldError) -> tuple[int, str]:
+    """(HTTP status, code) of a domain error."""
+    return next((status, code) for kind, status, code in DOMAIN_STATUS if isinstance(exc, kind))
 
 
 def _rollback() -> None:
@@ -50,22 +79,18 @@ def _rollback() -> None:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(AppError)
-    def app_error(exc: AppError):  # type: ignore[no-untyped-def]
+    def app_error(exc: AppError) -> ResponseReturnValue:
         return respond(exc.status, exc.code, exc.message, exc.field)
 
     @app.errorhandler(FieldError)
-    def field_error(exc: FieldError):  # type: ignore[no-untyped-def]
-        if isinstance(exc, NotAllowed):
-            return respond(403, "forbidden", str(exc), exc.field)
-        if isinstance(exc, NotFound):
-            return respond(404, "not_found", str(exc), exc.field)
+    def field_error(exc: FieldError) -> ResponseReturnValue:
         if isinstance(exc, Conflict):
             _rollback()  # so the error page (its header reads the database) can render
-            return respond(409, "conflict", str(exc), exc.field)
-        return respond(400, "invalid", str(exc), exc.field)
+        status, code = domain_status(exc)
+        return respond(status, code, str(exc), exc.field)
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         body, _ = respond(status, (exc.name or "error").lower().replace(" ", "_"), MESSAGES.get(status, exc.name or "错误"))
         response = make_response(body, status)
@@ -77,6 +102,6 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error", exc_info=exc)
         return respond(500, "internal_error", MESSAGES[500])

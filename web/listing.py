@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from data.enums import LabeledEnum, Status
-from data.models import MODELS, PoolRecord
+from data.models import PoolRecord
 from data.pools import Pool
 from data.reference.regions import get_region, region_rows, resolve_region
 from data.reference.vocabulary import FIELD_NAMES
 from data.sheets.columns import Column, Kind, columns_of
-from data.sheets.display import Fact, card_facts
-from matcher.engine import Match
+from data.sheets.display import card_facts
 from web.errors import AppError
 
 ALL_STATUSES = "all"
@@ -143,19 +141,6 @@ def region_name(code: str | None) -> str:
     return region.full_name if region else ""
 
 
-def match_cards(session: Session, panels: list[tuple[str, str, list[Match] | str]],
-                visible: Any) -> dict[tuple[Pool, int], list[Fact]]:
-    """The card facts of every recommended record on a detail page: one query per pool (the
-    matches carry ids and names only). ``visible(record)`` re-checks who may see each one."""
-    wanted: dict[Pool, set[int]] = {}
-    for _, _, matches in panels:
-        if not isinstance(matches, str):
-            for m in matches:
-                wanted.setdefault(m.pool, set()).add(m.id)
-    cards: dict[tuple[Pool, int], list[Fact]] = {}
-    for pool, ids in wanted.items():
-        model = MODELS[pool]
-        for record in session.scalars(select(model).where(model.id.in_(ids))):
-            if visible(record):
-                cards[(pool, record.id)] = card_facts(pool, record)
-    return cards
+# The list cards' facts (``pool_list.html`` reads them through this module, with the filters).
+__all__ = ["ALL_STATUSES", "STATUSES", "ListQuery", "card_facts", "filter_columns", "filtered", "order_by",
+           "parse_list_query", "provinces", "region_name", "sort_orders"]

@@ -22,7 +22,7 @@ def enterprises_for_achievement(session: Session, ctx: IndexContext, query: Matc
     plans = [PoolPlan(Pool.PROJECT, need_features, gate=open_need, passed=("需求未截止",)),
              PoolPlan(Pool.ORGANIZATION, org_features)]
     found = rank(session, ctx, query, plans, viewer=viewer, k=RECORDS, candidates=CANDIDATES)
-    return aggregate_by_org(session, found, (OrgKind.ENTERPRISE,), k)
+    return aggregate_by_org(session, found, (OrgKind.ENTERPRISE,), k, viewer)
 
 
 DIRECTION = Direction("achievement_enterprises", "推荐意向企业", Pool.ACHIEVEMENT, enterprises_for_achievement)

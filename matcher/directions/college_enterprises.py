@@ -23,7 +23,7 @@ def enterprises_for_college(session: Session, ctx: IndexContext, query: MatchQue
     plans = [PoolPlan(Pool.ORGANIZATION, org_features), PoolPlan(Pool.PROJECT, need_features, gate=open_need),
              PoolPlan(Pool.INTERNSHIP, need_features, gate=open_post)]
     found = rank(session, ctx, query, plans, viewer=viewer, k=RECORDS, candidates=CANDIDATES)
-    return aggregate_by_org(session, found, (OrgKind.ENTERPRISE,), k)
+    return aggregate_by_org(session, found, (OrgKind.ENTERPRISE,), k, viewer)
 
 
 def is_college(record: PoolRecord) -> bool:

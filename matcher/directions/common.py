@@ -31,6 +31,7 @@ from data.models import (
     Project,
     Teacher,
 )
+from data.access import Viewer, can_see
 from data.pools import Pool
 from data.reference.regions import get_region
 from data.workflows.feedback import cooperation_counts
@@ -167,9 +168,12 @@ _LABELS = {Pool.PROJECT: "需求", Pool.INTERNSHIP: "岗位", Pool.EXPERT: "专�
 
 
 def aggregate_by_org(session: Session, matches: Sequence[Match], kinds: Sequence[OrgKind], k: int,
-                     profile_weight: float = PROFILE_WEIGHT) -> list[Match]:
+                     viewer: Viewer | None = None, profile_weight: float = PROFILE_WEIGHT) -> list[Match]:
     """One match per organization: its best record's score (an org profile counts a little
-    less), plus up to 5 points for more matching records; reasons cite the records."""
+    less), plus up to 5 points for more matching records; reasons cite the records. An
+    organization ``viewer`` may not see (its profile 会员可见 to an outsider) is not offered:
+    its page would not open for them (``data.access.can_see``)."""
+    viewer = viewer or Viewer(staff=True)
     by_org: dict[int, list[Match]] = defaultdict(list)
     for m in matches:
         if m.org_id is not None:
@@ -178,7 +182,7 @@ def aggregate_by_org(session: Session, matches: Sequence[Match], kinds: Sequence
     result = []
     for org_id, items in by_org.items():
         org = orgs.get(org_id)
-        if org is None or org.kind not in kinds or org.status is not Status.PUBLISHED:
+        if org is None or org.kind not in kinds or org.status is not Status.PUBLISHED or not can_see(org, viewer):
             continue
         weighted = sorted(items, key=lambda m: -(m.score * (profile_weight if m.pool is Pool.ORGANIZATION else 1)))
         best = weighted[0]

@@ -23,7 +23,7 @@ def colleges_for_enterprise(session: Session, ctx: IndexContext, query: MatchQue
     plans = [PoolPlan(Pool.ORGANIZATION, org_features), PoolPlan(Pool.EXPERT, person_features),
              PoolPlan(Pool.TEACHER, person_features), PoolPlan(Pool.ACHIEVEMENT, achievement_features)]
     found = rank(session, ctx, query, plans, viewer=viewer, k=RECORDS, candidates=CANDIDATES)
-    return aggregate_by_org(session, found, COLLEGE_KINDS, k)
+    return aggregate_by_org(session, found, COLLEGE_KINDS, k, viewer)
 
 
 def is_enterprise(record: PoolRecord) -> bool:

@@ -32,7 +32,7 @@ from indexer.operations import prepare
 from indexer.store import IndexStore, PoolIndex
 from indexer.vectors import new_vector_index
 from matcher.directions import need_achievements
-from matcher.engine import Viewer
+from data.access import Viewer
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
 

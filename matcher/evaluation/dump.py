@@ -14,7 +14,7 @@ import numpy as np
 
 from data.db import session_scope
 from indexer.search import term_weights
-from matcher.engine import Viewer
+from data.access import Viewer
 from matcher.evaluation.run import Echo, channel_ranking, indexed_set, query_of
 from matcher.recommend import recommend_text
 

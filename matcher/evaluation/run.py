@@ -32,7 +32,7 @@ from indexer.embedders import get_embedder
 from indexer.operations import rebuild_pool
 from indexer.search import search
 from indexer.store import IndexStore
-from matcher.engine import Viewer
+from data.access import Viewer
 from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
 from matcher.evaluation.sets import EvalSet, EvalSetError, as_list, load_set, region_of, store_records
 from matcher.query import MatchQuery

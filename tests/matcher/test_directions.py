@@ -55,6 +55,24 @@ def test_result_to_enterprises_through_open_needs(world: World) -> None:
         assert not any("菌种改良" in r for r in matches[0].reasons)  # its deadline passed
 
 
+
+def test_an_organization_the_viewer_may_not_see_is_not_offered(world: World) -> None:
+    """Its public need matches, but its profile is 会员可见: an outsider is not sent to a page
+    that will not open for them; a member is offered it."""
+    from data.enums import Visibility
+    from data.models import Organization
+
+    with session_scope() as s:
+        food = s.get(Organization, world.ids["food"])
+        assert food is not None
+        food.visibility = Visibility.MEMBERS
+    with session_scope() as s:
+        outsider = recommend_for(s, Pool.ACHIEVEMENT, "ferment_result", "achievement_enterprises", world, viewer=Viewer())
+        member = recommend_for(s, Pool.ACHIEVEMENT, "ferment_result", "achievement_enterprises", world,
+                               viewer=Viewer(member=True))
+    assert world.ids["food"] not in [m.id for m in outsider]
+    assert member[0].id == world.ids["food"]
+
 def test_enterprise_and_college(world: World) -> None:
     with session_scope() as s:
         assert recommend_for(s, Pool.ORGANIZATION, "maker", "enterprise_colleges", world)[0].id == world.ids["gz_college"]

@@ -6,14 +6,28 @@ this package imports them all, in this order.
 
 from __future__ import annotations
 
+from types import ModuleType
+
+from web.pages import browse
+from web.pages import actions
+from web.pages import staff
+from web.pages import review
+from web.pages import student
+from web.pages import records
+from web.pages import work
+from web.pages import trust
 from web.pages.blueprint import bp
 
-from web.pages import browse  # noqa: F401  (search, pool lists, record details)
-from web.pages import actions  # noqa: F401  (registers the routes that change data)
-from web.pages import staff  # noqa: F401  (the secretariat's pages)
-from web.pages import student  # noqa: F401  (students' pages)
-from web.pages import records  # noqa: F401  (create and edit records of every pool)
-from web.pages import work  # noqa: F401  (applications, practice proposals, own profile)
-from web.pages import trust  # noqa: F401  (contact requests, own data, membership)
+# Every area of the site, each its own module: importing it registered its routes on ``bp``.
+AREAS: tuple[ModuleType, ...] = (
+    browse,  # search, pool lists, record details
+    actions,  # post a need, feedback on a recommendation
+    staff,  # the secretariat's pages: import, duplicates, audit, dashboard, export
+    review,  # the secretariat's review queue
+    student,  # students' pages
+    records,  # create, edit and delete records of every pool
+    work,  # applications, practice proposals, own profile
+    trust,  # contact requests, own data, membership
+)
 
-__all__ = ["bp"]
+__all__ = ["AREAS", "bp"]

@@ -2,111 +2,78 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
 
-from sqlalchemy import func, select
-
+from data.models import PoolRecord
+from data.pools import Pool
 from data.sheets.columns import Kind
 from data.sheets.display import card_facts
-from data.access import may_create, may_edit
-from data.workflows.records import (EditError, create_record, delete_record, form_columns, form_values,
-                          open_revisions, owned_records, update_record)
-from data.enums import Status
-from data.errors import NotAllowed
-from data.models import MODELS, Application, ContactRequest, Feedback, PracticeProposal, Review, Revision
-from data.models.dependents import dependent_conditions
-from data.pools import Pool
-from data.workflows.review import last_reason
-from web import services
+from data.workflows.records import Saved, form_columns, form_values
+from web.boundary import parse_pool
 from web.db import get_session
 from web.pages.blueprint import bp
-from web.viewer import current_viewer
+from web.services import records
+from web.viewer import current_viewer, logged_in_user
 
 
-def _render(pool, form, errors, record=None):  # type: ignore[no-untyped-def]
-    return render_template("record_form.html", pool=pool, record=record, columns=form_columns(pool, current_user),
+def _render(pool: Pool, form: Any, errors: dict[str, str], record: PoolRecord | None = None) -> ResponseReturnValue:
+    return render_template("record_form.html", pool=pool, record=record, columns=form_columns(pool, logged_in_user()),
                            form=form, errors=errors, kinds=Kind), (400 if errors else 200)
 
 
-def _after_save(pool, saved):  # type: ignore[no-untyped-def]
-    get_session().commit()
+def _after_save(pool: Pool, saved: Saved) -> ResponseReturnValue:
+    """The form again with its errors, or the saved record's page with what happened."""
+    if saved.errors or saved.record is None:
+        return _render(pool, request.form, saved.errors, saved.record)
     flash(saved.message)
     return redirect(url_for("pages.detail", pool_name=pool.value, record_id=saved.record.id) + "#recs")
 
 
 @bp.route("/pool/<pool_name>/new", methods=["GET", "POST"])
 @login_required
-def new_record(pool_name: str):  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(pool_name)
-    if not may_create(current_user, pool):
-        raise NotAllowed("pool", f"当前账号不能在{pool.label}中新建记录")
+def new_record(pool_name: str) -> ResponseReturnValue:
+    pool, user = parse_pool(pool_name), logged_in_user()
+    records.check_may_create(user, pool)
     if request.method == "GET":
         return _render(pool, {}, {})
-    saved = create_record(get_session(), current_user, pool, request.form)
-    return _render(pool, request.form, saved.errors) if saved.errors else _after_save(pool, saved)
+    return _after_save(pool, records.save_new(get_session(), user, pool, request.form))
 
 
 @bp.route("/pool/<pool_name>/<int:record_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_record(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(pool_name)
-    session = get_session()
-    record = services.get_record(session, pool, record_id, current_viewer())
-    if not may_edit(current_user, record):
-        raise NotAllowed("id", f"当前账号不能修改这条{pool.label}记录")
+def edit_record(pool_name: str, record_id: int) -> ResponseReturnValue:
+    pool, user, session = parse_pool(pool_name), logged_in_user(), get_session()
+    record = records.editable_record(session, user, pool, record_id, current_viewer())
     if request.method == "GET":
         return _render(pool, form_values(pool, record), {}, record)
-    saved = update_record(session, current_user, pool, record, request.form)
-    return _render(pool, request.form, saved.errors, record) if saved.errors else _after_save(pool, saved)
+    return _after_save(pool, records.save_edit(session, user, pool, record, request.form))
 
 
 @bp.get("/mine")
 @login_required
-def mine():  # type: ignore[no-untyped-def]
-    session = get_session()
-    items = []
-    for pool, record in owned_records(session, current_user):
-        reason = last_reason(session, pool, record.id) if record.status in (Status.DRAFT, Status.REJECTED) else ""
-        items.append((pool, record, reason, open_revisions(session, pool, record.id), may_edit(current_user, record)))
-    creatable = [p for p in Pool if may_create(current_user, p)]
-    return render_template("mine.html", items=items, creatable=creatable)
-
-
-# What a deletion takes along (``data.models.dependents``), as the confirmation page names it.
-_GOES_WITH = {ContactRequest: "联系方式申请与授权", Feedback: "推荐反馈", Review: "审核记录", Revision: "修改申请",
-              Application: "实习申请", PracticeProposal: "教师实践推荐"}
+def mine() -> ResponseReturnValue:
+    user = logged_in_user()
+    return render_template("mine.html", items=records.my_records(get_session(), user),
+                           creatable=records.creatable_pools(user))
 
 
 @bp.get("/pool/<pool_name>/<int:record_id>/delete")
 @login_required
-def delete_confirm(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
+def delete_confirm(pool_name: str, record_id: int) -> ResponseReturnValue:
     """The step before deleting: the record, what goes with it, and the button that deletes."""
-    pool = services.parse_pool(pool_name)
-    session = get_session()
-    record = services.get_record(session, pool, record_id, current_viewer())
-    if not may_edit(current_user, record):
-        raise NotAllowed("id", f"当前账号不能删除这条{pool.label}记录")
-    if pool is Pool.ORGANIZATION:
-        raise EditError("id", "单位不能直接删除：退出联盟请按章程办理，重复的单位请由秘书处合并")
-    goes: dict[str, int] = {}
-    for dependent, where in dependent_conditions(MODELS[pool], [record.id]):
-        count = session.scalar(select(func.count()).select_from(dependent).where(where)) or 0
-        label = _GOES_WITH.get(dependent, dependent.__name__)
-        if count:
-            goes[label] = goes.get(label, 0) + count
-    return render_template("record_delete.html", pool=pool, record=record, goes=goes,
-                           facts=card_facts(pool, record))
+    pool = parse_pool(pool_name)
+    record, goes = records.deletion_summary(get_session(), logged_in_user(), pool, record_id, current_viewer())
+    return render_template("record_delete.html", pool=pool, record=record, goes=goes, facts=card_facts(pool, record))
 
 
 @bp.post("/pool/<pool_name>/<int:record_id>/delete")
 @login_required
-def delete_record_page(pool_name: str, record_id: int):  # type: ignore[no-untyped-def]
-    pool = services.parse_pool(pool_name)
-    session = get_session()
-    record = services.get_record(session, pool, record_id, current_viewer())
-    name = record.name
-    delete_record(session, current_user, pool, record)
-    session.commit()
+def delete_record_page(pool_name: str, record_id: int) -> ResponseReturnValue:
+    pool = parse_pool(pool_name)
+    name = records.remove(get_session(), logged_in_user(), pool, record_id, current_viewer())
     flash(f"已删除{pool.label}记录「{name}」")
     return redirect(url_for("pages.mine"))

@@ -29,7 +29,7 @@ from indexer.search import Filters, search
 from indexer.store import IndexMissing
 from matcher.directions import REGISTRY, directions_for
 from matcher.directions.direction import Runner
-from matcher.engine import Viewer
+from data.access import Viewer
 from matcher.query import MatchQuery
 from matcher.recommend import RecommendError, recommend, recommend_text
 from web.tools.stress_report import Report

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from data.settings import database_url
-from web import services
+from web.services import records as record_service
 from web.cli import cli
 from web.tools.fuzz import run_fuzz
 
@@ -27,7 +27,7 @@ def test_the_fuzzer_reports_a_route_that_breaks(monkeypatch: pytest.MonkeyPatch)
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("a bug in a pool list")
 
-    monkeypatch.setattr(services, "list_records", broken)
+    monkeypatch.setattr(record_service, "list_records", broken)
     lines: list[str] = []
     report = run_fuzz(6, 12, lines.append)
     assert not report.ok and report.statuses[500] >= 1

@@ -17,7 +17,7 @@ from data.settings import database_url
 from indexer import operations
 from indexer.worker import is_eager
 from tests import services
-from web import services as web_services
+from web.services import search as search_service
 from web.cli import cli
 from web.tools.stress import run_stress
 from web.tools.stress_env import StressError, fresh_database
@@ -110,7 +110,7 @@ def test_the_run_notices_a_drifting_index_and_a_failing_page(vector_cache: Path,
         raise ZeroDivisionError("a bug in search")
 
     monkeypatch.setattr(operations, "prepare", public)
-    monkeypatch.setattr(web_services, "search_pools", broken)
+    monkeypatch.setattr(search_service, "search_pools", broken)
     report, output = _run(vector_cache, seconds=4)
     assert not report.ok and "结果：未通过" in output
     assert report.comparison.mismatches["可见范围不一致"] > 0, output
