@@ -142,7 +142,7 @@ def application_for(session: Session, user: User, application_id: int) -> tuple[
     application = session.get(Application, application_id) if 0 < application_id <= MAX_ID else None
     side = _side(user, application) if application is not None else None
     if application is None or side is None:
-        raise NotFound("application_id", f"没有编号为 {application_id} 的您的岗位申请")
+        raise NotFound("application_id", f"没有编号为 {application_id} 的本单位岗位申请或您本人的申请")
     return application, side
 
 
@@ -154,7 +154,7 @@ def _move(session: Session, user: User, application_id: int, to: ApplicationStat
         if to in allowed:
             who = "企业" if allowed[to] == "org" else "学生本人"
             raise NotAllowed("application_id", f"「{to.label}」只能由{who}操作")
-        raise StudentError("application_id", f"该申请已是「{before.label}」，不能改为「{to.label}」")
+        raise StudentError("application_id", f"该申请已是「{before.label}」，不能再处理（不能改为「{to.label}」）")
     application.status = to
     if to in (ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED):
         application.decided_at = utcnow()

@@ -125,6 +125,15 @@ RULES: dict[str, list[Case]] = {
     "pages.delete_me": [C("GET", "/me/delete", frozenset({STUDENT}) | STAFFS)],
     "pages.membership_page": [C("GET", "/membership", ENTERPRISES | {COLLEGE} | STAFFS),
                               C("POST", "/membership", ENTERPRISES | {COLLEGE} | STAFFS, {"action": "x"})],
+    "pages.inbox": [C("GET", "/inbox", LOGGED_IN)],
+    "pages.inbox_open": [C("GET", "/inbox/999999", LOGGED_IN)],
+    "pages.inbox_read": [C("POST", "/inbox/read", LOGGED_IN, {"all": "1"})],
+    "pages.inbox_settings": [C("GET", "/inbox/settings", LOGGED_IN), C("POST", "/inbox/settings", LOGGED_IN, {})],
+    "pages.subscription_list": [C("GET", "/subscriptions", LOGGED_IN)],
+    "pages.subscription_new": [C("POST", "/subscriptions", LOGGED_IN, {"q": "机器视觉"})],  # a record's: test_inbox
+    "pages.subscription_delete": [C("POST", "/subscriptions/999999/delete", frozenset())],
+    "pages.staff_mail": [C("GET", "/staff/mail", STAFFS)],
+    "pages.staff_mail_resend": [C("POST", "/staff/mail/resend", STAFFS)],
     "api.openapi": [C("GET", "/api/v1/openapi.json", EVERYONE)],
     "api.docs": [C("GET", "/api/v1/docs", EVERYONE)],
     "api.docs_asset": [C("GET", "/api/v1/docs/assets/swagger-ui.css", EVERYONE)],
@@ -145,9 +154,16 @@ RULES: dict[str, list[Case]] = {
     "api.delete_record_api": [C("DELETE", lambda i: f"/api/v1/pools/project/{i['spare_need']}", frozenset({MAKER}) | STAFFS)],
     "api.start_import_api": [C("POST", "/api/v1/imports/project", STAFFS, {})],
     "api.start_reindex_api": [C("POST", "/api/v1/reindex/nopool", STAFFS)],
+    "api.notifications": [C("GET", "/api/v1/notifications", LOGGED_IN)],
+    "api.notifications_read": [C("POST", "/api/v1/notifications/read", LOGGED_IN, {}, json=True)],
+    "api.notification_settings": [C("GET", "/api/v1/notification-settings", LOGGED_IN)],
+    "api.save_notification_settings": [C("PUT", "/api/v1/notification-settings", LOGGED_IN, {}, json=True)],
+    "api.subscription_list": [C("GET", "/api/v1/subscriptions", LOGGED_IN)],
+    "api.subscribe": [C("POST", "/api/v1/subscriptions", LOGGED_IN, {"q": "机器视觉"}, json=True)],
+    "api.unsubscribe": [C("DELETE", "/api/v1/subscriptions/999999", frozenset())],
 }
 # Answers that count as "not past authorization" beside 401/403 and a redirect to the login page.
-NOT_FOUND_DENIES = {"pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
+NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
                     "api.recommendations", "api.update_record_api", "api.delete_record_api",
                     "pages.org_decide_application", "pages.proposal_answer", "pages.proposal_withdraw",
                     "pages.contact_answer", "pages.contact_revoke"}

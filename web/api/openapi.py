@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from data.enums import MailMode, NotificationKind
 from data.pools import Pool
 from matcher.directions import REGISTRY
 from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
@@ -33,6 +34,48 @@ def _errors(*codes: str) -> dict[str, Any]:
 RECORD_BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordInput"}}}}
 SAVED = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}}
 JOB = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStarted"}}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _inbox_paths() -> dict[str, Any]:
+    """The inbox, its e-mail settings and subscriptions (the caller's own; a login or token)."""
+    kinds = [k.value for k in NotificationKind]
+    modes = {"type": "string", "enum": [m.value for m in MailMode]}
+    page = _param("page", "query", {"type": "integer", "minimum": 1, "maximum": 1000})
+    return {
+        "/notifications": {"get": {"summary": "我的消息（最新在前）", "operationId": "listNotifications", "parameters": [
+            _param("kind", "query", {"type": "string", "enum": kinds}, False, "消息类型"), page,
+            _param("unread", "query", {"type": "string", "enum": ["1", "true"]}, False, "只看未读")],
+            "responses": {**_responses("消息列表"), **_errors("401")}}},
+        "/notifications/read": {"post": {"summary": "标为已读（省略 ids 时全部）", "operationId": "markNotificationsRead",
+            "requestBody": _body({"type": "object", "properties": {"ids": {"type": "array", "maxItems": 500, "items": {
+                "type": "integer", "minimum": 1, "maximum": MAX_ID}}}}),
+            "responses": {**_responses("已标为已读的条数"), **_errors("401")}}},
+        "/notification-settings": {
+            "get": {"summary": "邮件设置", "operationId": "getNotificationSettings", "responses": {**_responses("设置"), **_errors("401")}},
+            "put": {"summary": "保存邮件设置（每种消息：立即发送、每日汇总或不发邮件）", "operationId": "saveNotificationSettings",
+                    "requestBody": _body({"type": "object", "properties": {
+                        "email": {"type": "string", "maxLength": 120, "description": "空字符串：不接收邮件"},
+                        "modes": {"type": "object", "propertyNames": {"enum": kinds}, "additionalProperties": modes}}}),
+                    "responses": {**_responses("保存后的设置"), **_errors("401")}}},
+        "/subscriptions": {
+            "get": {"summary": "我的订阅", "operationId": "listSubscriptions", "responses": {**_responses("订阅"), **_errors("401")}},
+            "post": {"summary": "订阅新匹配：一个检索（q、pool），或本单位/本人的一条记录的某个推荐方向（source_pool、source_id、direction）",
+                     "operationId": "subscribe", "requestBody": _body({"type": "object", "properties": {
+                         "q": {"type": "string", "maxLength": 200}, "pool": {"type": "string", "enum": [p.value for p in Pool]},
+                         "source_pool": {"type": "string", "enum": [p.value for p in Pool]},
+                         "source_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                         "direction": {"type": "string", "enum": sorted(REGISTRY)},
+                         "min_score": {"type": "number", "minimum": 0, "maximum": 100}}}),
+                     "responses": {"201": {"description": "已订阅", "content": {"application/json": {"schema": {"type": "object"}}}},
+                                   **_errors("400", "401", "403", "404")}}},
+        "/subscriptions/{subscription_id}": {"delete": {"summary": "取消订阅", "operationId": "unsubscribe", "parameters": [
+            _param("subscription_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True)],
+            "responses": {"204": {"description": "已取消"}, **_errors("401", "404")}}},
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -77,6 +120,7 @@ def openapi_document() -> dict[str, Any]:
                 _param("field", "query", {"type": "string"}),
                 _param("region", "query", {"type": "string", "maxLength": 12}, False, "地区编码前缀，如 44（广东）、4401（广州）")],
                 "responses": _responses("检索结果")}},
+            **_inbox_paths(),
             "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐", "operationId": "recommend", "parameters": [
                 POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(REGISTRY)}, True, "推荐方向"),
                 _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": _responses("推荐结果，含得分构成与理由")}},

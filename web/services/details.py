@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import can_see, may_edit
-from data.models import MODELS, PoolRecord, Teacher, User
+from data.models import MODELS, PoolRecord, Subscription, Teacher, User
 from data.pools import Pool
 from data.sheets.display import Fact, card_facts, facts
 from data.workflows.contacts import ContactPanel, contact_panel
@@ -21,6 +21,7 @@ from matcher.directions.direction import Direction
 from matcher.engine import Match
 from web.services.matching import recommendations, waits_for_vector
 from web.services.records import get_record
+from web.services.subscriptions import following
 
 Panels = list[tuple[str, str, list[Match] | str]]  # (direction key, label, matches or a Chinese problem)
 
@@ -39,6 +40,7 @@ class RecordPage:
     can_propose: bool  # a college may propose this teacher for 企业实践
     waiting: bool  # matched by its words only until its vector is computed
     directions: dict[str, Direction]  # the registry: what each panel's direction offers
+    following: dict[str, Subscription]  # the user's subscriptions on this record, by direction
 
 
 def record_page(session: Session, ctx: IndexContext, pool: Pool, record_id: int, viewer: Viewer,
@@ -50,7 +52,8 @@ def record_page(session: Session, ctx: IndexContext, pool: Pool, record_id: int,
                       facts(pool, record, staff=viewer.staff), contact_panel(session, user, pool, record),
                       editable=user is not None and may_edit(user, record),
                       can_propose=user is not None and isinstance(record, Teacher) and may_propose(user, record),
-                      waiting=waits_for_vector(ctx, pool, record.id), directions=REGISTRY)
+                      waiting=waits_for_vector(ctx, pool, record.id), directions=REGISTRY,
+                      following=following(session, user, pool, record.id))
 
 
 def match_cards(session: Session, panels: Panels, viewer: Viewer) -> dict[tuple[Pool, int], list[Fact]]:
