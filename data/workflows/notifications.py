@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from data.access import ORG_REPRESENTATIVES
+from data.access import MAX_ID, ORG_REPRESENTATIVES
 from data.enums import MailMode, MailState, NotificationKind, Role
 from data.errors import FieldError
 from data.models import MailPreference, Notification, PoolRecord, User, owner_org_id
@@ -169,7 +169,7 @@ def mark_read(session: Session, user: User, ids: Iterable[int] | None = None) ->
     the same as unknown ones. Returns how many changed."""
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
-        wanted = [i for i in ids if 0 < i < 2**31]
+        wanted = [i for i in ids if 0 < i <= MAX_ID]
         if not wanted:
             return 0
         stmt = stmt.where(Notification.id.in_(wanted))
@@ -230,7 +230,7 @@ def failed_mail(session: Session, limit: int = 50) -> list[tuple[Notification, U
 
 def retry_failed(session: Session, ids: Iterable[int]) -> int:
     """Staff send failed e-mails again (from the first attempt)."""
-    wanted = [i for i in ids if 0 < i < 2**31]
+    wanted = [i for i in ids if 0 < i <= MAX_ID]
     if not wanted:
         return 0
     notes = list(session.scalars(select(Notification).where(Notification.id.in_(wanted),

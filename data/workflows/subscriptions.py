@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.access import can_see, may_edit, pool_of, viewer_for
+from data.access import MAX_ID, can_see, may_edit, pool_of, viewer_for
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import MODELS, PoolRecord, Subscription, User
 from data.models.base import utcnow
@@ -89,7 +89,7 @@ def follow_search(session: Session, user: User, text: str, pool: Pool | None, mi
 
 
 def own_subscription(session: Session, user: User, subscription_id: int) -> Subscription:
-    sub = session.get(Subscription, subscription_id) if 0 < subscription_id < 2**31 else None
+    sub = session.get(Subscription, subscription_id) if 0 < subscription_id <= MAX_ID else None
     if sub is None or sub.user_id != user.id:
         raise NotFound("subscription_id", f"没有编号为 {subscription_id} 的您的订阅")
     return sub

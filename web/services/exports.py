@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from data.access import is_staff
+from data.errors import NotAllowed
 from data.models import User
 from data.pools import Pool
 from data.sheets.exporter import export_pool, write_template
@@ -20,6 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def export_list(session: Session, user: User, pool: Pool, query: ListQuery) -> bytes:
     """The records of the list ``query`` gives (every status unless one is chosen) as an .xlsx
     file; the export is audited and committed."""
+    if not is_staff(user):  # the route is staff-only too; the rule is data.access's
+        raise NotAllowed("pool", "只有秘书处可以导出资源库")
     ids = filtered_ids(session, pool, query)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"
