@@ -40,7 +40,7 @@ from data.reference.regions import resolve_region
 from data.reference.vocabulary import FIELD_NAMES
 from data.sheets.rows import typed_text
 from data.workflows.audit import audit
-from data.workflows.membership import MembershipError, check_materials, open_join_case, parse_level
+from data.workflows.membership import check_materials, open_join_case, parse_level
 
 APPLICANT_ACTOR = "访客（新单位申请）"  # the audit log's actor for someone without an account
 SOURCE = "application"

@@ -34,7 +34,7 @@ from indexer.search import search
 from indexer.store import IndexStore
 from data.access import Viewer
 from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
-from matcher.evaluation.sets import EvalSet, EvalSetError, as_list, load_set, region_of, store_records
+from matcher.evaluation.sets import EvalSet, as_list, load_set, region_of, store_records
 from matcher.query import MatchQuery
 from matcher.recommend import recommend_text
 from matcher.scoring import RRF_K

@@ -21,7 +21,7 @@ from data.db import session_scope
 from data.models import Achievement
 from data.pools import Pool
 from indexer import dispatch, jobs
-from indexer.worker import celery_app, configure
+from indexer.worker import configure
 from tests import services
 from tests.indexer.records import add_org
 
