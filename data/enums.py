@@ -316,7 +316,6 @@ class NotificationKind(LabeledEnum):
     MEMBERSHIP = ("membership", "会员事务")
     SUBSCRIPTION = ("subscription", "订阅的新匹配")
     AGREEMENT = ("agreement", "合作记录")
-    ALLOCATION = ("allocation", "分配结果")
 
 
 class MailMode(LabeledEnum):
