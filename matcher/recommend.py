@@ -30,7 +30,7 @@ def organization_query(session: Session, org: Organization, viewer: Viewer | Non
     """An organization asks with everything it published that ``viewer`` may see: profile,
     needs and posts (a hidden need must not surface through the matched terms it would add)."""
     query = query_from_record(org)
-    names = []
+    names: list[str] = []
     insider = viewer is None or viewer.staff or viewer.org_id == org.id
     visible = visible_levels(viewer is not None and viewer.member)
     for model in (Project, Internship):

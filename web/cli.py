@@ -13,7 +13,7 @@ from data.db import session_scope
 from data.demo import DEMO_NOTICE, load_demo
 from data.enums import Status
 from data.migrate import upgrade_to_head
-from data.models import MODELS
+from data.models import MODELS, OwnedRecord
 from data.pools import Pool
 from data.reference.regions import seed_regions
 from data.sheets.exporter import export_pool, write_template
@@ -148,7 +148,7 @@ def demo_command(serve: bool, port: int) -> None:
         for pool, count in pool_counts(session).items():
             click.echo(f"{pool.label}\t{count}")
         sample = session.get(MODELS[Pool.ACHIEVEMENT], 1)
-        if sample is not None:
+        if isinstance(sample, OwnedRecord):
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
     with session_scope() as session:
         accounts = ensure_demo_accounts(session)

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from data.db import session_scope
 from data.demo import LOAD_ORDER, build_demo
@@ -116,11 +118,12 @@ def _copy_sqlite(url: str, target: Path) -> bool:
     return True
 
 
-def _small_world(session) -> None:  # type: ignore[no-untyped-def]
+def _small_world(session: Session) -> None:
     """A few rows of every pool from the demo generator, imported as the demo imports them."""
     rows = build_demo()
-    picked = {pool: rows[pool][:ROWS_PER_POOL] for pool in Pool if pool is not Pool.ORGANIZATION}
-    names = set()
+    picked: dict[Pool, list[dict[str, Any]]] = {
+        pool: rows[pool][:ROWS_PER_POOL] for pool in Pool if pool is not Pool.ORGANIZATION}
+    names: set[str] = set()
     for pool, chosen in picked.items():
         org = next(c.header for c in columns_of(pool) if c.kind is Kind.ORG)
         names |= {row[org] for row in chosen}
@@ -128,13 +131,13 @@ def _small_world(session) -> None:  # type: ignore[no-untyped-def]
     picked[Pool.ORGANIZATION] += [r for r in rows[Pool.ORGANIZATION] if r["单位名称"] not in names][:ROWS_PER_POOL]
     for pool in LOAD_ORDER:
         headers = {c.header for c in columns_of(pool)}
-        chosen = [(n, {k: v for k, v in row.items() if k in headers}) for n, row in enumerate(picked[pool], start=2)]
-        report = import_rows(session, pool, chosen, source="fuzz")
+        numbered = [(n, {k: v for k, v in row.items() if k in headers}) for n, row in enumerate(picked[pool], start=2)]
+        report = import_rows(session, pool, numbered, source="fuzz")
         if not report.ok:
             raise ValueError(f"模糊测试的数据未通过校验（{pool.label}）：{report.errors[0]}")
 
 
-def _accounts(session, world: World) -> None:  # type: ignore[no-untyped-def]
+def _accounts(session: Session, world: World) -> None:
     """An enterprise of a member in good standing, a student of a college, and staff (names with
     a random suffix: a copied demo has accounts of its own)."""
     def first(kind: OrgKind) -> Organization:

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, inspect, make_url, text
 
@@ -130,14 +131,15 @@ def stress_environment(folder: Path, redis_url: str | None, backend: str,
     """Point the instance folder (and, with ``redis_url``, the broker and a queue of the run's
     own) at the run's for the duration; yields the queue name (None: in-process)."""
     saved = {name: os.environ.get(name) for name in ENV}
-    queue = f"chanjiao-stress-{uuid.uuid4().hex[:8]}" if redis_url else None
+    queue: str | None = None
     (folder / "instance").mkdir()
     _vector_caches(folder / "instance", cache_dir)
     os.environ["CHANJIAO_INSTANCE"] = str(folder / "instance")
     os.environ["EMBEDDING_BACKEND"] = backend
     os.environ.pop("DATABASE_URL", None)
     if redis_url:
-        os.environ["REDIS_URL"], os.environ["CHANJIAO_QUEUE"] = redis_url, queue  # type: ignore[assignment]
+        queue = f"chanjiao-stress-{uuid.uuid4().hex[:8]}"
+        os.environ["REDIS_URL"], os.environ["CHANJIAO_QUEUE"] = redis_url, queue
     else:
         os.environ.pop("REDIS_URL", None)
         os.environ.pop("CHANJIAO_QUEUE", None)
@@ -267,18 +269,26 @@ def celery_busy(redis_url: str, queue: str) -> int:
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    waiting = sum(client.llen(key) for key in client.scan_iter(match=f"{queue}*") if client.type(key) == b"list")
+    waiting = 0
+    for key in client.scan_iter(match=f"{queue}*"):
+        if client.type(key) == b"list":
+            length = client.llen(key)
+            assert isinstance(length, int)  # redis-py types its sync replies as Awaitable | Any (shared with asyncio)
+            waiting += length
+    unacked_messages = client.hvals("unacked")
+    assert isinstance(unacked_messages, list)  # as above: a sync client answers a list
     unacked = 0
-    for raw in client.hvals("unacked"):
+    for raw in unacked_messages:
         try:
             routing_key = json.loads(raw)[2]
         except (ValueError, IndexError, TypeError):
             continue
         unacked += routing_key == queue
-    return int(waiting) + unacked
+    return waiting + unacked
 
 
-def active_jobs() -> list[dict]:  # type: ignore[type-arg]
+def active_jobs() -> list[dict[str, Any]]:
+    """The run's jobs still pending or running."""
     return [j for j in jobs.all_jobs() if j.get("state") in ACTIVE]
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from data.db import session_scope
 from data.enums import Status
-from data.errors import FieldError
-from data.models import MODELS, User
+from data.errors import FieldError, NotFound
+from data.models import MODELS, PoolRecord, User
 from data.pools import Pool
 from data.reference.vocabulary import FIELD_NAMES
 from data.sheets.columns import columns_of
@@ -82,7 +82,18 @@ class Workload:
 
     # -- helpers ------------------------------------------------------------------------------
     def _staff(self, session: Session) -> User:
-        return session.get(User, self.world.staff_id)
+        staff = session.get(User, self.world.staff_id)
+        if staff is None:  # the world's own account: nothing in the run deletes it
+            raise AssertionError(f"压力测试的秘书处账号（编号 {self.world.staff_id}）不存在")
+        return staff
+
+    @staticmethod
+    def _record(session: Session, pool: Pool, record_id: int) -> PoolRecord:
+        """The record, or the answer a user gets when another thread deleted it a moment ago."""
+        record = session.get(MODELS[pool], record_id)
+        if record is None:
+            raise NotFound("id", f"{pool.label}中不存在编号为 {record_id} 的记录")
+        return record
 
     @staticmethod
     def _random_id(session: Session, pool: Pool, rng: random.Random, published: bool = False) -> int | None:
@@ -115,7 +126,8 @@ class Workload:
             except IndexMissing:
                 index = None
             row = index.row_of.get(record_id) if index is not None else None
-            if (index.docs[row] if row is not None else None) == wanted:  # type: ignore[union-attr]
+            shown = index.docs[row] if index is not None and row is not None else None
+            if shown == wanted:
                 self.report.count("索引可见", time.perf_counter() - started)
                 return
             if time.monotonic() >= until:
@@ -131,7 +143,7 @@ class Workload:
         with session_scope() as session:
             ids = list(session.scalars(select(MODELS[pool].id)))
             for record_id in rng.sample(ids, min(len(ids), rng.randint(0, 2))):  # a sheet names a record once
-                row = form_values(pool, session.get(MODELS[pool], record_id))
+                row = form_values(pool, self._record(session, pool, record_id))
                 _change_text(pool, row, rng)
                 rows.append(row)
         if not rows:
@@ -157,9 +169,9 @@ class Workload:
         started = time.perf_counter()
         with session_scope() as session:
             saved = create_record(session, self._staff(session), pool, rows[0])
-            if saved.errors:
+            if saved.errors or saved.record is None:
                 raise AssertionError(f"新建{pool.label}未通过校验：{saved.errors}（数据：{rows[0]}）")
-            record_id = saved.record.id  # type: ignore[union-attr]
+            record_id = saved.record.id
         self.report.count("新建")
         self._until_indexed(pool, record_id, started)
 
@@ -170,7 +182,7 @@ class Workload:
             record_id = self._random_id(session, pool, rng)
             if record_id is None:
                 return
-            record = session.get(MODELS[pool], record_id)
+            record = self._record(session, pool, record_id)
             form = form_values(pool, record)
             change = rng.randrange(5)
             if change == 0 or pool is Pool.ORGANIZATION and change == 1:
@@ -200,7 +212,7 @@ class Workload:
             if record_id is None:
                 return
             started = time.perf_counter()
-            delete_record(session, self._staff(session), pool, session.get(model, record_id))
+            delete_record(session, self._staff(session), pool, self._record(session, pool, record_id))
         self.report.count("删除")
         self._until_indexed(pool, record_id, started)
 
@@ -256,7 +268,7 @@ class Workload:
                 record_id = self._random_id(session, pool, rng, published=True)
                 if record_id is None:
                     return
-                choices = directions_for(session.get(MODELS[pool], record_id))
+                choices = directions_for(self._record(session, pool, record_id))
                 if not choices:
                     return
                 recommend(session, self.ctx, pool, record_id, rng.choice(choices).key, viewer=viewer)

@@ -37,8 +37,8 @@ class WebClient:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
             connection.request("GET", url)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
+            reply = connection.getresponse()
+            return reply.status, reply.read().decode("utf-8", "replace")
         except OSError as exc:
             return 0, f"{type(exc).__name__}: {exc}"
         finally:

@@ -27,7 +27,7 @@ from data.workflows.accounts import create_user
 
 SOURCE = "stress"  # what the run's own setup writes (a database holding anything else is not wiped)
 STAFF = "stress_staff"
-RECORD_POOLS = tuple(p for p in LOAD_ORDER if p is not Pool.ORGANIZATION)
+RECORD_POOLS: tuple[Pool, ...] = tuple(p for p in LOAD_ORDER if p is not Pool.ORGANIZATION)
 OTHER_ORGS = 10  # organizations no record names (an enterprise with nothing posted yet)
 
 
@@ -80,10 +80,11 @@ def build_world(session: Session, per_pool: int, reservoir_per_pool: int, passwo
     named: set[str] = set()
     for pool in RECORD_POOLS:
         loaded[pool] = _rows(pool, demo[pool][:per_pool])
-        named |= {row[org_header(pool)] for row in loaded[pool]}  # type: ignore[index]
+        header = org_header(pool)
+        named |= {row[header] for row in loaded[pool]}
     for pool in RECORD_POOLS:  # later rows of the same organizations (fewer organizations to index)
         header = org_header(pool)
-        extra = [row for row in _rows(pool, demo[pool][per_pool:]) if row[header] in named][:reservoir_per_pool]  # type: ignore[index]
+        extra = [row for row in _rows(pool, demo[pool][per_pool:]) if row[header] in named][:reservoir_per_pool]
         for row in extra:
             row.pop("状态", None)  # new rows get the status their write path gives them
         rng.shuffle(extra)
@@ -91,7 +92,7 @@ def build_world(session: Session, per_pool: int, reservoir_per_pool: int, passwo
     orgs = _rows(Pool.ORGANIZATION, demo[Pool.ORGANIZATION])
     loaded[Pool.ORGANIZATION] = [r for r in orgs if r["单位名称"] in named] + \
         [r for r in orgs if r["单位名称"] not in named][:OTHER_ORGS]
-    counts = {}
+    counts: dict[Pool, int] = {}
     for pool in LOAD_ORDER:
         report = import_rows(session, pool, list(enumerate(loaded[pool], start=2)), source=SOURCE)
         if not report.ok:
@@ -108,5 +109,9 @@ def write_sheet(path: Path, pool: Pool, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def org_header(pool: Pool) -> str | None:
-    return next((c.header for c in columns_of(pool) if c.kind is Kind.ORG), None)
+def org_header(pool: Pool) -> str:
+    """The header of the column naming a record's organization (every pool but organizations)."""
+    header = next((c.header for c in columns_of(pool) if c.kind is Kind.ORG), None)
+    if header is None:
+        raise WorldError(f"{pool.label}没有所属单位一列")
+    return header
