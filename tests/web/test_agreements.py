@@ -21,7 +21,7 @@ from data.workflows.accounts import create_api_token
 from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, token, world_with
 
-pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -248,3 +248,46 @@ def test_the_api_records_logs_confirms_and_hides(client: FlaskClient, world: Wor
     assert client.post(f"/api/v1/agreements/{agreement['id']}/close").status_code == 400
     assert client.post(f"/api/v1/agreements/{agreement['id']}/close",
                        headers={"X-CSRFToken": token(client, "/mine")}).status_code == 200
+
+
+def test_staff_import_the_export_back_and_new_rows(client: FlaskClient, world: World) -> None:
+    _from_every_source(client, world)
+    switch(client, "staff")
+    assert 'action="/agreements/import"' in client.get("/agreements").get_data(as_text=True)
+    exported = client.get("/agreements/export.xlsx").data
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("合作名称") + 1, value="改过的名称")
+    new = [None] * len(headers)
+    for header, value in (("合作类型", "横向课题"), ("合作名称", "导入的横向课题"), ("企业", "重庆鲜味食品有限公司"),
+                          ("院校或科研院所", "重庆轻工职业学院"), ("开始日期", "2027-01-01"), ("金额（万元）", 8)):
+        new[headers.index(header)] = value
+    sheet.append(new)
+    data = io.BytesIO()
+    workbook.save(data)
+    csrf = token(client, "/agreements")
+
+    def upload(content: bytes, name: str = "合作记录.xlsx"):  # type: ignore[no-untyped-def]
+        return client.post("/agreements/import", data={"csrf_token": csrf, "file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data")
+
+    done = upload(data.getvalue())
+    assert done.status_code == 302
+    assert "新建 1 条，更新 3 条" in client.get("/agreements").get_data(as_text=True)
+    with session_scope() as s:
+        titles = set(s.scalars(select(Agreement.title)))
+        assert "改过的名称" in titles and "导入的横向课题" in titles and len(titles) == 4
+    # A bad row: nothing is imported, the row and column are named.
+    sheet.cell(row=sheet.max_row, column=headers.index("企业") + 1, value="不存在的企业")
+    sheet.cell(row=2, column=headers.index("合作名称") + 1, value="不应保存")
+    data = io.BytesIO()
+    workbook.save(data)
+    _refused(upload(data.getvalue()), 400, f"第{sheet.max_row}行 「企业」", "不存在的企业")
+    with session_scope() as s:
+        assert "不应保存" not in set(s.scalars(select(Agreement.title)))
+    _refused(upload(b"a,b\n1,2\n", "x.csv"), 400, "表头")
+    _refused(upload(b"x", "x.txt"), 400, ".xlsx")
+    switch(client, "maker")
+    assert 'action="/agreements/import"' not in client.get("/agreements").get_data(as_text=True)
+    _refused(client.post("/agreements/import", data={"csrf_token": token(client, "/agreements")}), 403)

@@ -138,6 +138,7 @@ RULES: dict[str, list[Case]] = {
                                 {"decision": "dispute"})],
     "pages.agreement_close": [C("POST", lambda i: f"/agreements/{i['agreement']}/close", PARTIES)],
     "pages.agreement_export": [C("GET", "/agreements/export.xlsx", LOGGED_IN)],
+    "pages.agreement_import": [C("POST", "/agreements/import", STAFFS)],
     "api.openapi": [C("GET", "/api/v1/openapi.json", EVERYONE)],
     "api.docs": [C("GET", "/api/v1/docs", EVERYONE)],
     "api.docs_asset": [C("GET", "/api/v1/docs/assets/swagger-ui.css", EVERYONE)],

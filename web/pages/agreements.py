@@ -79,3 +79,12 @@ def agreement_export() -> ResponseReturnValue:
     """Staff: every agreement; a party: its own."""
     data = agreements.export(get_session(), logged_in_user())
     return send_file(io.BytesIO(data), as_attachment=True, download_name="合作记录.xlsx", mimetype=XLSX)
+
+
+@bp.post("/agreements/import")
+@roles_required(Role.STAFF)
+def agreement_import() -> ResponseReturnValue:
+    """Staff: a sheet in the export layout (all rows or none)."""
+    created, updated = agreements.import_sheet(get_session(), logged_in_user(), request.files.get("file"))
+    flash(f"已导入合作记录：新建 {created} 条，更新 {updated} 条")
+    return redirect(url_for("pages.agreement_list"))

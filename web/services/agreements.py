@@ -18,14 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import MAX_ID, ORG_REPRESENTATIVES
-from data.enums import ActivityStatus, ActivityUnit, AgreementKind, AuditAction, OrgKind
-from data.errors import NotAllowed
+from werkzeug.datastructures import FileStorage
+
+from data.enums import ActivityStatus, ActivityUnit, AgreementKind, AgreementStatus, AuditAction, OrgKind
+from data.errors import Malformed, NotAllowed
 from data.models import Activity, Agreement, Organization, User
 from data.sheets.rows import parse_date
-from data.sheets.tabular import write_table
+from data.sheets.tabular import TableError, read_table, write_table
 from data.workflows import agreements as ag
-from data.workflows.agreements import PAID_KINDS, UNITS, AgreementError, Totals
+from data.workflows.agreements import PAID_KINDS, PARTNER_KINDS, UNITS, AgreementError, Totals
 from data.workflows.audit import audit
+from web.services.uploads import save_upload
 
 SOURCES = ("application", "proposal", "contact")
 _DIGITS = re.compile(r"[0-9]{1,20}")
@@ -235,3 +238,105 @@ def _all_rows(session: Session) -> list[Row]:
 def alliance_totals(session: Session) -> Totals:
     """The alliance's confirmed figures (for the staff dashboard)."""
     return ag.totals(session)
+
+
+# -- import (staff) ----------------------------------------------------------------------------------
+
+MAX_IMPORT_ERRORS = 10
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _org_named(session: Session, name: str, kinds: tuple[OrgKind, ...], header: str) -> Organization:
+    org = session.scalars(select(Organization).where(Organization.name == name, Organization.kind.in_(kinds))
+                          .order_by(Organization.id).limit(1)).first()
+    if org is None:
+        raise AgreementError(header, f"单位库中没有名为「{name[:50]}」的{'企业' if kinds == (OrgKind.ENTERPRISE,) else '院校或科研院所'}")
+    return org
+
+
+def _import_row(session: Session, user: User, row: dict[str, Any]) -> bool:
+    """Create or (by its 编号) update one agreement from a row of the export layout; True when created.
+    Raises AgreementError naming the column."""
+    def cell_date(header: str) -> dt.date | None:
+        value = row.get(header)
+        if value is None or _cell_text(value) == "":
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            raise AgreementError(header, str(exc)) from None
+
+    enterprise = _org_named(session, _cell_text(row.get("企业")), (OrgKind.ENTERPRISE,), "企业")
+    partner = _org_named(session, _cell_text(row.get("院校或科研院所")), PARTNER_KINDS, "院校或科研院所")
+    start, end = cell_date("开始日期"), cell_date("结束日期")
+    number = _cell_text(row.get("编号"))
+    existing = session.get(Agreement, int(number)) if _DIGITS.fullmatch(number) and 0 < int(number) <= MAX_ID else None
+    if existing is None:
+        ag.record_agreement(session, user, _cell_text(row.get("合作类型")), _cell_text(row.get("合作名称")), enterprise.id,
+                            partner.id, start=start, end=end, amount=row.get("金额（万元）"), note=_cell_text(row.get("备注")))
+        return True
+    try:
+        kind = AgreementKind.parse(_cell_text(row.get("合作类型")))
+    except ValueError as exc:
+        raise AgreementError("合作类型", str(exc)) from None
+    title = _cell_text(row.get("合作名称"))
+    if not title or len(title) > 200:
+        raise AgreementError("合作名称", "必填，不超过 200 个字")
+    if start is not None and end is not None and end < start:
+        raise AgreementError("结束日期", "结束日期不能早于开始日期")
+    status = _cell_text(row.get("状态"))
+    try:
+        existing.status = AgreementStatus.parse(status) if status else existing.status
+    except ValueError as exc:
+        raise AgreementError("状态", str(exc)) from None
+    existing.kind, existing.title, existing.enterprise_id, existing.partner_id = kind, title, enterprise.id, partner.id
+    existing.start_date, existing.end_date = start, end
+    existing.amount_wan = ag.parse_amount(row.get("金额（万元）"), kind)
+    existing.note = _cell_text(row.get("备注"))[:2000]
+    return False
+
+
+def import_sheet(session: Session, user: User, upload: FileStorage | None) -> tuple[int, int]:
+    """Staff import agreements from a sheet in the export layout: a row whose 编号 is an existing
+    agreement updates it, any other row creates one; the parties are named as in the 单位库.
+    Every row is checked first: all rows are imported, or none (the error names the row and
+    column). Activity is not imported (it is logged and confirmed). Returns (created, updated)."""
+    if not user.role.is_staff:
+        raise NotAllowed("file", "只有秘书处可以导入合作记录")
+    path, _, _ = save_upload(upload)
+    try:
+        table = read_table(path, list(EXPORT_HEADERS))
+    except TableError as exc:
+        raise Malformed("file", f"无法导入合作记录：{exc}") from None
+    finally:
+        path.unlink(missing_ok=True)
+    errors: list[str] = []
+    created = updated = 0
+    for number, row in table.rows:
+        try:  # a failed row may leave changes behind: nothing is kept when any row fails
+            if _import_row(session, user, row):
+                created += 1
+            else:
+                updated += 1
+        except AgreementError as exc:
+            errors.append(f"第{number}行 「{_column_label(exc.field)}」：{exc}")
+            if len(errors) >= MAX_IMPORT_ERRORS:
+                break
+    if errors:
+        session.rollback()
+        raise AgreementError("file", "没有导入任何记录，请修改后重新上传：" + "；".join(errors))
+    audit(session, user, AuditAction.IMPORT, "agreement", None, f"导入合作记录：新建 {created} 条，更新 {updated} 条",
+          after={"新建": created, "更新": updated})
+    session.commit()
+    return created, updated
+
+
+_COLUMN_OF_FIELD = {"kind": "合作类型", "title": "合作名称", "amount_wan": "金额（万元）", "end_date": "结束日期",
+                    "enterprise_id": "企业", "partner_id": "院校或科研院所"}
+
+
+def _column_label(field: str) -> str:
+    return _COLUMN_OF_FIELD.get(field, field)
