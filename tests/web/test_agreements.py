@@ -164,7 +164,8 @@ def test_recording_directly_and_bad_input_named_in_chinese(client: FlaskClient, 
                           ({"period_end": "2027-02-01"}, ("结束日期不能早于开始日期",)),
                           ({"period_end": "明天"}, ("「结束日期」",))):
         _refused(act(client, f"/agreements/{agreement_id}/activities", **{**good_log, **change}), 400, *words)
-    assert act(client, f"/agreements/{agreement_id}/activities", **good_log).status_code == 302
+    assert act(client, f"/agreements/{agreement_id}/activities", **{**good_log, "quantity": "100"}).status_code == 302
+    assert "<td>100</td>" in client.get(f"/agreements/{agreement_id}").get_data(as_text=True)  # not 1E+2 or 100.00
     # An internship logs only 实习人月.
     internship = _created(act(client, f"/agreements/from/application/{ids['application']}"))
     _refused(act(client, f"/agreements/{internship}/activities", **good_log), 400, "「实习」登记实习人月")

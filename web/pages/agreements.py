@@ -19,6 +19,12 @@ from web.services.exports import XLSX
 from web.viewer import logged_in_user
 
 
+@bp.app_template_filter("number")
+def number(value: object) -> str:
+    """A quantity or an amount without trailing zeros or an exponent (2, 1.5, 100)."""
+    return agreements.number_text(value)
+
+
 @bp.get("/agreements")
 @login_required
 def agreement_list() -> ResponseReturnValue:
@@ -52,7 +58,7 @@ def agreement_from(source: str, source_id: int) -> ResponseReturnValue:
 @roles_required(Role.ENTERPRISE, Role.COLLEGE)
 def agreement_log(agreement_id: int) -> ResponseReturnValue:
     activity = agreements.log(get_session(), logged_in_user(), agreement_id, request.form)
-    flash(f"已登记 {activity.quantity.normalize()} {activity.unit.label}，等待对方确认")
+    flash(f"已登记 {agreements.number_text(activity.quantity)} {activity.unit.label}，等待对方确认")
     return redirect(url_for("pages.agreement_detail", agreement_id=agreement_id) + "#activities")
 
 

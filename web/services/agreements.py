@@ -34,6 +34,16 @@ SOURCES = ("application", "proposal", "contact")
 _DIGITS = re.compile(r"[0-9]{1,20}")
 
 
+def number_text(value: object) -> str:
+    """A quantity or amount as people write it: 2, 1.5, 100 (two decimals at most)."""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        return str(value)
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 # -- reading a form or a JSON body ----------------------------------------------------------------
 
 def _text(values: Mapping[str, Any], name: str) -> str:
