@@ -257,7 +257,7 @@ def log_activity(session: Session, user: User, agreement_id: int, unit: str, qua
     session.flush()
     others = [i for i in (agreement.enterprise_id, agreement.partner_id) if i != org]
     notify(session, [u for i in others for u in org_users(session, i)], NotificationKind.AGREEMENT,
-           f"「{agreement.title}」登记了 {amount.normalize()} {chosen.label}，请确认", activity.note,
+           f"「{agreement.title}」登记了 {amount.normalize():f} {chosen.label}，请确认", activity.note,
            f"/agreements/{agreement.id}")
     return activity
 

@@ -13,6 +13,7 @@ redirect to the login page, or 404 where a record must not be revealed. A 500 fa
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -24,11 +25,12 @@ import pytest
 from sqlalchemy import select
 
 from data.db import session_scope
-from data.enums import CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role, Status, Visibility
+from data.enums import (ActivityUnit, AgreementKind, CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role,
+                        Status, Visibility)
 from data.keys import natural_key
 from data.workflows.accounts import create_api_token, create_user
-from data.models import (Application, ContactRequest, MembershipCase, Organization, PracticeProposal, Project,
-                         Revision, Talent, User)
+from data.models import (Activity, Agreement, Application, ContactRequest, MembershipCase, Organization, PracticeProposal,
+                         Project, Revision, Talent, User)
 from data.pools import Pool
 from data.settings import instance_dir
 from indexer.context import get_context
@@ -47,6 +49,8 @@ STAFFS = frozenset({STAFF, ADMIN})
 ENTERPRISES = frozenset({MAKER, OTHER, LAPSED})
 # 会员可见: members in good standing (any role), the owner's insiders, staff.
 MEMBERS_VIEW = frozenset({MAKER, COLLEGE, STUDENT, EXPERT, STAFF, ADMIN})
+# The two parties of the fixture's 合作记录 (the maker and the college) and staff.
+PARTIES = frozenset({MAKER, COLLEGE, STAFF, ADMIN})
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,16 @@ RULES: dict[str, list[Case]] = {
     "pages.subscription_delete": [C("POST", "/subscriptions/999999/delete", frozenset())],
     "pages.staff_mail": [C("GET", "/staff/mail", STAFFS)],
     "pages.staff_mail_resend": [C("POST", "/staff/mail/resend", STAFFS)],
+    "pages.agreement_list": [C("GET", "/agreements", LOGGED_IN)],
+    "pages.agreement_new": [C("POST", "/agreements", ENTERPRISES | {COLLEGE} | STAFFS, {"kind": "x"})],
+    "pages.agreement_detail": [C("GET", lambda i: f"/agreements/{i['agreement']}", PARTIES)],
+    "pages.agreement_from": [C("POST", lambda i: f"/agreements/from/proposal/{i['proposal']}", ENTERPRISES | {COLLEGE} | STAFFS)],
+    "pages.agreement_log": [C("POST", lambda i: f"/agreements/{i['agreement']}/activities", PARTIES, {"unit": "x"})],
+    "pages.activity_answer": [C("POST", lambda i: f"/activities/{i['activity']}/answer", frozenset({COLLEGE}) | STAFFS,
+                                {"decision": "dispute"})],
+    "pages.agreement_close": [C("POST", lambda i: f"/agreements/{i['agreement']}/close", PARTIES)],
+    "pages.agreement_export": [C("GET", "/agreements/export.xlsx", LOGGED_IN)],
+    "pages.agreement_import": [C("POST", "/agreements/import", STAFFS)],
     "api.openapi": [C("GET", "/api/v1/openapi.json", EVERYONE)],
     "api.docs": [C("GET", "/api/v1/docs", EVERYONE)],
     "api.docs_asset": [C("GET", "/api/v1/docs/assets/swagger-ui.css", EVERYONE)],
@@ -161,12 +175,24 @@ RULES: dict[str, list[Case]] = {
     "api.subscription_list": [C("GET", "/api/v1/subscriptions", LOGGED_IN)],
     "api.subscribe": [C("POST", "/api/v1/subscriptions", LOGGED_IN, {"q": "机器视觉"}, json=True)],
     "api.unsubscribe": [C("DELETE", "/api/v1/subscriptions/999999", frozenset())],
+    "api.list_agreements": [C("GET", "/api/v1/agreements", LOGGED_IN)],
+    "api.get_agreement": [C("GET", lambda i: f"/api/v1/agreements/{i['agreement']}", PARTIES)],
+    "api.create_agreement": [C("POST", "/api/v1/agreements", ENTERPRISES | {COLLEGE} | STAFFS, {}, json=True)],
+    "api.create_agreement_from": [C("POST", lambda i: f"/api/v1/agreements/from/proposal/{i['proposal']}",
+                                    ENTERPRISES | {COLLEGE} | STAFFS, {}, json=True)],
+    "api.log_activity": [C("POST", lambda i: f"/api/v1/agreements/{i['agreement']}/activities", PARTIES, {"unit": "x"},
+                           json=True)],
+    "api.answer_activity": [C("POST", lambda i: f"/api/v1/activities/{i['activity']}/answer", frozenset({COLLEGE}) | STAFFS,
+                              {"confirm": False}, json=True)],
+    "api.close_agreement": [C("POST", lambda i: f"/api/v1/agreements/{i['agreement']}/close", PARTIES)],
 }
 # Answers that count as "not past authorization" beside 401/403 and a redirect to the login page.
 NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
                     "api.recommendations", "api.update_record_api", "api.delete_record_api",
                     "pages.org_decide_application", "pages.proposal_answer", "pages.proposal_withdraw",
-                    "pages.contact_answer", "pages.contact_revoke"}
+                    "pages.contact_answer", "pages.contact_revoke", "pages.agreement_detail", "pages.agreement_log",
+                    "pages.activity_answer", "pages.agreement_close", "api.get_agreement", "api.log_activity",
+                    "api.answer_activity", "api.close_agreement"}
 
 
 def test_every_route_has_a_rule() -> None:
@@ -214,9 +240,16 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
         contact = ContactRequest(requester_id=ids["user_other_org"], target_pool="expert", target_id=ids["vision_expert"],
                                  purpose=ContactPurpose.CONSULTING, message="咨询")
         case = MembershipCase(org_id=ids["food"], kind=CaseKind.JOIN, status=CaseStatus.SUBMITTED, materials="材料" * 20)
-        s.add_all([revision, application, proposal, contact, case])
+        agreement = Agreement(kind=AgreementKind.INTERNSHIP, title="暑期实习", enterprise_id=maker.id, partner_id=college.id)
+        s.add_all([revision, application, proposal, contact, case, agreement])
         s.flush()
-        ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id)
+        activity = Activity(agreement_id=agreement.id, unit=ActivityUnit.INTERNSHIP_MONTHS, quantity=2,
+                            period_start=dt.date(2027, 7, 1), period_end=dt.date(2027, 8, 31),
+                            entered_by_id=ids["user_maker"], entered_by_org_id=maker.id)
+        s.add(activity)
+        s.flush()
+        ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id,
+                   agreement=agreement.id, activity=activity.id)
     rebuild_pool(get_context(), Pool.PROJECT)  # the extra needs are searchable
     return Path(live_db.removeprefix("sqlite:///")), instance_dir(), ids
 

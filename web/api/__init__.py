@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from web.api.v1 import docs, feedback, imports, jobs, notifications, pools, recommendations, reindex, search
+from web.api.v1 import agreements, docs, feedback, imports, jobs, notifications, pools, recommendations, reindex, search
 from web.api.v1.blueprint import bp
 
 # Every resource, each its own module: importing it registered its routes on ``bp``.
@@ -22,6 +22,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     reindex,  # /reindex/<pool>
     jobs,  # /jobs/<id>
     notifications,  # /notifications, /notification-settings, /subscriptions
+    agreements,  # /agreements[/<id>[/activities|/close]], /agreements/from/<source>/<id>, /activities/<id>/answer
 )
 
 __all__ = ["RESOURCES", "bp"]

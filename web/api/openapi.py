@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.enums import MailMode, NotificationKind
+from data.enums import ActivityUnit, AgreementKind, MailMode, NotificationKind
 from data.pools import Pool
 from matcher.directions import REGISTRY
 from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
@@ -33,6 +33,9 @@ def _errors(*codes: str) -> dict[str, Any]:
 
 RECORD_BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordInput"}}}}
 SAVED = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}}
+AGREEMENT = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Agreement"}}}}
+ACTIVITY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Activity"}}}}
+AGREEMENT_ID = _param("agreement_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "合作记录编号")
 JOB = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStarted"}}}}
 
 
@@ -128,6 +131,41 @@ def openapi_document() -> dict[str, Any]:
                 "application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
                 "responses": {"201": {"description": "已记录"}, "400": {"description": "参数错误", "content": {"application/json": {"schema": ERROR}}},
                               "401": {"description": "未登录", "content": {"application/json": {"schema": ERROR}}}}}},
+            "/agreements": {
+                "get": {"summary": "合作记录列表（合作双方、涉及本人可见；秘书处可见全部）", "operationId": "listAgreements",
+                        "responses": {"200": {"description": "合作记录，含已确认的活动合计", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["total", "items"], "properties": {
+                                "total": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Agreement"}}}}}}},
+                                      **_errors("401")}},
+                "post": {"summary": "记录合作（本单位为一方，另一方填 partner_id 或 enterprise_id；秘书处两者都填）",
+                         "operationId": "createAgreement", "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"$ref": "#/components/schemas/AgreementInput"}}}},
+                         "responses": {"201": {"description": "已记录，已通知对方", **AGREEMENT}, **_errors("400", "401", "403")}}},
+            "/agreements/{agreement_id}": {"get": {
+                "summary": "合作记录详情与活动登记", "operationId": "getAgreement", "parameters": [AGREEMENT_ID],
+                "responses": {"200": {"description": "合作记录（含 activities）", **AGREEMENT}, **_errors("401", "404")}}},
+            "/agreements/from/{source}/{source_id}": {"post": {
+                "summary": "据学生已接受的录用、企业已接受的实践推荐或已同意的联系申请建立合作记录（联系申请须给出 kind 与 title）",
+                "operationId": "createAgreementFrom", "parameters": [
+                    _param("source", "path", {"type": "string", "enum": ["application", "proposal", "contact"]}, True, "来源"),
+                    _param("source_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "来源编号")],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgreementInput"}}}},
+                "responses": {"201": {"description": "已建立", **AGREEMENT}, **_errors("400", "401", "403", "404")}}},
+            "/agreements/{agreement_id}/activities": {"post": {
+                "summary": "登记活动（授课课时、实践人月、实习人月、培训人日），等待对方确认", "operationId": "logActivity",
+                "parameters": [AGREEMENT_ID], "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ActivityInput"}}}},
+                "responses": {"201": {"description": "已登记", **ACTIVITY}, **_errors("400", "401", "403", "404")}}},
+            "/activities/{activity_id}/answer": {"post": {
+                "summary": "确认对方登记的活动，或提出异议（须说明原因）", "operationId": "answerActivity",
+                "parameters": [_param("activity_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "活动登记编号")],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["confirm"], "properties": {
+                        "confirm": {"type": "boolean"}, "note": {"type": "string", "maxLength": 2000}}}}}},
+                "responses": {"200": {"description": "已答复", **ACTIVITY}, **_errors("400", "401", "403", "404")}}},
+            "/agreements/{agreement_id}/close": {"post": {
+                "summary": "结束合作（合作双方或秘书处）", "operationId": "closeAgreement", "parameters": [AGREEMENT_ID],
+                "responses": {"200": {"description": "已结束", **AGREEMENT}, **_errors("401", "403", "404")}}},
             "/jobs/{job_id}": {"get": {"summary": "后台任务进度", "operationId": "jobStatus",
                                        "parameters": [_param("job_id", "path", {"type": "string"}, True)],
                                        "responses": {**_responses("任务进度（仅秘书处或发起人可查看）"), **_errors("401")}}},
@@ -149,6 +187,31 @@ def openapi_document() -> dict[str, Any]:
                 "field": {"type": "string", "description": "出错的字段"},
                 "errors": {"type": "object", "description": "表单校验时，每个出错字段的说明",
                            "additionalProperties": {"type": "string"}}}},
+            "AgreementInput": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": [k.value for k in AgreementKind], "description": "合作类型（代码或中文标签）"},
+                "title": {"type": "string", "maxLength": 200}, "enterprise_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                "partner_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+                "amount_wan": {"type": ["number", "string", "null"], "description": "金额（万元），仅横向课题、技术转让等有金额的类型"},
+                "note": {"type": "string", "maxLength": 2000}}},
+            "ActivityInput": {"type": "object", "required": ["unit", "quantity", "period_start", "period_end"], "properties": {
+                "unit": {"type": "string", "enum": [u.value for u in ActivityUnit]},
+                "quantity": {"type": ["number", "string"], "description": "正数，如 2 或 1.5"},
+                "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+                "note": {"type": "string", "maxLength": 2000}}},
+            "Agreement": {"type": "object", "required": ["id", "kind", "title", "enterprise", "partner", "status"], "properties": {
+                "id": {"type": "integer"}, "kind": {"type": "object"}, "title": {"type": "string"},
+                "enterprise": {"type": "object"}, "partner": {"type": "object"}, "person": {"type": ["object", "null"]},
+                "source": {"type": ["object", "null"]}, "start_date": {"type": ["string", "null"]},
+                "end_date": {"type": ["string", "null"]}, "amount_wan": {"type": ["number", "null"]},
+                "note": {"type": "string"}, "status": {"type": "object"},
+                "confirmed": {"type": "object", "description": "已确认的活动合计，键为计量单位代码",
+                              "additionalProperties": {"type": "number"}},
+                "activities": {"type": "array", "items": {"$ref": "#/components/schemas/Activity"}}}},
+            "Activity": {"type": "object", "required": ["id", "agreement_id", "unit", "quantity", "status"], "properties": {
+                "id": {"type": "integer"}, "agreement_id": {"type": "integer"}, "unit": {"type": "object"},
+                "quantity": {"type": "number"}, "period_start": {"type": "string"}, "period_end": {"type": "string"},
+                "note": {"type": "string"}, "status": {"type": "object"}, "answer_note": {"type": "string"}}},
             "Feedback": {"type": "object", "required": ["direction", "target_pool", "target_id", "action"], "properties": {
                 "direction": {"type": "string", "enum": sorted(REGISTRY)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},

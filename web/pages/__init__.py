@@ -17,6 +17,7 @@ from web.pages import records
 from web.pages import work
 from web.pages import trust
 from web.pages import inbox
+from web.pages import agreements
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -30,6 +31,7 @@ AREAS: tuple[ModuleType, ...] = (
     work,  # applications, practice proposals, own profile
     trust,  # contact requests, own data, membership
     inbox,  # messages and their e-mail settings, subscriptions, failed e-mails (staff)
+    agreements,  # 合作记录 and their activity
 )
 
 __all__ = ["AREAS", "bp"]

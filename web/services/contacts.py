@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from data.enums import AgreementKind
 from data.models import ContactRequest, User
 from data.pools import Pool
 from data.workflows import contacts
@@ -23,9 +24,11 @@ def ask_for_contact(session: Session, user: User, pool: Pool, record_id: int, vi
 
 
 def contact_lists(session: Session, user: User) -> dict[str, Any]:
-    """The requests the user sent and received, with the names of the records they are about."""
+    """The requests the user sent and received, with the names of the records they are about
+    (and the kinds a granted one's 合作记录 may be of)."""
     sent, received = contacts.requests_for(session, user)
-    return {"sent": sent, "received": received, "names": contacts.target_names(session, sent + received)}
+    return {"sent": sent, "received": received, "names": contacts.target_names(session, sent + received),
+            "agreement_kinds": list(AgreementKind)}
 
 
 def answer(session: Session, user: User, request_id: int, accept: bool, reply: str) -> ContactRequest:

@@ -1,4 +1,5 @@
-"""The secretariat's overview: the figures of ``data.workflows.dashboard`` and the indexes' vector progress."""
+"""The secretariat's overview: the figures of ``data.workflows.dashboard``, the agreements' confirmed
+totals and the indexes' vector progress."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from data.workflows.agreements import totals
 from data.workflows.dashboard import overview
 from indexer.context import IndexContext
 from matcher.directions import REGISTRY
@@ -15,4 +17,4 @@ from web.services.matching import vector_progress
 def dashboard(session: Session, ctx: IndexContext) -> dict[str, Any]:
     """Everything ``staff_dashboard.html`` shows."""
     labels = {key: d.label for key, d in REGISTRY.items()}
-    return {"vectors": vector_progress(ctx), **overview(session, labels)}
+    return {"vectors": vector_progress(ctx), "agreement_totals": totals(session), **overview(session, labels)}
