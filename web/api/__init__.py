@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from web.api.v1 import docs, feedback, imports, jobs, pools, recommendations, reindex, search
+from web.api.v1 import applications, docs, feedback, imports, jobs, pools, recommendations, reindex, search
 from web.api.v1.blueprint import bp
 
 # Every resource, each its own module: importing it registered its routes on ``bp``.
@@ -21,6 +21,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     imports,  # /imports/<pool>
     reindex,  # /reindex/<pool>
     jobs,  # /jobs/<id>
+    applications,  # /applications[/<id>[/interview|/decision|/offer|/withdraw|/messages]]
 )
 
 __all__ = ["RESOURCES", "bp"]

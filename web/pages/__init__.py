@@ -16,6 +16,7 @@ from web.pages import student
 from web.pages import records
 from web.pages import work
 from web.pages import trust
+from web.pages import applications
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -28,6 +29,7 @@ AREAS: tuple[ModuleType, ...] = (
     records,  # create, edit and delete records of every pool
     work,  # applications, practice proposals, own profile
     trust,  # contact requests, own data, membership
+    applications,  # one application's page and each side's steps on it
 )
 
 __all__ = ["AREAS", "bp"]
