@@ -191,7 +191,8 @@ def invite_to_interview(session: Session, user: User, application_id: int, when:
     place = typed_text(place, "interview_place", "请填写面试地点，线上面试请写「线上」并附会议链接", max_len=200,
                        error=StudentError)
     application, _ = application_for(session, user, application_id)
-    application.interview_at, application.interview_place = aware(when), place
+    # stored in UTC: SQLite keeps the wall time and drops the zone
+    application.interview_at, application.interview_place = aware(when).astimezone(dt.timezone.utc), place
     application.interview_note = (note or "").strip()[:MESSAGE_MAX]
     local = aware(when).astimezone(CHINA)
     return _move(session, user, application_id, ApplicationStatus.INTERVIEW, f"{local:%Y-%m-%d %H:%M}，{place}")

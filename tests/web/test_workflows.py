@@ -34,7 +34,7 @@ def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, wor
     login(client, "food")
     assert "还没有收到申请" in client.get("/org/applications").get_data(as_text=True)
     other = act(client, f"/org/applications/{first}", decision="accept")
-    assert other.status_code == 404 and "本单位岗位申请" in other.get_data(as_text=True)
+    assert other.status_code == 404 and "的您的岗位申请" in other.get_data(as_text=True)
     switch(client, "maker")
     page = client.get("/org/applications").get_data(as_text=True)
     assert "林同学" in page and "工业机器人技术" in page and "录用" in page
@@ -43,7 +43,7 @@ def test_enterprise_accepts_up_to_its_seats_and_rejects(client: FlaskClient, wor
     assert full.status_code == 400 and "名额已满" in full.get_data(as_text=True)
     assert act(client, f"/org/applications/{second}", decision="reject").status_code == 302
     again = act(client, f"/org/applications/{second}", decision="accept")
-    assert again.status_code == 400 and "不能再处理" in again.get_data(as_text=True)
+    assert again.status_code == 400 and "已是「未录用」，不能改为「已录用」" in again.get_data(as_text=True)
     with session_scope() as s:
         assert [a.status for a in s.scalars(select(Application).order_by(Application.id))] == [
             ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED]

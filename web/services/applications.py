@@ -254,7 +254,7 @@ def parse_interview_time(text: object) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise problem from None
-    return when.replace(tzinfo=CHINA) if when.tzinfo is None else when
+    return (when.replace(tzinfo=CHINA) if when.tzinfo is None else when).astimezone(dt.timezone.utc)
 
 
 def invite(session: Session, user: User, application_id: int, when: object, place: str, note: str = "") -> Application:
