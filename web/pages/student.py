@@ -52,6 +52,5 @@ def student_apply(internship_id: int) -> ResponseReturnValue:
 @bp.get("/student/applications")
 @roles_required(Role.STUDENT)
 def student_applications() -> ResponseReturnValue:
-    found = applications.list_applications(get_session(), get_context(), logged_in_user(), current_viewer(),
-                                           applications.parse_filters(request.args))
-    return render_template("student_applications.html", items=[row.application for row in found.rows])
+    return render_template("student_applications.html",
+                           items=applications.my_applications(get_session(), logged_in_user()))

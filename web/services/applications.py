@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from data.access import MAX_ID, Viewer
 from data.enums import ApplicationStatus, EducationLevel, Role
@@ -121,14 +121,21 @@ class ApplicationList:
         return [row for group in self.groups for row in group.rows]
 
 
-def _query(user: User) -> tuple[str, Select[Application]]:
-    """The side the user lists as, and the base query of the applications they may list."""
+def _query(user: User, own: bool = False) -> tuple[str, Select[Application]]:
+    """The side the user lists as, and the base query of the applications they may list
+    (``own``: those the user sent as a student, whatever their role)."""
     wanted = select(Application).join(Application.talent).join(Application.internship)
-    if user.role is Role.STUDENT:
+    if user.role is Role.STUDENT or own:
         return "student", wanted.where(Talent.user_id == user.id)
     if user.role.is_staff:
         return "org", wanted
     return "org", wanted.where(Internship.owner_org_id == (user.org_id or 0))
+
+
+def my_applications(session: Session, user: User) -> list[Application]:
+    """The applications the user sent as a student, newest first (none for other accounts)."""
+    _, wanted = _query(user, own=True)
+    return list(session.scalars(wanted.order_by(Application.created_at.desc(), Application.id.desc()).limit(LIST_LIMIT)))
 
 
 def list_applications(session: Session, ctx: IndexContext, user: User, viewer: Viewer,
@@ -150,6 +157,7 @@ def list_applications(session: Session, ctx: IndexContext, user: User, viewer: V
         prefix = _region_prefix(filters.city)
         wanted = wanted.where(or_(Talent.expected_city_code.startswith(prefix, autoescape=True),
                                   Talent.region_code.startswith(prefix, autoescape=True)))
+    wanted = wanted.options(contains_eager(Application.talent), contains_eager(Application.internship))
     items = list(session.scalars(wanted.order_by(Application.created_at.desc(), Application.id.desc())
                                  .limit(LIST_LIMIT)).unique())
     groups: dict[int, PostGroup] = {}
