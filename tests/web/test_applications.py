@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import ApplicationRejection, ApplicationStatus as S, Role
-from data.models import Application, Internship, Talent, User
+from data.models import Application, Internship, Notification, Talent, User
 from data.workflows.accounts import create_api_token
 from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, world_with
@@ -247,6 +247,9 @@ def test_the_api_follows_the_same_steps(client: FlaskClient, world: World) -> No
     assert invited.status_code == 200
     assert invited.get_json()["interview"] == {"at": "2030-07-01T06:30:00+00:00", "place": "公司三楼", "note": "带上简历"}
 
+    with session_scope() as s:  # the student is told, with a link to the application's page
+        told = s.scalars(select(Notification).join(User).where(User.username == "lin").order_by(Notification.id)).all()
+        assert told[-1].title == "「工业机器人运维实习生」：面试邀请" and told[-1].link == f"/applications/{app_id}"
     said = client.post(f"/api/v1/applications/{app_id}/messages", json={"text": "收到，会准时参加"}, headers=lin)
     assert said.status_code == 201 and said.get_json()["from_student"] is True
     empty = client.post(f"/api/v1/applications/{app_id}/messages", json={"text": ""}, headers=maker)
