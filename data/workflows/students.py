@@ -110,7 +110,7 @@ def apply(session: Session, talent: Talent, internship_id: int, today: dt.date |
           after={"状态": ApplicationStatus.SUBMITTED.label, "岗位编号": post.id})
     notify(session, org_users(session, post.owner_org_id), NotificationKind.APPLICATION_RECEIVED,
            f"「{talent.name}」投递了「{post.name}」", f"{talent.major or ''} {talent.level.label}".strip(),
-           "/org/applications")
+           f"/applications/{application.id}")
     return application
 
 
@@ -162,14 +162,15 @@ def _move(session: Session, user: User, application_id: int, to: ApplicationStat
           f"{to.label}：「{application.internship.name}」" + (f"（{summary}）" if summary else ""),
           before={"状态": before.label}, after={"状态": to.label})
     session.flush()
+    link = f"/applications/{application.id}"  # the application's page, for either side
     if side == "org":
         student = session.get(User, application.talent.user_id) if application.talent.user_id is not None else None
         told = [student] if student is not None else []
         notify(session, told, NotificationKind.APPLICATION_STATUS, f"「{application.internship.name}」：{to.label}",
-               "\n".join(x for x in (application.internship.owner_org.name, summary) if x), "/student/applications")
+               "\n".join(x for x in (application.internship.owner_org.name, summary) if x), link)
     else:
         notify(session, org_users(session, application.internship.owner_org_id), NotificationKind.APPLICATION_STATUS,
-               f"「{application.talent.name}」{to.label}「{application.internship.name}」", summary, "/org/applications")
+               f"「{application.talent.name}」{to.label}「{application.internship.name}」", summary, link)
     return application
 
 
@@ -191,7 +192,8 @@ def invite_to_interview(session: Session, user: User, application_id: int, when:
     place = typed_text(place, "interview_place", "请填写面试地点，线上面试请写「线上」并附会议链接", max_len=200,
                        error=StudentError)
     application, _ = application_for(session, user, application_id)
-    application.interview_at, application.interview_place = aware(when), place
+    # stored in UTC: SQLite keeps the wall time and drops the zone
+    application.interview_at, application.interview_place = aware(when).astimezone(dt.timezone.utc), place
     application.interview_note = (note or "").strip()[:MESSAGE_MAX]
     local = aware(when).astimezone(CHINA)
     return _move(session, user, application_id, ApplicationStatus.INTERVIEW, f"{local:%Y-%m-%d %H:%M}，{place}")
@@ -237,11 +239,11 @@ def post_message(session: Session, user: User, application_id: int, text: str) -
     session.add(message)
     session.flush()
     if side == "student":
-        told, link = org_users(session, application.internship.owner_org_id), "/org/applications"
+        told, link = org_users(session, application.internship.owner_org_id), f"/applications/{application.id}"
         title = f"「{application.talent.name}」就「{application.internship.name}」留言"
     else:
         student = session.get(User, application.talent.user_id) if application.talent.user_id is not None else None
-        told, link = ([student] if student is not None else []), "/student/applications"
+        told, link = ([student] if student is not None else []), f"/applications/{application.id}"
         title = f"「{application.internship.owner_org.name}」就「{application.internship.name}」给您留言"
     notify(session, told, NotificationKind.APPLICATION_STATUS, title, text[:500], link)
     return message

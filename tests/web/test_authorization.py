@@ -114,6 +114,17 @@ RULES: dict[str, list[Case]] = {
     "pages.org_applications": [C("GET", "/org/applications", ENTERPRISES | STAFFS)],
     "pages.org_decide_application": [C("POST", lambda i: f"/org/applications/{i['application']}", frozenset({MAKER}) | STAFFS,
                                        {"decision": "reject"})],
+    "pages.application_page": [C("GET", lambda i: f"/applications/{i['application']}", frozenset({MAKER}) | STAFFS)],
+    "pages.application_interview": [C("POST", lambda i: f"/applications/{i['application']}/interview",
+                                      frozenset({MAKER}) | STAFFS, {"interview_at": "", "interview_place": ""})],
+    "pages.application_decision": [C("POST", lambda i: f"/applications/{i['application']}/decision",
+                                     frozenset({MAKER}) | STAFFS, {"decision": "reject", "reason": "x"})],
+    # The world's application is by a student without an account: no user is its student side.
+    "pages.application_offer": [C("POST", lambda i: f"/applications/{i['application']}/offer", frozenset(),
+                                  {"answer": "accept"})],
+    "pages.application_withdraw": [C("POST", lambda i: f"/applications/{i['application']}/withdraw", frozenset())],
+    "pages.application_message": [C("POST", lambda i: f"/applications/{i['application']}/messages",
+                                    frozenset({MAKER}) | STAFFS, {"text": ""})],
     "pages.proposals": [C("GET", "/proposals", ENTERPRISES | {COLLEGE} | STAFFS)],
     "pages.proposal_new": [C("POST", "/proposals", frozenset({COLLEGE}) | STAFFS, {"teacher_id": "x"})],
     "pages.proposal_answer": [C("POST", lambda i: f"/proposals/{i['proposal']}/answer", frozenset({MAKER}) | STAFFS,
@@ -162,6 +173,18 @@ RULES: dict[str, list[Case]] = {
           frozenset({MAKER, STAFF, ADMIN}))],
     "api.feedback": [C("POST", "/api/v1/feedback", LOGGED_IN, {}, json=True)],
     "api.job_status": [C("GET", "/api/v1/jobs/" + "0" * 32, LOGGED_IN)],  # who else sees a real job: test_boundary
+    "api.list_applications": [C("GET", "/api/v1/applications", LOGGED_IN)],
+    "api.get_application": [C("GET", lambda i: f"/api/v1/applications/{i['application']}", frozenset({MAKER}) | STAFFS)],
+    "api.create_application": [C("POST", "/api/v1/applications", frozenset({STUDENT}), {}, json=True)],
+    "api.application_interview_api": [C("POST", lambda i: f"/api/v1/applications/{i['application']}/interview",
+                                        frozenset({MAKER}) | STAFFS, {}, json=True)],
+    "api.application_decision_api": [C("POST", lambda i: f"/api/v1/applications/{i['application']}/decision",
+                                       frozenset({MAKER}) | STAFFS, {}, json=True)],
+    "api.application_offer_api": [C("POST", lambda i: f"/api/v1/applications/{i['application']}/offer", frozenset(),
+                                    {"accept": True}, json=True)],
+    "api.application_withdraw_api": [C("POST", lambda i: f"/api/v1/applications/{i['application']}/withdraw", frozenset())],
+    "api.application_message_api": [C("POST", lambda i: f"/api/v1/applications/{i['application']}/messages",
+                                      frozenset({MAKER}) | STAFFS, {}, json=True)],
     "api.create_record_api": [C("POST", "/api/v1/pools/internship", ENTERPRISES | STAFFS, {}, json=True)],
     "api.update_record_api": [C("PATCH", lambda i: f"/api/v1/pools/project/{i['vision_need']}",
                                 frozenset({MAKER}) | STAFFS, {"name": ""}, json=True)],
@@ -192,7 +215,11 @@ NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detai
                     "pages.org_decide_application", "pages.proposal_answer", "pages.proposal_withdraw",
                     "pages.contact_answer", "pages.contact_revoke", "pages.agreement_detail", "pages.agreement_log",
                     "pages.activity_answer", "pages.agreement_close", "api.get_agreement", "api.log_activity",
-                    "api.answer_activity", "api.close_agreement"}
+                    "api.answer_activity", "api.close_agreement", "pages.application_page",
+                    "pages.application_interview", "pages.application_decision", "pages.application_offer",
+                    "pages.application_withdraw", "pages.application_message", "api.get_application",
+                    "api.application_interview_api", "api.application_decision_api", "api.application_offer_api",
+                    "api.application_withdraw_api", "api.application_message_api"}
 
 
 def test_every_route_has_a_rule() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from web.api.v1 import agreements, docs, feedback, imports, jobs, notifications, pools, recommendations, reindex, search
+from web.api.v1 import (agreements, applications, docs, feedback, imports, jobs, notifications, pools,
+                        recommendations, reindex, search)
 from web.api.v1.blueprint import bp
 
 # Every resource, each its own module: importing it registered its routes on ``bp``.
@@ -23,6 +24,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     jobs,  # /jobs/<id>
     notifications,  # /notifications, /notification-settings, /subscriptions
     agreements,  # /agreements[/<id>[/activities|/close]], /agreements/from/<source>/<id>, /activities/<id>/answer
+    applications,  # /applications[/<id>[/interview|/decision|/offer|/withdraw|/messages]]
 )
 
 __all__ = ["RESOURCES", "bp"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.enums import ActivityUnit, AgreementKind, MailMode, NotificationKind
+from data.enums import ActivityUnit, AgreementKind, ApplicationRejection, EducationLevel, MailMode, NotificationKind
 from data.pools import Pool
 from matcher.directions import REGISTRY
 from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
@@ -39,7 +39,7 @@ AGREEMENT_ID = _param("agreement_id", "path", {"type": "integer", "minimum": 1, 
 JOB = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobStarted"}}}}
 
 
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
@@ -54,20 +54,20 @@ def _inbox_paths() -> dict[str, Any]:
             _param("unread", "query", {"type": "string", "enum": ["1", "true"]}, False, "只看未读")],
             "responses": {**_responses("消息列表"), **_errors("401")}}},
         "/notifications/read": {"post": {"summary": "标为已读（省略 ids 时全部）", "operationId": "markNotificationsRead",
-            "requestBody": _body({"type": "object", "properties": {"ids": {"type": "array", "maxItems": 500, "items": {
+            "requestBody": _json_body({"type": "object", "properties": {"ids": {"type": "array", "maxItems": 500, "items": {
                 "type": "integer", "minimum": 1, "maximum": MAX_ID}}}}),
             "responses": {**_responses("已标为已读的条数"), **_errors("401")}}},
         "/notification-settings": {
             "get": {"summary": "邮件设置", "operationId": "getNotificationSettings", "responses": {**_responses("设置"), **_errors("401")}},
             "put": {"summary": "保存邮件设置（每种消息：立即发送、每日汇总或不发邮件）", "operationId": "saveNotificationSettings",
-                    "requestBody": _body({"type": "object", "properties": {
+                    "requestBody": _json_body({"type": "object", "properties": {
                         "email": {"type": "string", "maxLength": 120, "description": "空字符串：不接收邮件"},
                         "modes": {"type": "object", "propertyNames": {"enum": kinds}, "additionalProperties": modes}}}),
                     "responses": {**_responses("保存后的设置"), **_errors("401")}}},
         "/subscriptions": {
             "get": {"summary": "我的订阅", "operationId": "listSubscriptions", "responses": {**_responses("订阅"), **_errors("401")}},
             "post": {"summary": "订阅新匹配：一个检索（q、pool），或本单位/本人的一条记录的某个推荐方向（source_pool、source_id、direction）",
-                     "operationId": "subscribe", "requestBody": _body({"type": "object", "properties": {
+                     "operationId": "subscribe", "requestBody": _json_body({"type": "object", "properties": {
                          "q": {"type": "string", "maxLength": 200}, "pool": {"type": "string", "enum": [p.value for p in Pool]},
                          "source_pool": {"type": "string", "enum": [p.value for p in Pool]},
                          "source_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
@@ -79,6 +79,91 @@ def _inbox_paths() -> dict[str, Any]:
             _param("subscription_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True)],
             "responses": {"204": {"description": "已取消"}, **_errors("401", "404")}}},
     }
+
+
+APPLICATION_ID = _param("application_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "申请编号")
+APPLICATION = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": required, "properties": properties}}}}
+
+
+def _step(summary: str, operation: str, body: dict[str, Any] | None, status: str = "200",
+          ok: dict[str, Any] = APPLICATION) -> dict[str, Any]:
+    step: dict[str, Any] = {"summary": summary, "operationId": operation, "parameters": [APPLICATION_ID],
+                            "responses": {status: {"description": "已处理", **ok}, **_errors("400", "401", "403", "404")}}
+    if body is not None:
+        step["requestBody"] = body
+    return step
+
+
+# 岗位申请: the student's and the posting organization's steps (data/workflows/students.py TRANSITIONS).
+APPLICATION_PATHS: dict[str, Any] = {
+    "/applications": {
+        "get": {"summary": "我的岗位申请（学生：本人的申请；企业：本单位岗位收到的申请，每个岗位内按双向匹配度排序）",
+                "operationId": "listApplications", "parameters": [
+                    _param("internship_id", "query", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, False, "只看该岗位"),
+                    _param("major", "query", {"type": "string", "maxLength": 100}, False, "专业包含"),
+                    _param("level", "query", {"type": "string", "enum": [*(e.value for e in EducationLevel),
+                                                                         *(e.label for e in EducationLevel)]}, False, "学历层次"),
+                    _param("city", "query", {"type": "string", "maxLength": 100}, False, "期望城市或所在地区，如 广州")],
+                "responses": {"200": {"description": "申请列表", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["side", "total", "items"], "properties": {
+                        "side": {"type": "string", "enum": ["student", "org"]}, "total": {"type": "integer"},
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
+                        "notice": {"type": ["string", "null"]}}}}}}, **_errors("400", "401")}},
+        "post": {"summary": "学生申请岗位（附求职信；当前个人资料作为简历随申请保存）", "operationId": "applyToInternship",
+                 "requestBody": _body({"internship_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                       "cover_letter": {"type": "string", "maxLength": 3000}}, ["internship_id"]),
+                 "responses": {"201": {"description": "已投递", **APPLICATION}, **_errors("400", "401", "403", "404")}}},
+    "/applications/{application_id}": {"get": {
+        "summary": "一份申请及其留言（企业打开即标记为已查看）", "operationId": "getApplication", "parameters": [APPLICATION_ID],
+        "responses": {"200": {"description": "申请", **APPLICATION}, **_errors("400", "401", "404")}}},
+    "/applications/{application_id}/interview": {"post": _step(
+        "面试邀请（企业；再次发送即改期）", "inviteToInterview",
+        _body({"interview_at": {"type": "string", "description": "日期时间，如 2026-07-01T14:30（不带时区即北京时间）"},
+               "interview_place": {"type": "string", "maxLength": 200, "description": "地点，线上面试写「线上」并附会议链接"},
+               "interview_note": {"type": "string", "maxLength": 2000}}, ["interview_at", "interview_place"]))},
+    "/applications/{application_id}/decision": {"post": _step(
+        "录用或未录用（企业；录用不能超过岗位名额）", "decideApplication",
+        _body({"accept": {"type": "boolean"},
+               "reason": {"type": "string", "enum": [*(e.value for e in ApplicationRejection),
+                                                     *(e.label for e in ApplicationRejection)],
+                          "description": "未录用原因"},
+               "note": {"type": "string", "maxLength": 2000}}, ["accept"]))},
+    "/applications/{application_id}/offer": {"post": _step(
+        "接受录用或放弃（学生本人）", "answerOffer", _body({"accept": {"type": "boolean"}}, ["accept"]))},
+    "/applications/{application_id}/withdraw": {"post": _step("撤回申请（学生本人，企业作出决定前）", "withdrawApplication", None)},
+    "/applications/{application_id}/messages": {"post": _step(
+        "给对方留言", "postApplicationMessage", _body({"text": {"type": "string", "minLength": 1, "maxLength": 2000}}, ["text"]),
+        "201", {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationMessage"}}}})},
+}
+LABEL = {"type": ["object", "null"], "properties": {"code": {"type": "string"}, "label": {"type": "string"}}}
+APPLICATION_SCHEMAS: dict[str, Any] = {
+    "Application": {"type": "object", "required": ["id", "side", "status", "internship", "talent", "actions"], "properties": {
+        "id": {"type": "integer"}, "side": {"type": "string", "enum": ["student", "org"], "description": "调用者是哪一方"},
+        "status": {**LABEL, "description": "已投递、已查看、面试邀请、已录用、未录用、已接受、已放弃、已撤回"},
+        "internship": {"type": "object"}, "talent": {"type": "object"},
+        "created_at": {"type": "string"}, "updated_at": {"type": "string"}, "cover_letter": {"type": "string"},
+        "resume": {"type": "object", "description": "投递时的个人资料（不含联系方式）",
+                   "additionalProperties": {"type": "string"}},
+        "interview": {"type": ["object", "null"], "properties": {"at": {"type": "string"}, "place": {"type": "string"},
+                                                                 "note": {"type": "string"}}},
+        "decision": {"type": ["object", "null"], "properties": {"reason": LABEL, "note": {"type": "string"},
+                                                                "decided_at": {"type": "string"}}},
+        "fit": {"type": ["object", "null"], "description": "双向匹配度（企业查看列表时；未进入匹配排名为 null）",
+                "properties": {"score": {"type": "number"}, "parts": {"type": "object"},
+                               "reasons": {"type": "array", "items": {"type": "string"}}}},
+        "actions": {"type": "array", "description": "调用者现在可以做的操作",
+                    "items": {"type": "string", "enum": ["interview", "accept", "reject", "withdraw", "confirm",
+                                                         "decline", "message"]}},
+        "messages": {"type": "array", "items": {"$ref": "#/components/schemas/ApplicationMessage"}}}},
+    "ApplicationMessage": {"type": "object", "required": ["id", "from_student", "text"], "properties": {
+        "id": {"type": "integer"}, "from_student": {"type": "boolean"}, "text": {"type": "string"},
+        "author": {"type": ["string", "null"]}, "created_at": {"type": ["string", "null"]}}},
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -169,6 +254,7 @@ def openapi_document() -> dict[str, Any]:
             "/jobs/{job_id}": {"get": {"summary": "后台任务进度", "operationId": "jobStatus",
                                        "parameters": [_param("job_id", "path", {"type": "string"}, True)],
                                        "responses": {**_responses("任务进度（仅秘书处或发起人可查看）"), **_errors("401")}}},
+            **APPLICATION_PATHS,
         },
         "security": [{}, {"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -217,5 +303,6 @@ def openapi_document() -> dict[str, Any]:
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},
                 "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
                 "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},
+            **APPLICATION_SCHEMAS,
         }},
     }

@@ -18,6 +18,7 @@ from web.pages import work
 from web.pages import trust
 from web.pages import inbox
 from web.pages import agreements
+from web.pages import applications
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -32,6 +33,7 @@ AREAS: tuple[ModuleType, ...] = (
     trust,  # contact requests, own data, membership
     inbox,  # messages and their e-mail settings, subscriptions, failed e-mails (staff)
     agreements,  # 合作记录 and their activity
+    applications,  # one application's page and each side's steps on it
 )
 
 __all__ = ["AREAS", "bp"]

@@ -10,7 +10,7 @@ from indexer.context import get_context
 from web.auth import roles_required
 from web.db import get_session
 from web.pages.blueprint import bp
-from web.services import students
+from web.services import applications, students
 from web.viewer import current_actor, current_viewer, logged_in_user
 
 
@@ -43,12 +43,14 @@ def student_internships() -> ResponseReturnValue:
 @bp.post("/student/apply/<int:internship_id>")
 @roles_required(Role.STUDENT)
 def student_apply(internship_id: int) -> ResponseReturnValue:
-    application = students.apply(get_session(), logged_in_user(), internship_id, current_viewer())
+    application = applications.apply(get_session(), logged_in_user(), internship_id, current_viewer(),
+                                     request.form.get("cover_letter", ""))
     flash(f"已申请：{application.internship.name}")
-    return redirect(url_for("pages.student_applications"))
+    return redirect(url_for("pages.application_page", application_id=application.id))
 
 
 @bp.get("/student/applications")
 @roles_required(Role.STUDENT)
 def student_applications() -> ResponseReturnValue:
-    return render_template("student_applications.html", items=students.my_applications(get_session(), logged_in_user()))
+    return render_template("student_applications.html",
+                           items=applications.my_applications(get_session(), logged_in_user()))

@@ -5,27 +5,31 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from data.enums import Role
+from data.enums import ApplicationRejection, EducationLevel, Role
 from data.workflows.proposals import proposals_for
-from data.workflows.students import received_applications
+from indexer.context import get_context
 from web.auth import roles_required
 from web.db import get_session
 from web.pages.blueprint import bp, form_id
-from web.services import proposals as practice, records, students
-from web.viewer import logged_in_user
+from web.services import applications, proposals as practice, records
+from web.viewer import current_viewer, logged_in_user
 
 
 @bp.get("/org/applications")
 @roles_required(Role.ENTERPRISE)
 def org_applications() -> ResponseReturnValue:
-    return render_template("org_applications.html", items=received_applications(get_session(), logged_in_user()))
+    filters = applications.parse_filters(request.args)
+    found = applications.list_applications(get_session(), get_context(), logged_in_user(), current_viewer(), filters)
+    return render_template("org_applications.html", found=found, filters=filters.args(), levels=list(EducationLevel),
+                           reasons=list(ApplicationRejection))
 
 
 @bp.post("/org/applications/<int:application_id>")
 @roles_required(Role.ENTERPRISE)
 def org_decide_application(application_id: int) -> ResponseReturnValue:
-    application = students.decide(get_session(), logged_in_user(), application_id,
-                                  request.form.get("decision") == "accept")
+    application = applications.decide(get_session(), logged_in_user(), application_id,
+                                      request.form.get("decision") == "accept", request.form.get("reason"),
+                                      request.form.get("note", ""))
     flash(f"已处理：{application.talent.name} · {application.status.label}")
     return redirect(url_for("pages.org_applications"))
 

@@ -1,5 +1,5 @@
-"""Students and internships: a student's profile, the posts recommended to them, applying, and
-the posting organization's decision on an application."""
+"""Students and internships: a student's profile and the posts recommended to them (applying
+and everything after it: :mod:`web.services.applications`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from data.enums import Visibility
-from data.errors import Malformed
 from data.models import Application, Talent, User
 from data.pools import Pool
 from data.sheets.columns import columns_of
@@ -23,7 +22,6 @@ from matcher.directions import talent_internships
 from matcher.engine import Match
 from matcher.recommend import recommend
 from web.services.matching import note_shown
-from web.services.records import get_record
 
 DIRECTION = talent_internships.DIRECTION.key
 
@@ -66,26 +64,3 @@ def internships_page(session: Session, ctx: IndexContext, user: User, viewer: Vi
         matches, problem = [], str(exc)
     applied = {a.internship_id: a for a in students.applications_of(session, talent)}
     return InternshipsPage(talent, matches, applied, problem)
-
-
-def apply(session: Session, user: User, internship_id: int, viewer: Viewer) -> Application:
-    """Apply to a post the student may see (hidden posts answer as missing), committed."""
-    talent = students.profile_of(session, user)
-    if talent is None:
-        raise Malformed("profile", "请先填写个人资料")
-    get_record(session, Pool.INTERNSHIP, internship_id, viewer)
-    application = students.apply(session, talent, internship_id, actor=user)
-    session.commit()
-    return application
-
-
-def my_applications(session: Session, user: User) -> list[Application]:
-    talent = students.profile_of(session, user)
-    return students.applications_of(session, talent) if talent else []
-
-
-def decide(session: Session, user: User, application_id: int, accept: bool) -> Application:
-    """The posting organization accepts or turns down an application, committed."""
-    application = students.decide_application(session, user, application_id, accept)
-    session.commit()
-    return application
