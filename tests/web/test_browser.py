@@ -6,10 +6,8 @@ Screenshots of each journey's key page are kept in ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,10 +17,9 @@ from data.enums import MemberStatus, Role
 from data.models import Organization
 from data.workflows.accounts import create_user
 from tests.matcher.world import World, build_world
+from tests.web.browser import ARTIFACTS, CHROMIUM, log_in
 from web import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
 
@@ -42,27 +39,6 @@ def server(live_db: str) -> Iterator[tuple[str, World]]:
     yield f"http://127.0.0.1:{http.server_port}", world
     http.shutdown()
     thread.join()
-
-
-@pytest.fixture
-def page(server):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
-        yield page
-        browser.close()
-
-
-def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "secret-pass")
-    page.click("button[type=submit]")
 
 
 def test_enterprise_posts_a_need_and_sees_explained_recommendations(server, page) -> None:  # type: ignore[no-untyped-def]

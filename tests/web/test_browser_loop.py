@@ -24,7 +24,7 @@ from matcher.watch import run_round
 from tests.mail import SmtpServer
 from tests.makers import make_user
 from tests.matcher.world import World, build_world
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, log_in, page  # noqa: F401  (the page fixture)
+from tests.web.browser import ARTIFACTS, CHROMIUM, log_in
 from web import create_app
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -68,7 +68,8 @@ def test_from_an_application_to_confirmed_months(server: tuple[str, World], page
     card = page.locator("#internships li", has_text="工业机器人运维实习生").first
     card.locator("textarea[name=cover_letter]").fill("我熟悉PLC编程，做过工业机器人点检。")
     card.locator("button:has-text('申请')").click()
-    page.wait_for_selector("#status")
+    page.wait_for_selector("#applications")
+    page.click("#applications a:has-text('工业机器人运维实习生')")
     assert page.inner_text("#status") == "已投递"
     _log_out(page)
     # the enterprise: an inbox item and an e-mail

@@ -46,7 +46,7 @@ def student_apply(internship_id: int) -> ResponseReturnValue:
     application = applications.apply(get_session(), logged_in_user(), internship_id, current_viewer(),
                                      request.form.get("cover_letter", ""))
     flash(f"已申请：{application.internship.name}")
-    return redirect(url_for("pages.application_page", application_id=application.id))
+    return redirect(url_for("pages.student_applications"))
 
 
 @bp.get("/student/applications")
