@@ -34,6 +34,7 @@ from data.models import (
 from data.access import Viewer, can_see
 from data.pools import Pool
 from data.reference.regions import get_region
+from data.workflows.agreements import open_agreements
 from data.workflows.feedback import cooperation_counts
 from matcher import features as fx
 from matcher.engine import Feature, Match
@@ -147,15 +148,20 @@ def open_post(query: MatchQuery, record: PoolRecord, today: dt.date) -> str | No
 # -- adjustments --------------------------------------------------------------------------
 
 def rank_down_busy(session: Session, matches: list[Match]) -> None:
-    """Experts/teachers on too many active engagements (已合作 in the last year) are ranked down."""
+    """Experts/teachers on too many active engagements (已合作 in the last year, or open 合作记录)
+    are ranked down."""
     people = [m for m in matches if m.pool in (Pool.EXPERT, Pool.TEACHER)]
     if not people:
         return
     since = dt.datetime.now(dt.timezone.utc) - ENGAGEMENT_WINDOW
     counts = cooperation_counts(session, [m.id for m in people], since)
+    # Open 合作记录 count too; one engagement may be both marked 已合作 and recorded, so the
+    # larger of the two counts, not their sum.
+    agreements = {pool: open_agreements(session, pool, [m.id for m in people if m.pool is pool])
+                  for pool in (Pool.EXPERT, Pool.TEACHER)}
     limit = max_engagements()
     for match in people:
-        active = counts.get((match.pool, match.id), 0)
+        active = max(counts.get((match.pool, match.id), 0), agreements[match.pool].get(match.id, 0))
         if active >= limit:
             match.score *= fx.load_penalty(active, limit)
             match.notes.append(f"当前已有 {active} 项在进行的合作（上限 {limit}），已降低排序")

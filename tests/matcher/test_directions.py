@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import FeedbackAction
@@ -72,6 +73,28 @@ def test_an_organization_the_viewer_may_not_see_is_not_offered(world: World) -> 
                                viewer=Viewer(member=True))
     assert world.ids["food"] not in [m.id for m in outsider]
     assert member[0].id == world.ids["food"]
+
+
+def test_open_agreements_count_as_load(world: World) -> None:
+    """An expert in as many open 合作记录 as the limit is ranked down and says why; closing them
+    lifts it."""
+    from data.enums import AgreementKind, AgreementStatus
+    from data.models import Agreement
+
+    with session_scope() as s:
+        s.add_all(Agreement(kind=AgreementKind.CONSULTING, title=f"咨询{i}", enterprise_id=world.ids["food"],
+                            partner_id=world.ids["gz_college"], person_pool="expert", person_id=world.ids["vision_expert"],
+                            person_name="陈视觉") for i in range(3))
+    with session_scope() as s:
+        busy = next(m for m in recommend_for(s, Pool.PROJECT, "vision_need", "need_experts", world)
+                    if m.pool is Pool.EXPERT and m.id == world.ids["vision_expert"])
+        assert any("当前已有 3 项在进行的合作" in n for n in busy.notes)
+        for agreement in s.scalars(select(Agreement)):
+            agreement.status = AgreementStatus.CLOSED
+    with session_scope() as s:
+        free = next(m for m in recommend_for(s, Pool.PROJECT, "vision_need", "need_experts", world)
+                    if m.pool is Pool.EXPERT and m.id == world.ids["vision_expert"])
+        assert not free.notes and free.score > busy.score
 
 def test_enterprise_and_college(world: World) -> None:
     with session_scope() as s:
