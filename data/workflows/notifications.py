@@ -164,10 +164,13 @@ def inbox(session: Session, user: User, page: int = 1, kind: NotificationKind | 
     return InboxPage(items, total, unread_count(session, user), page, pages, kind)
 
 
-def mark_read(session: Session, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's messages read (``ids``: only these; None: all). Others' ids are ignored,
-    the same as unknown ones. Returns how many changed."""
+def mark_read(session: Session, user: User, ids: Iterable[int] | None = None,
+              kind: NotificationKind | None = None) -> int:
+    """Mark the user's messages read (``ids``: only these; None: all; ``kind``: only of that
+    kind). Others' ids are ignored, the same as unknown ones. Returns how many changed."""
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if kind is not None:
+        stmt = stmt.where(Notification.kind == kind)
     if ids is not None:
         wanted = [i for i in ids if 0 < i <= MAX_ID]
         if not wanted:

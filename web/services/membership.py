@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from data.enums import MemberLevel, Role
+from data.enums import MemberLevel, NotificationKind, Role
 from data.errors import Malformed
 from data.models import Organization, User
 from data.reference.regions import get_region
-from data.workflows import joining, membership
+from data.workflows import joining, membership, notifications
 from web.boundary import parse_id
 
 Form = Mapping[str, str]
@@ -127,13 +127,14 @@ def staff_action(session: Session, user: User, form: Form) -> str:
 
 def member_page(session: Session, user: User) -> dict[str, Any]:
     """What /membership shows the user's organization. Showing the notices is reading them: they
-    are marked read and that is committed, so the navigation's badge goes (a read receipt, the
-    one write of this page)."""
+    are marked read (their copies in 「消息」 too) and that is committed, so the navigation's badges
+    go (a read receipt, the one write of this page)."""
     org = session.get(Organization, user.org_id) if user.org_id else None
     if org is None:
         raise Malformed("", "账号未关联单位")
     page = {"org": org, "ballots": membership.ballots(session, user.org_id), "cases": membership.cases_of(session, org.id),
             "events": membership.history(session, org.id, mark_read=True), "levels": list(MemberLevel)}
+    notifications.mark_read(session, user, kind=NotificationKind.MEMBERSHIP)  # the same notices in 「消息」
     session.commit()
     return page
 
