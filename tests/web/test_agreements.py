@@ -21,7 +21,7 @@ from data.workflows.accounts import create_api_token
 from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, token, world_with
 
-pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgresql"], indirect=True)
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)  # PostgreSQL: tests/data/test_agreements.py
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.matcher.world import World
 from tests.web.helpers import act, login, switch, world_with
 from web import create_app
 
-pytestmark = pytest.mark.parametrize("live_db", ["sqlite", "postgres"], indirect=True)
+pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)  # PostgreSQL: tests/data/test_applications.py
 LATER = "2030-07-01T14:30"
 
 
