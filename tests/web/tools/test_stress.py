@@ -45,15 +45,7 @@ def stress_postgres() -> str:
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    url = services.redis_url()
-    if url is None:
-        services.unavailable("Redis", "set TEST_REDIS_URL")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        services.unavailable("Redis", exc)
+    url = services.live_redis_url()
     yield url
 
 
