@@ -6,7 +6,6 @@ With ``REQUIRE_SERVICES=1`` (CI) a missing server fails the test instead of skip
 from __future__ import annotations
 
 import os
-
 from typing import NoReturn
 
 import pytest
