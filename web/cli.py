@@ -143,6 +143,16 @@ def demo_command(serve: bool, port: int) -> None:
     if fresh or not all(get_context().store.exists(p) for p in Pool):
         click.echo("正在建立检索索引…")
         reindex_pools(tuple(Pool))
+    if fresh:
+        from matcher.evaluation.history import generate_history
+
+        with session_scope() as session, tqdm(desc="生成演示历史（推荐后的联系、合作与谢绝）", unit="条需求",
+                                              file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+            report = generate_history(session, get_context(), progress=progress)
+        click.echo(f"演示历史：{report.needs} 条需求的 {sum(report.actions.values())} 条反馈")
     click.echo(DEMO_NOTICE)
     with session_scope() as session:
         for pool, count in pool_counts(session).items():

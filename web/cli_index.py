@@ -176,6 +176,23 @@ def register_eval(cli: click.Group) -> None:
             if bar is not None:
                 bar.close()
 
+    @cli.command("eval-outcomes")
+    @click.option("--held-out", type=click.FloatRange(0.1, 0.9), default=0.3, show_default=True,
+                  help="The later share of the history held out as labels.")
+    @click.option("--seeds", default="20261205,1,2", show_default=True, help="Histories to replay, comma-separated.")
+    @click.option("--backend", type=click.Choice(["e5", "use", "st", "static"]),
+                  help="Embedding backend (default: EMBEDDING_BACKEND or e5).")
+    def eval_outcomes_command(held_out: float, seeds: str, backend: str | None) -> None:
+        """Replay the demo's history of accepted and declined matches: does learning from the
+        earlier part of it rank the later part better (nDCG@10, paired-bootstrap interval)?"""
+        from matcher.evaluation.outcomes import run_outcome_replay
+
+        try:
+            numbers = [int(s) for s in seeds.split(",") if s.strip()]
+        except ValueError as exc:
+            raise click.BadParameter("种子须为逗号分隔的整数", param_hint="--seeds") from exc
+        run_outcome_replay(click.echo, held_out, numbers, backend)
+
     @cli.command("distill-embedder")
     @click.option("--min-frequency", type=int, default=None, help="Smallest jieba frequency of a word kept (default 20).")
     @click.option("--dim", type=int, default=None, help="Dimensions kept by PCA (default 256).")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.enums import FeedbackAction, RejectReason
 from data.errors import FieldError
-from data.models import MODELS, Feedback
+from data.models import MODELS, Feedback, OwnedRecord
 from data.pools import Pool
 
 
@@ -82,6 +83,48 @@ def cooperation_counts(session: Session, target_ids: Collection[int], since: dt.
         .group_by(Feedback.target_pool, Feedback.target_id)
     )
     return {(Pool(pool), target): count for pool, target, count in rows}
+
+
+@dataclass
+class OrgHistory:
+    """What an organization's users did with the recommendations for its own records:
+    the people or records they turned down, by reason, and those they went on with."""
+
+    declined: dict[RejectReason, set[tuple[Pool, int]]] = field(default_factory=lambda: defaultdict(set))
+    accepted: set[tuple[Pool, int]] = field(default_factory=set)  # 已联系 or 已合作
+
+
+def org_history(session: Session, org_id: int, since: dt.datetime) -> OrgHistory:
+    """Feedback since ``since`` on the recommendations for records owned by ``org_id``; for a
+    target it said several things of, the latest counts (declined, then contacted: accepted)."""
+    pools = session.scalars(select(Feedback.source_pool).where(Feedback.source_pool.is_not(None),
+                                                               Feedback.created_at >= since).distinct())
+    said: list[tuple[dt.datetime, int, str, int, FeedbackAction, RejectReason | None]] = []
+    for name in sorted(p for p in pools if p is not None):
+        model = MODELS[Pool(name)]
+        if issubclass(model, OwnedRecord):
+            rows = session.execute(
+                select(Feedback.created_at, Feedback.id, Feedback.target_pool, Feedback.target_id, Feedback.action,
+                       Feedback.reason)
+                .join(model, model.id == Feedback.source_id)
+                .where(Feedback.source_pool == name, model.owner_org_id == org_id, Feedback.created_at >= since))
+            said += [(at, id_, pool, target, action, reason) for at, id_, pool, target, action, reason in rows]
+    history = OrgHistory()
+    for _, _, pool, target, action, reason in sorted(said, key=lambda row: (row[0], row[1])):
+        key = (Pool(pool), target)
+        if action is FeedbackAction.REJECTED and reason is not None:
+            _forget(history, key)
+            history.declined[reason].add(key)
+        elif action in (FeedbackAction.CONTACTED, FeedbackAction.COOPERATED):
+            _forget(history, key)
+            history.accepted.add(key)
+    return history
+
+
+def _forget(history: OrgHistory, key: tuple[Pool, int]) -> None:
+    history.accepted.discard(key)
+    for targets in history.declined.values():
+        targets.discard(key)
 
 
 def feedback_summary(session: Session) -> dict[str, dict[str, int]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +20,12 @@ from data.enums import (
     IPStatus,
     Maturity,
     OrgKind,
+    ProfTitle,
+    RejectReason,
     Status,
 )
 from data.models import (
+    MODELS,
     Achievement,
     Expert,
     Internship,
@@ -33,9 +36,9 @@ from data.models import (
 )
 from data.access import Viewer, can_see
 from data.pools import Pool
-from data.reference.regions import get_region
+from data.reference.regions import get_region, province_of
 from data.workflows.agreements import open_agreements
-from data.workflows.feedback import cooperation_counts
+from data.workflows.feedback import cooperation_counts, org_history
 from matcher import features as fx
 from matcher.engine import Feature, Match
 from matcher.query import Facets, MatchQuery
@@ -59,6 +62,16 @@ IP_WEIGHT = 0.2  # 知识产权
 
 # Ranking busy people down: the 已合作 feedback of this long counts as an active engagement.
 ENGAGEMENT_WINDOW = dt.timedelta(days=365)
+
+# Following what an organization turned down before (``follow_declines``): once its users
+# have declined this many people for one reason, candidates like them rank lower for its
+# other records; feedback older than the window is forgotten.
+DECLINES_TO_LEARN = 2
+DECLINE_PENALTY = 0.85  # the score is multiplied by this
+DECLINE_WINDOW = dt.timedelta(days=730)
+# The reasons the ranking learns from (chosen by ``chanjiao eval-outcomes``: see the README).
+LEARNED_REASONS = (RejectReason.REGION, RejectReason.SENIORITY)
+SENIOR_TITLES = (ProfTitle.PROFESSOR, ProfTitle.RESEARCHER, ProfTitle.SENIOR_ENGINEER_PLUS)  # 正高
 
 # Gathering records by organization.
 PROFILE_WEIGHT = 0.85  # an organization's profile counts a little less than its records
@@ -165,6 +178,59 @@ def rank_down_busy(session: Session, matches: list[Match]) -> None:
         if active >= limit:
             match.score *= fx.load_penalty(active, limit)
             match.notes.append(f"当前已有 {active} 项在进行的合作（上限 {limit}），已降低排序")
+
+
+def follow_declines(session: Session, query: MatchQuery, matches: list[Match],
+                    reasons: Collection[RejectReason] = LEARNED_REASONS) -> None:
+    """People like those the asking organization declined before, for the same reason, are
+    ranked down (``DECLINE_PENALTY``), with a note saying why (see ``_like_declined``)."""
+    people = [m for m in matches if m.pool in (Pool.EXPERT, Pool.TEACHER)]
+    if query.org_id is None or not people:
+        return
+    history = org_history(session, query.org_id, dt.datetime.now(dt.timezone.utc) - DECLINE_WINDOW)
+    for reason in reasons:
+        declined = [r for pool, id_ in sorted(history.declined.get(reason, ()))
+                    if (r := session.get(MODELS[pool], id_)) is not None]
+        rule = _like_declined(reason, declined, query) if len(declined) >= DECLINES_TO_LEARN else None
+        if rule is None:
+            continue
+        like, note = rule
+        for match in people:
+            record = session.get(MODELS[match.pool], match.id)
+            if record is not None and like(record):
+                match.score *= DECLINE_PENALTY
+                match.notes.append(note)
+
+
+def _like_declined(reason: RejectReason, declined: list[PoolRecord],
+                   query: MatchQuery) -> tuple[Callable[[PoolRecord], bool], str] | None:
+    """Which candidates resemble what was declined for ``reason``, and the note they get:
+    地区太远 — outside the province of the record asked for; 资历不够 — without a 正高 title;
+    领域不符 — of a field two or more declined people were of (not the record's own)."""
+    n = len(declined)
+    if reason is RejectReason.REGION:
+        home = province_of(query.region_code)
+        if home is None:
+            return None
+
+        def far(record: PoolRecord) -> bool:
+            province = province_of(record.region_code)
+            return province is not None and province.code != home.code
+        return far, f"贵单位曾以「地区太远」谢绝 {n} 位人选，{home.name}以外的人选已降低排序"
+    if reason is RejectReason.SENIORITY:
+        def junior(record: PoolRecord) -> bool:
+            return getattr(record, "prof_title", None) not in SENIOR_TITLES
+        return junior, f"贵单位曾以「资历不够」谢绝 {n} 位人选，非正高职称的人选已降低排序"
+    if reason is RejectReason.FIELD:
+        counts = Counter(r.field for r in declined if r.field)
+        fields = sorted(f for f, c in counts.items() if c >= DECLINES_TO_LEARN and f not in query.fields)
+        if not fields:
+            return None
+
+        def off_field(record: PoolRecord) -> bool:
+            return record.field in fields
+        return off_field, f"贵单位曾以「领域不符」谢绝过「{'、'.join(fields)}」领域的人选，该领域人选已降低排序"
+    return None
 
 
 # -- organization-level directions: aggregate records by their owner ----------------------

@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from data.db import session_scope
-from data.enums import FeedbackAction
+from data.enums import FeedbackAction, ProfTitle
+from data.models import Expert
 from data.pools import Pool
 from data.workflows.feedback import FeedbackError, feedback_summary, record_feedback
 from indexer.context import get_context
-from matcher.engine import Viewer
+from matcher.directions.common import DECLINE_PENALTY
+from matcher.engine import Match, Viewer
 from matcher.recommend import RecommendError
 from tests.matcher.world import World, build_world, recommend_for
 
@@ -183,3 +185,38 @@ def test_the_search_box_scores_keyword_queries_like_recommendations(world: World
         keyed = find(get_context(), Pool.ACHIEVEMENT, "表面缺陷 视觉检测", Filters(), 1, 5, s)
     assert keyed.items[0].hit.id == plain.items[0].hit.id == world.ids["vision_result"]
     assert keyed.items[0].score > plain.items[0].score  # both keywords whole: a higher text score
+
+
+def test_people_like_those_an_organization_declined_rank_lower(world: World) -> None:
+    def ranked(**kw: object) -> dict[tuple[Pool, int], Match]:
+        with session_scope() as s:
+            return {(m.pool, m.id): m for m in recommend_for(s, Pool.PROJECT, "vision_need", "need_experts", world, **kw)}
+
+    def decline(target: str, reason: str, source: str = "vision_need") -> None:
+        with session_scope() as s:
+            record_feedback(s, actor="u9", direction="need_experts", source_pool=Pool.PROJECT, source_id=world.ids[source],
+                            target_pool=Pool.EXPERT, target_id=world.ids[target], action="不合适", reason=reason)
+
+    busy, near = (Pool.EXPERT, world.ids["busy_expert"]), (Pool.EXPERT, world.ids["vision_expert"])
+    before = ranked()
+    decline("ferment_expert", "地区太远")  # 重庆, the need is in 广州
+    assert ranked() == before  # one decline teaches nothing
+    decline("ferment_expert", "地区太远", source="ferment_need")  # the food company's own need: not the maker's
+    assert ranked() == before
+    decline("busy_expert", "地区太远")
+    after = ranked()
+    assert after[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
+    assert after[busy].notes == ["贵单位曾以「地区太远」谢绝 2 位人选，广东省以外的人选已降低排序"]
+    assert after[near].score == pytest.approx(before[near].score) and not after[near].notes
+    # Declined again for another reason: the latest word counts. People without a 正高 title
+    # rank lower now, a professor is spared, and distance no longer counts.
+    with session_scope() as s:
+        expert = s.get(Expert, world.ids["vision_expert"])
+        assert expert is not None
+        expert.prof_title = ProfTitle.PROFESSOR
+    decline("ferment_expert", "资历不够")
+    decline("busy_expert", "资历不够")
+    last = ranked()
+    assert last[busy].notes == ["贵单位曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
+    assert last[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
+    assert not last[near].notes
