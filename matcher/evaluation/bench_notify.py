@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data import events
-from data.db import session_scope
+from data.db import get_engine, session_scope
 from data.enums import NotificationKind, Role
 from data.migrate import upgrade_to_head
 from data.models import Notification, Subscription, User
@@ -94,6 +94,7 @@ def temporary_instance() -> Iterator[Path]:
             outbox.wait_idle()
             dispatch.uninstall()
             outbox.uninstall()
+            get_engine().dispose()  # its pooled connections to the file about to go
             for name, value in saved.items():
                 if value is None:
                     os.environ.pop(name, None)
