@@ -38,13 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.json.ensure_ascii = False
     app.url_map.converters["int"] = BoundedInt
 
-    from web import auth, boundary, db, errors
+    from web import auth, boundary, db, errors, filters
     from web.api import bp as api_bp
     from web.pages import bp as pages_bp
 
-    from web.highlight import highlight
-
-    app.add_template_filter(highlight)
+    filters.init_app(app)
 
     @app.context_processor
     def pools() -> dict[str, object]:

@@ -73,6 +73,7 @@ def register_bench(cli: click.Group) -> None:
     register_bench_match(bench)
     register_bench_embed(bench)
     register_bench_searchable(bench)
+    register_bench_notify(bench)
 
     @bench.command("fuzz")
     @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
@@ -258,3 +259,22 @@ def register_bench_match(bench: click.Group) -> None:
         from matcher.evaluation.bench import run_match_bench
 
         run_match_bench(size, backend, queries, click.echo)
+
+
+def register_bench_notify(bench: click.Group) -> None:
+    @bench.command("notify")
+    @click.option("--subscriptions", default=1000, show_default=True, help="Subscriptions spread over the demo's users.")
+    @click.option("--mails", default=1000, show_default=True, help="Messages mailed each way (0: no mail part).")
+    @click.option("--new", default=50, show_default=True, help="New needs, internships and 成果 published before the round.")
+    @click.option("--per-pool", type=click.IntRange(min=1), help="Only the first N rows of each pool (default: the whole demo).")
+    def bench_notify(subscriptions: int, mails: int, new: int, per_pool: int | None) -> None:
+        """One subscriptions' round over the demo alliance with SUBSCRIPTIONS subscriptions after a
+        batch of new records, and a second right after; the mail outbox's throughput against a
+        local SMTP server (flush, right after the commit, daily digest)."""
+        from indexer.tools.smtp_sink import SinkError
+        from matcher.evaluation.bench_notify import run_notify_bench
+
+        try:
+            run_notify_bench(subscriptions, mails, click.echo, per_pool, new)
+        except SinkError as exc:
+            raise click.ClickException(str(exc)) from exc

@@ -26,6 +26,7 @@ from data.settings import mail_server
 
 PER_PAGE = 20
 TITLE_MAX = 200
+DUE_PER_FLUSH = 200  # messages one outbox flush takes (the rest wait for the next one)
 _KEY = "chanjiao_mail_queued"
 
 MailListener = Callable[[list[int], str], None]  # (message ids, database URL)
@@ -246,7 +247,7 @@ def retry_failed(session: Session, ids: Iterable[int]) -> int:
     return len(notes)
 
 
-def due_mail(session: Session, now: dt.datetime, limit: int = 200) -> list[int]:
+def due_mail(session: Session, now: dt.datetime, limit: int = DUE_PER_FLUSH) -> list[int]:
     """Ids of messages whose next e-mail attempt is due."""
     return list(session.scalars(select(Notification.id).where(Notification.mail_state == MailState.PENDING,
                                                               Notification.next_attempt_at <= now)

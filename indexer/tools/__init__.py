@@ -1,3 +1,3 @@
 """Index tooling run from the command line: the index and searchability benchmarks, the demo's
-shipped vectors and the static embedder's distillation. Nothing a request or an indexing job
-runs imports anything from here."""
+shipped vectors, the static embedder's distillation, and the mail outbox's benchmark with its
+local SMTP server. Nothing a request or an indexing job runs imports anything from here."""

@@ -1,5 +1,6 @@
 """How well the product ranks, measured: ``chanjiao eval`` on labelled sets, the dev sets it
-reads (built from the shipped public data), the fusion explorer and the match benchmark.
+reads (built from the shipped public data), the fusion explorer, the match benchmark and the
+subscriptions' round benchmark (``chanjiao bench notify``).
 Tooling only: nothing a web request runs imports it."""
 
 from matcher.evaluation.run import run_eval

@@ -3,27 +3,15 @@ status, the messages) and each side's steps on it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from data.enums import ApplicationRejection, Role
-from data.workflows.students import CHINA
 from web.auth import roles_required
 from web.db import get_session
 from web.pages.blueprint import bp
 from web.services import applications
 from web.viewer import logged_in_user
-
-
-@bp.app_template_filter("china_time")
-def china_time(value: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored time as China time (naive values are UTC, as SQLite returns them)."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
-    return aware.astimezone(CHINA).strftime(pattern)
 
 
 def _back(application_id: int) -> ResponseReturnValue:
