@@ -2,7 +2,8 @@
 matches that are new since its last round — records published or changed since then, above
 the user's score, never told before — with each match's score and reasons, in one message per
 subscription. Run by Celery beat (``watch.run``, every ``ROUND_MINUTES``), or by hand with
-``chanjiao notify run``. Matches go through the same ranking and visibility as the pages:
+``chanjiao notify run``. A subscription none of whose pools has a record published or changed
+since its last round is not ranked at all (a quiet round costs a query per pool). Matches go through the same ranking and visibility as the pages:
 a user is told only of what they may see.
 """
 
@@ -13,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Viewer, viewer_for
@@ -93,13 +94,37 @@ def _link(sub: Subscription, new: list[Candidate]) -> str:
     return "/?" + urlencode({"q": sub.query, **({"pool": sub.target_pool} if sub.target_pool else {})})
 
 
-def run_subscription(session: Session, ctx: IndexContext, sub: Subscription, now: dt.datetime) -> int:
-    """One subscription's round: tells its user of the new matches; returns how many."""
+def latest_changes(session: Session) -> dict[Pool, dt.datetime]:
+    """When each pool's newest published record was published or changed (pools with none left out)."""
+    latest = {}
+    for pool in Pool:
+        model = MODELS[pool]
+        when = session.scalar(select(func.max(model.updated_at)).where(model.status == Status.PUBLISHED))
+        if when is not None:
+            latest[pool] = aware(when)
+    return latest
+
+
+def _quiet(sub: Subscription, latest: dict[Pool, dt.datetime], since: dt.datetime) -> bool:
+    """Nothing it could be told of: no pool its matches come from has a record published or
+    changed since ``since`` (only such records are ever told, so ranking would find nothing)."""
+    pools = [Pool.parse(sub.target_pool)] if sub.source_pool is None and sub.target_pool else list(Pool)
+    return all(pool not in latest or latest[pool] < since for pool in pools)
+
+
+def run_subscription(session: Session, ctx: IndexContext, sub: Subscription, now: dt.datetime,
+                     latest: dict[Pool, dt.datetime] | None = None) -> int:
+    """One subscription's round: tells its user of the new matches; returns how many.
+    ``latest`` (``latest_changes``, read once a round): a subscription with nothing new in its
+    pools is not ranked at all."""
     user = session.get(User, sub.user_id)
     if user is None or not user.active:
         return 0
     made = aware(sub.created_at)
     since = max(made, aware(sub.last_run_at) - INDEX_LAG) if sub.last_run_at else made
+    if latest is not None and _quiet(sub, latest, since):
+        sub.last_run_at = now
+        return 0
     new = _new(session, sub, _candidates(session, ctx, sub, user, viewer_for(user)), since)
     sub.last_run_at = now
     if not new:
@@ -120,6 +145,7 @@ def run_round(session: Session, ctx: IndexContext, now: dt.datetime | None = Non
     now = now or utcnow()
     report = RoundReport()
     ids = list(session.scalars(select(Subscription.id).where(Subscription.active.is_(True)).order_by(Subscription.id)))
+    latest = latest_changes(session)
     for sub_id in ids:
         sub = session.get(Subscription, sub_id)
         if sub is None:
@@ -131,7 +157,7 @@ def run_round(session: Session, ctx: IndexContext, now: dt.datetime | None = Non
             session.commit()
             continue
         try:
-            told = run_subscription(session, ctx, sub, now)
+            told = run_subscription(session, ctx, sub, now, latest)
         except RecommendError as exc:  # the direction no longer applies to the record
             log.warning("subscription %s stopped: %s", sub_id, exc)
             session.rollback()

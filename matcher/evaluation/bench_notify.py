@@ -119,10 +119,11 @@ def each_subscription_timed(into: dict[str, list[float]]) -> Iterator[None]:
     wrapped for the block (the round is otherwise unchanged) and put back afterwards."""
     real = watch.run_subscription
 
-    def timed(session: Session, ctx: IndexContext, sub: Subscription, now: dt.datetime) -> int:
+    def timed(session: Session, ctx: IndexContext, sub: Subscription, now: dt.datetime,
+              latest: dict[Pool, dt.datetime] | None = None) -> int:
         started = time.perf_counter()
         try:
-            return real(session, ctx, sub, now)
+            return real(session, ctx, sub, now, latest)
         finally:
             into.setdefault(_kind(sub), []).append(time.perf_counter() - started)
 

@@ -4,6 +4,7 @@ told; a followed record that goes away stops its subscription."""
 
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
 from click.testing import CliRunner
@@ -158,3 +159,32 @@ def test_a_match_indexed_after_a_round_is_still_told(live_db: str) -> None:
     with session_scope() as s:
         assert run_round(s, get_context()).told == 0
     assert _round() == (1, 1)
+
+
+@pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
+def test_a_quiet_round_ranks_nothing(live_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import matcher.watch as watch
+
+    _, user_id = _enterprise_user()
+    college = add_org()
+    with session_scope() as s:
+        user = s.get(User, user_id)
+        assert user is not None
+        subs.follow_search(s, user, "区块链", Pool.ACHIEVEMENT, min_score=30)
+    ranked: list[int] = []
+    real = watch._candidates
+    monkeypatch.setattr(watch, "_candidates", lambda s, ctx, sub, *a: ranked.append(sub.id) or real(s, ctx, sub, *a))
+    monkeypatch.setattr(watch, "INDEX_LAG", dt.timedelta(0))
+    assert _round() == (0, 0) and ranked == []  # nothing published since it was made
+    found = add_achievement(college, "区块链")
+    assert _round() == (1, 1) and len(ranked) == 1
+    assert _round() == (0, 0) and len(ranked) == 1  # nothing new since: not ranked again
+    with session_scope() as s:  # a change in another pool does not wake a search of 成果库
+        s.add(Project(name="新需求", owner_org_id=college, project_kind=ProjectKind.TECH_PROBLEM,
+                      natural_key=natural_key("新需求", None, None)))
+    assert _round() == (0, 0) and len(ranked) == 1
+    with session_scope() as s:
+        record = s.get(Achievement, found)
+        assert record is not None
+        record.description += "支持扫码查询。"
+    assert _round() == (0, 0) and len(ranked) == 2  # changed: ranked again, but told already
