@@ -1,13 +1,15 @@
-"""The figures of an allocation, computed from the assignment alone (so a test, a what-if or
-another solver's answer is measured the same way): placed share, mean ranks received, blocking
-pairs, justified envy and total welfare."""
+"""The figures of a result, computed from the assignment alone (so a test, a what-if or another
+solver's answer is measured the same way). A round: placed share, mean ranks received, blocking
+pairs, justified envy and total welfare. Panels: coverage, load spread, and the hard rules
+(conflicts, one organization twice, over load) counted again — each must be 0."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from math import fsum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from matcher.allocation.panel_problem import Panel, PanelMetrics, PanelProblem, conflict, organization_key
 from matcher.allocation.preferences import Prepared
 from matcher.allocation.result import AllocationMetrics
 from matcher.allocation.rules import Ledger
@@ -86,4 +88,37 @@ def allocation_metrics(prepared: Prepared, assignment: Mapping[int, int]) -> All
         blocking_pairs=len(blocking_pairs(prepared, assignment)),
         envy=envy_count(prepared, assignment),
         welfare=fsum(prepared.score(s, p) for s, p in assignment.items()),
+    )
+
+
+def panel_metrics(problem: PanelProblem, panels: Sequence[Panel], declined: frozenset[tuple[int, int]]) -> PanelMetrics:
+    """Coverage, load spread and the hard rules re-checked on the panels as they are."""
+    items = {item.id: item for item in problem.items}
+    reviewers = {r.id: r for r in problem.reviewers}
+    loads = dict.fromkeys(reviewers, 0)
+    conflicts = same_organization = 0
+    for panel in panels:
+        item = items[panel.item]
+        keys = [organization_key(reviewers[r]) for r in panel.reviewers]
+        same_organization += len(keys) != len(set(keys))
+        for reviewer_id in panel.reviewers:
+            loads[reviewer_id] += 1
+            conflicts += conflict(problem, item, reviewers[reviewer_id], declined) is not None
+    fields = sum(len(items[p.item].fields) for p in panels)
+    wanted = sum(p.wanted for p in panels)
+    filled = sum(len(p.reviewers) for p in panels)
+    return PanelMetrics(
+        items=len(panels),
+        wanted=wanted,
+        filled=filled,
+        shortfall=sum(p.shortfall for p in panels),
+        coverage=sum(len(p.covered) for p in panels) / fields if fields else 1.0,
+        fully_covered=sum(not p.missing for p in panels) / len(panels) if panels else 1.0,
+        min_load=min(loads.values(), default=0),
+        max_load=max(loads.values(), default=0),
+        mean_load=filled / len(loads) if loads else 0.0,
+        conflicts=conflicts,
+        same_organization=same_organization,
+        over_load=sum(load > problem.capacity(reviewers[r]) for r, load in loads.items()),
+        total_score=fsum(problem.scores.get((p.item, r), 0.0) for p in panels for r in p.reviewers),
     )
