@@ -17,7 +17,7 @@ filled again, by the best eligible reviewer with load to spare.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 from matcher.allocation.flow import FlowNetwork, units
 from matcher.allocation.metrics import panel_metrics
@@ -37,16 +37,21 @@ from matcher.allocation.problem import InvalidProblem
 class _Round:
     """One panel round's items, reviewers and eligible pairs."""
 
-    def __init__(self, problem: PanelProblem, declined: frozenset[tuple[int, int]] = frozenset()) -> None:
+    def __init__(self, problem: PanelProblem, declined: frozenset[tuple[int, int]] = frozenset(),
+                 only: int | None = None) -> None:
+        """``only``: the one item whose candidates are wanted (a refill), instead of all."""
         self.problem = problem
         self.declined = declined
         self.items = {item.id: item for item in problem.items}
         self.reviewers = {r.id: r for r in problem.reviewers}
         if len(self.items) != len(problem.items) or len(self.reviewers) != len(problem.reviewers):
             raise InvalidProblem("panels", "评审对象或评审专家编号重复")
+        scores = problem.scores
+        pairs = (((only, r), scores[(only, r)]) for r in self.reviewers if (only, r) in scores) if only is not None \
+            else scores.items()
         floor = problem.rules.floor
         self.candidates: dict[int, list[int]] = {item_id: [] for item_id in sorted(self.items)}
-        for (item_id, reviewer_id), score in problem.scores.items():
+        for (item_id, reviewer_id), score in pairs:
             item, reviewer = self.items.get(item_id), self.reviewers.get(reviewer_id)
             if item is None or reviewer is None or (floor is not None and score < floor):
                 continue
@@ -75,7 +80,7 @@ def assign_panels(problem: PanelProblem) -> PanelResult:
             loads[reviewer_id] += 1
     for item_id in sorted(members):
         _cover(state, state.items[item_id], members[item_id], loads)
-    return _result(state, members)
+    return _result(state, [_panel(state, item_id, members[item_id]) for item_id in sorted(members)])
 
 
 def refill(result: PanelResult, declined: tuple[int, int]) -> PanelResult:
@@ -85,12 +90,11 @@ def refill(result: PanelResult, declined: tuple[int, int]) -> PanelResult:
     for the fields the panel would otherwise miss, then by id. No other panel changes; when no one
     can take the slot, the panel stays one short."""
     item_id, reviewer_id = declined
-    panels = {panel.item: list(panel.reviewers) for panel in result.panels}
-    if reviewer_id not in panels.get(item_id, []):
+    before = {panel.item: panel for panel in result.panels}
+    if item_id not in before or reviewer_id not in before[item_id].reviewers:
         raise InvalidProblem("declined", f"评审专家 {reviewer_id} 不在评审对象 {item_id} 的评审组中")
-    state = _Round(result.problem, result.declined | {declined})
-    panel = panels[item_id]
-    panel.remove(reviewer_id)
+    state = _Round(result.problem, result.declined | {declined}, only=item_id)
+    panel = [r for r in before[item_id].reviewers if r != reviewer_id]
     item = state.items[item_id]
     loads = result.loads()
     missing = item.fields - _fields(state, panel)
@@ -106,7 +110,7 @@ def refill(result: PanelResult, declined: tuple[int, int]) -> PanelResult:
             best = key
     if best is not None:
         panel.append(best[1])
-    return _result(state, panels)
+    return _result(state, [_panel(state, item_id, panel) if p.item == item_id else p for p in result.panels])
 
 
 def _flow(state: _Round) -> dict[int, list[int]]:
@@ -193,16 +197,17 @@ def _leaving(state: _Round, item: Item, panel: list[int], newcomer: Reviewer) ->
     return False, None
 
 
-def _result(state: _Round, members: Mapping[int, list[int]]) -> PanelResult:
-    panels = []
-    for item_id in sorted(members):
-        item = state.items[item_id]
-        reviewers = tuple(sorted(members[item_id]))
-        covered = item.fields & _fields(state, list(reviewers))
-        wanted = state.problem.panel_size(item)
-        reason = None
-        if len(reviewers) < wanted:
-            distinct = {organization_key(state.reviewers[r]) for r in state.candidates[item_id]}
-            reason = Shortfall.LOAD if len(distinct) >= wanted else Shortfall.FEW_CANDIDATES
-        panels.append(Panel(item_id, reviewers, wanted, covered, item.fields - covered, reason))
+def _panel(state: _Round, item_id: int, members: list[int]) -> Panel:
+    item = state.items[item_id]
+    reviewers = tuple(sorted(members))
+    covered = item.fields & _fields(state, members)
+    wanted = state.problem.panel_size(item)
+    reason = None
+    if len(reviewers) < wanted:
+        distinct = {organization_key(state.reviewers[r]) for r in state.candidates[item_id]}
+        reason = Shortfall.LOAD if len(distinct) >= wanted else Shortfall.FEW_CANDIDATES
+    return Panel(item_id, reviewers, wanted, covered, item.fields - covered, reason)
+
+
+def _result(state: _Round, panels: Sequence[Panel]) -> PanelResult:
     return PanelResult(tuple(panels), panel_metrics(state.problem, panels, state.declined), state.problem, state.declined)
