@@ -3,8 +3,9 @@
 matching against the ``matching`` package's ``HospitalResident`` on the same preferences, the
 max-welfare optimum against SciPy's HiGHS. Prints figures; asserts nothing.
 
-Each timed run happens in a forked child, so its peak resident memory is its own (the instance,
-built before the fork, included: the figure is what a worker running that round needs).
+Each timed run happens in a new (spawned) process that builds its instance, so its peak resident
+memory is its own: the interpreter, the instance and the solve — what a worker running that
+round needs.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import numpy as np
 
 from matcher.allocation import (
     Allocation,
-    PanelProblem,
-    PanelResult,
+    PanelMetrics,
     Problem,
     allocate_stable,
     allocate_welfare,
@@ -40,7 +40,6 @@ from matcher.evaluation.allocation_instances import random_panels, random_round
 Echo = Callable[[str], None]
 MILP_SECONDS = 300
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 def run_allocate_bench(students: int, posts: int, items: int, reviewers: int, seed: int, reference_students: int,
@@ -51,53 +50,84 @@ def run_allocate_bench(students: int, posts: int, items: int, reviewers: int, se
     eligible = sum(len(order) for order in prepared.order.values())
     echo(f"双选实例（种子 {seed}）：{students:,} 名学生 × {posts:,} 个岗位，名额合计 {_seats(problem):,}；"
          f"有匹配分的组合 {len(problem.scores):,}（每名学生 50–200 个岗位），通过硬性规则且双方可接受的 {eligible:,}；"
-         f"生成用时 {time.perf_counter() - started:.1f} 秒，本进程常驻内存 {_rss_now():.0f} MB")
-    stable, stable_s, stable_mb = _measured(lambda: allocate_stable(problem), _summary)
-    echo(_line("稳定匹配（学生提议的延迟接受）", stable, stable_s, stable_mb))
-    welfare, welfare_s, welfare_mb = _measured(lambda: allocate_welfare(problem), _summary)
-    echo(_line("总体匹配度最高（OR-Tools 最小费用流，先求录取人数最多）", welfare, welfare_s, welfare_mb))
-    pure, pure_s, pure_mb = _measured(lambda: allocate_welfare(problem, place_most=False), _summary)
-    echo(_line("总体匹配度最高（只求总匹配度）", pure, pure_s, pure_mb))
+         f"生成用时 {time.perf_counter() - started:.1f} 秒。以下每项各在一个新进程中运行，峰值内存含解释器与实例")
+    stable = _fresh(_round_in_child, students, posts, seed, False, None, "stable", True)
+    echo(_line("稳定匹配（学生提议的延迟接受）", *stable))
+    welfare = _fresh(_round_in_child, students, posts, seed, False, None, "welfare", True)
+    echo(_line("总体匹配度最高（OR-Tools 最小费用流，先求录取人数最多）", *welfare))
+    pure = _fresh(_round_in_child, students, posts, seed, False, None, "welfare", False)
+    echo(_line("总体匹配度最高（只求总匹配度）", *pure))
 
-    reference = problem if reference_students >= students else random_round(reference_students, max(1, posts * reference_students // students), seed)
-    _check_matching(reference, stable["assignment"] if reference is problem else None, echo)
+    if reference_students >= students:
+        _check_matching(problem, stable[0]["assignment"], echo)
+    else:
+        _check_matching(random_round(reference_students, max(1, posts * reference_students // students), seed), None, echo)
     for label, result, place_most in (("先求人数最多", welfare, True), ("只求总匹配度", pure, False)):
-        _check_scipy(prepared, result["assignment"], place_most, f"最高匹配度（{label}）", echo)
+        _check_scipy(prepared, result[0]["assignment"], place_most, f"最高匹配度（{label}）", echo)
+    del problem, prepared
 
-    shared = random_round(students, posts, seed, shared_caps=True)
     echo("共享容量（三分之一企业的岗位共用一个场地、容量为其名额的 80%；学徒岗至多 15% 的学生；"
          "同一学校在同一企业至多 8 人；5 所学校各至多 150 人）：")
-    s_stable, s_s, s_mb = _measured(lambda: allocate_stable(shared), _summary)
-    echo(_line("  稳定匹配（延迟接受 + 有限轮修复）", s_stable, s_s, s_mb))
-    s_welfare, w_s, w_mb = _measured(lambda: allocate_welfare(shared), _summary)
-    echo(_line("  总体匹配度最高", s_welfare, w_s, w_mb))
-    _check_scipy(prepare(shared), s_welfare["assignment"], True, "  共享容量下的最高匹配度", echo)
+    echo(_line("  稳定匹配（延迟接受 + 有限轮修复）", *_fresh(_round_in_child, students, posts, seed, True, None, "stable", True)))
+    s_welfare = _fresh(_round_in_child, students, posts, seed, True, None, "welfare", True)
+    echo(_line("  总体匹配度最高", *s_welfare))
+    _check_scipy(prepare(random_round(students, posts, seed, shared_caps=True)), s_welfare[0]["assignment"], True,
+                 "  共享容量下的最高匹配度", echo)
 
+    tight = _fresh(_round_in_child, 2_000, 200, seed, True, 1, "welfare", True)
+    echo(_line("交叉名额走整数规划（2,000 × 200，同一学校在同一企业至多 1 人；OR-Tools CBC）", *tight))
     small = relax(random_round(2_000, 200, seed, shared_caps=True), school_per_enterprise=1)
-    tight, t_s, t_mb = _measured(lambda: allocate_welfare(small), _summary)
-    echo(_line("交叉名额走整数规划（2,000 × 200，同一学校在同一企业至多 1 人；OR-Tools CBC）", tight, t_s, t_mb))
-    _check_scipy(prepare(small), tight["assignment"], True, "  整数规划的最高匹配度", echo)
+    _check_scipy(prepare(small), tight[0]["assignment"], True, "  整数规划的最高匹配度", echo)
 
-    started = time.perf_counter()
-    panels_problem = random_panels(items, reviewers, seed)
-    echo(f"评审组实例：{items:,} 个评审对象 × {reviewers:,} 名专家（全部有匹配分：{len(panels_problem.scores):,} 对），"
-         f"每组 {panels_problem.rules.panel_size} 人，每人至多 {panels_problem.rules.max_load} 项；"
-         f"生成用时 {time.perf_counter() - started:.1f} 秒")
-    panels, p_s, p_mb = _measured(lambda: assign_panels(panels_problem), _panel_summary)
-    m = panels["metrics"]
-    echo(f"评审组分配：{p_s:.2f} 秒，{p_mb}；席位 {m.filled:,}/{m.wanted:,}（缺 {m.shortfall}），"
+    panel_problem = random_panels(items, reviewers, seed)
+    echo(f"评审组实例：{items:,} 个评审对象 × {reviewers:,} 名专家（全部有匹配分：{len(panel_problem.scores):,} 对），"
+         f"每组 {panel_problem.rules.panel_size} 人，每人至多 {panel_problem.rules.max_load} 项")
+    m, seconds, peak, refill_seconds = _fresh(_panels_in_child, items, reviewers, seed)
+    echo(f"评审组分配：{seconds:.2f} 秒，峰值内存 {peak:.0f} MB；席位 {m.filled:,}/{m.wanted:,}（缺 {m.shortfall}），"
          f"领域覆盖率 {m.coverage:.1%}、全覆盖的评审对象 {m.fully_covered:.1%}；负荷 最少 {m.min_load} / 最多 {m.max_load} / "
          f"平均 {m.mean_load:.2f}；利益冲突 {m.conflicts}、同单位同组 {m.same_organization}、超负荷 {m.over_load}")
-    refill_s, _, _ = _measured(lambda: _time_refill(panels_problem), lambda seconds: seconds)
-    echo(f"一位专家婉拒后补位（其余评审组不动）：{refill_s * 1000:.0f} 毫秒")
+    echo(f"一位专家婉拒后补位（其余评审组不动）：{refill_seconds * 1000:.0f} 毫秒")
 
 
-def _time_refill(problem: PanelProblem) -> float:
+def _fresh(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a new process (spawned: its peak memory is its own)."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ``ru_maxrss``: Linux carries the latter
+    over an exec, so a spawned child would report its parent's size at the fork."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _round_in_child(students: int, posts: int, seed: int, shared: bool, per_enterprise: int | None, method: str,
+                    place_most: bool) -> tuple[dict[str, Any], float, float]:
+    problem = random_round(students, posts, seed, shared_caps=shared)
+    if per_enterprise is not None:
+        problem = relax(problem, school_per_enterprise=per_enterprise)
+    started = time.perf_counter()
+    result = allocate_stable(problem) if method == "stable" else allocate_welfare(problem, place_most=place_most)
+    seconds = time.perf_counter() - started
+    return _summary(result), seconds, _peak_mb()
+
+
+def _panels_in_child(items: int, reviewers: int, seed: int) -> tuple[PanelMetrics, float, float, float]:
+    problem = random_panels(items, reviewers, seed)
+    started = time.perf_counter()
     result = assign_panels(problem)
+    seconds = time.perf_counter() - started
     panel = next(p for p in result.panels if p.reviewers)
     started = time.perf_counter()
     refill(result, (panel.item, panel.reviewers[0]))
-    return time.perf_counter() - started
+    return result.metrics, seconds, _peak_mb(), time.perf_counter() - started
 
 
 def _seats(problem: Problem) -> int:
@@ -109,45 +139,16 @@ def _summary(result: Allocation) -> dict[str, Any]:
             "reasons": Counter(u.reason.label for u in result.unplaced)}
 
 
-def _panel_summary(result: PanelResult) -> dict[str, Any]:
-    return {"metrics": result.metrics}
-
-
-def _line(label: str, summary: dict[str, Any], seconds: float, memory: str) -> str:
+def _line(label: str, summary: dict[str, Any], seconds: float, peak_mb: float) -> str:
     m = summary["metrics"]
     reasons = "；".join(f"{label_}：{n:,}" for label_, n in summary["reasons"].most_common())
-    return (f"{label}：{seconds:.2f} 秒，{memory}；录取 {m.placed:,}（{m.placed_share:.1%}），"
+    return (f"{label}：{seconds:.2f} 秒，峰值内存 {peak_mb:.0f} MB；录取 {m.placed:,}（{m.placed_share:.1%}），"
             f"学生所得志愿平均位次 {_mean(m.mean_student_rank)}，岗位所得学生平均位次 {_mean(m.mean_post_rank)}，"
             f"阻塞对 {m.blocking_pairs:,}，合理嫉妒 {m.envy:,}，总匹配度 {m.welfare:,.2f}\n  未录取原因：{reasons or '无'}")
 
 
 def _mean(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def _rss_now() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def _measured(run: Callable[[], T], keep: Callable[[T], R]) -> tuple[R, float, str]:
-    """``keep(run())``, the seconds ``run`` took, and the peak resident memory of the forked child
-    it ran in, said with what the process held when it forked (the instance among it)."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-
-    def child() -> None:
-        start = time.perf_counter()
-        value = run()
-        seconds = time.perf_counter() - start
-        sender.send((keep(value), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-
-    base = _rss_now()
-    process = context.Process(target=child)
-    process.start()
-    kept, seconds, peak = receiver.recv()
-    process.join()
-    return kept, seconds, f"峰值内存 {peak:.0f} MB（开始时进程已占 {base:.0f} MB）"
 
 
 def _check_matching(problem: Problem, ours: dict[int, int] | None, echo: Echo) -> None:
