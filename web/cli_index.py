@@ -74,6 +74,7 @@ def register_bench(cli: click.Group) -> None:
     register_bench_embed(bench)
     register_bench_searchable(bench)
     register_bench_notify(bench)
+    register_bench_allocate(bench)
 
     @bench.command("fuzz")
     @click.option("--seconds", default=120.0, show_default=True, help="How long to send requests (bounded).")
@@ -247,6 +248,24 @@ def register_bench_searchable(bench: click.Group) -> None:
         from indexer.tools.bench_searchable import run_searchable_bench
 
         run_searchable_bench(size, queries, click.echo)
+
+
+def register_bench_allocate(bench: click.Group) -> None:
+    @bench.command("allocate")
+    @click.option("--students", default=10_000, show_default=True)
+    @click.option("--posts", default=1_000, show_default=True)
+    @click.option("--items", default=500, show_default=True, help="Items to review (panels).")
+    @click.option("--reviewers", default=2_000, show_default=True)
+    @click.option("--seed", default=1, show_default=True)
+    @click.option("--reference-students", default=10_000, show_default=True,
+                  help="Students of the round the matching package checks (fewer: a smaller round of its own).")
+    def bench_allocate(students: int, posts: int, items: int, reviewers: int, seed: int, reference_students: int) -> None:
+        """Stable and max-welfare allocation of STUDENTS × POSTS and review panels of ITEMS ×
+        REVIEWERS (5 per panel): time and peak memory of each, checked against the matching
+        package and SciPy's HiGHS on seeded random rounds."""
+        from matcher.evaluation.bench_allocate import run_allocate_bench
+
+        run_allocate_bench(students, posts, items, reviewers, seed, reference_students, click.echo)
 
 
 def register_bench_match(bench: click.Group) -> None:
