@@ -183,7 +183,9 @@ def rank_down_busy(session: Session, matches: list[Match]) -> None:
 def follow_declines(session: Session, query: MatchQuery, matches: list[Match],
                     reasons: Collection[RejectReason] = LEARNED_REASONS) -> None:
     """People like those the asking organization declined before, for the same reason, are
-    ranked down (``DECLINE_PENALTY``), with a note saying why (see ``_like_declined``)."""
+    ranked down (``DECLINE_PENALTY``), with a note saying why (see ``_like_declined``). What an
+    organization declined is its own business: call this only for its own users and staff
+    (``learns_for``)."""
     people = [m for m in matches if m.pool in (Pool.EXPERT, Pool.TEACHER)]
     if query.org_id is None or not people:
         return
@@ -202,6 +204,12 @@ def follow_declines(session: Session, query: MatchQuery, matches: list[Match],
                 match.notes.append(note)
 
 
+def learns_for(viewer: Viewer | None, query: MatchQuery) -> bool:
+    """Whether the ranking for ``viewer`` may follow the asking organization's declines: for
+    its own users and staff (and internal callers, ``None``), never for anyone else."""
+    return viewer is None or viewer.staff or (viewer.org_id is not None and viewer.org_id == query.org_id)
+
+
 def _like_declined(reason: RejectReason, declined: list[PoolRecord],
                    query: MatchQuery) -> tuple[Callable[[PoolRecord], bool], str] | None:
     """Which candidates resemble what was declined for ``reason``, and the note they get:
@@ -216,11 +224,11 @@ def _like_declined(reason: RejectReason, declined: list[PoolRecord],
         def far(record: PoolRecord) -> bool:
             province = province_of(record.region_code)
             return province is not None and province.code != home.code
-        return far, f"贵单位曾以「地区太远」谢绝 {n} 位人选，{home.name}以外的人选已降低排序"
+        return far, f"需求方曾以「地区太远」谢绝 {n} 位人选，{home.name}以外的人选已降低排序"
     if reason is RejectReason.SENIORITY:
         def junior(record: PoolRecord) -> bool:
             return getattr(record, "prof_title", None) not in SENIOR_TITLES
-        return junior, f"贵单位曾以「资历不够」谢绝 {n} 位人选，非正高职称的人选已降低排序"
+        return junior, f"需求方曾以「资历不够」谢绝 {n} 位人选，非正高职称的人选已降低排序"
     if reason is RejectReason.FIELD:
         counts = Counter(r.field for r in declined if r.field)
         fields = sorted(f for f, c in counts.items() if c >= DECLINES_TO_LEARN and f not in query.fields)
@@ -229,7 +237,7 @@ def _like_declined(reason: RejectReason, declined: list[PoolRecord],
 
         def off_field(record: PoolRecord) -> bool:
             return record.field in fields
-        return off_field, f"贵单位曾以「领域不符」谢绝过「{'、'.join(fields)}」领域的人选，该领域人选已降低排序"
+        return off_field, f"需求方曾以「领域不符」谢绝过「{'、'.join(fields)}」领域的人选，该领域人选已降低排序"
     return None
 
 

@@ -206,8 +206,12 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
     decline("busy_expert", "地区太远")
     after = ranked()
     assert after[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
-    assert after[busy].notes == ["贵单位曾以「地区太远」谢绝 2 位人选，广东省以外的人选已降低排序"]
+    assert after[busy].notes == ["需求方曾以「地区太远」谢绝 2 位人选，广东省以外的人选已降低排序"]
     assert after[near].score == pytest.approx(before[near].score) and not after[near].notes
+    # What the maker declined is its own business: its users and staff rank by it, nobody else.
+    assert ranked(viewer=Viewer(org_id=world.ids["maker"], member=True))[busy].notes == after[busy].notes
+    for outsider in (Viewer(), Viewer(org_id=world.ids["food"], member=True)):
+        assert not ranked(viewer=outsider)[busy].notes
     # Declined again for another reason: the latest word counts. People without a 正高 title
     # rank lower now, a professor is spared, and distance no longer counts.
     with session_scope() as s:
@@ -217,6 +221,6 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
     decline("ferment_expert", "资历不够")
     decline("busy_expert", "资历不够")
     last = ranked()
-    assert last[busy].notes == ["贵单位曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
+    assert last[busy].notes == ["需求方曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
     assert last[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
     assert not last[near].notes
