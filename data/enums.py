@@ -261,6 +261,7 @@ class AuditAction(LabeledEnum):
     VOTE = ("vote", "理事会表决")
     CONTACT = ("contact", "联系方式授权")
     DATA_EXPORT = ("data_export", "个人数据下载")
+    ROUND = ("round", "双选轮次")
 
 
 class ContactPurpose(LabeledEnum):
