@@ -354,12 +354,18 @@ def set_marks(session: Session, user: User, round_id: int, internship_id: int, m
 
 # -- staff: results, publish, export ----------------------------------------------------------
 
-def store_results(session: Session, user: User, round_id: int, rows: Sequence[ResultRow]) -> AllocationRound:
-    """填报截止 → 已分配 with these results; again while 已分配 replaces them (a rerun)."""
+def ready_to_allocate(session: Session, user: User, round_id: int) -> AllocationRound:
+    """The round, if the user may allocate it now (staff; 填报截止 or 已分配)."""
     _staff(user)
     chosen = get_round(session, round_id)
     if chosen.status not in (RoundStatus.CLOSED, RoundStatus.ALLOCATED):
         raise RoundError("status", f"该轮次「{chosen.status.label}」，只有填报截止后才能分配")
+    return chosen
+
+
+def store_results(session: Session, user: User, round_id: int, rows: Sequence[ResultRow]) -> AllocationRound:
+    """填报截止 → 已分配 with these results; again while 已分配 replaces them (a rerun)."""
+    chosen = ready_to_allocate(session, user, round_id)
     members = {s.talent_id for s in students_of(session, round_id)}
     offered = {p.internship_id for p in posts_of(session, round_id)}
     for row in rows:
