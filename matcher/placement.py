@@ -14,7 +14,7 @@ yet, or a test) every pair gets the structured fit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
@@ -108,7 +108,7 @@ def run_round(session: Session, user: User, round_id: int, ctx: IndexContext | N
     before anything is computed)."""
     rounds.ready_to_allocate(session, user, round_id)
     allocation = allocate_round(session, round_id, ctx, scorer)
-    rounds.store_results(session, user, round_id, result_rows(allocation))
+    rounds.store_results(session, user, round_id, result_rows(allocation), asdict(allocation.metrics))
     return allocation
 
 

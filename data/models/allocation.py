@@ -35,6 +35,7 @@ class AllocationRound(Base):
     school_quota: Mapped[int | None]  # at most this many students of one school at one enterprise
     student_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     enterprise_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))  # of the stored results
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow,

@@ -316,7 +316,7 @@ def applicants_of(session: Session, user: User, round_id: int, internship_id: in
     return chosen, post, people
 
 
-def set_marks(session: Session, user: User, round_id: int, internship_id: int, marks: Mapping[object, str],
+def set_marks(session: Session, user: User, round_id: int, internship_id: int, marks: Mapping[Any, str],
               now: dt.datetime | None = None) -> dict[int, RoundMark]:
     """The post's enterprise marks the round's students (``{talent id: 优先/可接受/不接受 or code}``;
     an empty value clears a mark: unmarked counts as acceptable)."""
@@ -363,8 +363,10 @@ def ready_to_allocate(session: Session, user: User, round_id: int) -> Allocation
     return chosen
 
 
-def store_results(session: Session, user: User, round_id: int, rows: Sequence[ResultRow]) -> AllocationRound:
-    """填报截止 → 已分配 with these results; again while 已分配 replaces them (a rerun)."""
+def store_results(session: Session, user: User, round_id: int, rows: Sequence[ResultRow],
+                  metrics: Mapping[str, Any] | None = None) -> AllocationRound:
+    """填报截止 → 已分配 with these results (and the figures of the run); again while 已分配
+    replaces them (a rerun)."""
     chosen = ready_to_allocate(session, user, round_id)
     members = {s.talent_id for s in students_of(session, round_id)}
     offered = {p.internship_id for p in posts_of(session, round_id)}
@@ -375,6 +377,7 @@ def store_results(session: Session, user: User, round_id: int, rows: Sequence[Re
     session.add_all(RoundResult(round_id=round_id, talent_id=r.talent_id, internship_id=r.internship_id, score=r.score,
                                 student_rank=r.student_rank, reason=r.reason, alternatives=list(r.alternatives))
                     for r in rows)
+    chosen.metrics = dict(metrics or {})
     if chosen.status is RoundStatus.CLOSED:
         return _advance(session, user, round_id, RoundStatus.ALLOCATED)
     session.flush()

@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('school_quota', sa.Integer(), nullable=True),
     sa.Column('student_deadline', sa.DateTime(timezone=True), nullable=True),
     sa.Column('enterprise_deadline', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('metrics', sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
