@@ -25,6 +25,7 @@ from indexer.context import IndexContext
 from indexer.store import IndexError_
 from matcher.allocation import (Allocation, Comparison, Mark, Method, Post, Problem, Rules, Student, add_seats, allocate,
                                 relax, what_if)
+from matcher.allocation.rules import RuleBook
 from matcher.directions.talent_internships import internships_for_talent
 from matcher.directions.two_sided import both_sides
 from matcher.query import query_from_record
@@ -81,6 +82,20 @@ def build_problem(inputs: RoundInputs, scores: Mapping[tuple[int, int], float]) 
     rules = Rules(floor=r.floor, max_choices=r.max_choices, apprentice_share=r.apprentice_share,
                   school_per_enterprise=r.school_quota)
     return Problem(students, posts, dict(scores), rules)
+
+
+def suggested_choices(session: Session, inputs: RoundInputs, talent_id: int, ctx: IndexContext | None = None,
+                      scorer: Scorer = structured_fit) -> list[int]:
+    """A student's choices as a form starts them: the round's posts the hard rules let them take
+    (major, level, wished city, the floor — not the enterprises' marks, which students do not
+    see), best two-sided fit first (ties: lower id), at most ``max_choices``."""
+    mine = RoundInputs(inputs.round, inputs.posts, [s for s in inputs.students if s.talent_id == talent_id], {}, {})
+    problem = build_problem(mine, pair_scores(session, mine, ctx, scorer))
+    if not problem.students:
+        return []
+    book, student = RuleBook(problem), problem.students[0]
+    open_to = [p.id for p in problem.posts if book.pair_obstacle(student, p, problem.score(talent_id, p.id)) is None]
+    return sorted(open_to, key=lambda p: (-problem.score(talent_id, p), p))[:problem.rules.max_choices]
 
 
 def allocate_round(session: Session, round_id: int, ctx: IndexContext | None = None,

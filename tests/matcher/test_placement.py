@@ -14,7 +14,8 @@ from data.errors import NotAllowed
 from data.models import Internship, Talent
 from data.workflows import rounds as rw
 from matcher.allocation import Method, Reason
-from matcher.placement import WhatIf, allocate_round, pair_scores, run_round, structured_fit, try_change
+from matcher.placement import (WhatIf, allocate_round, pair_scores, run_round, structured_fit, suggested_choices,
+                               try_change)
 from tests.makers import make_internship, make_organization, make_talent, make_user
 
 # The fit of each (student, post) by name: the robot students fit the robot posts.
@@ -102,3 +103,10 @@ def test_structured_fit_prefers_the_major_that_fits(db: Session, world: dict[str
     assert structured_fit(post, people["li"]) > structured_fit(post, people["sun"])
     scores = pair_scores(db, rw.inputs_of(db, world["round"].id))
     assert len(scores) == 8 and all(0 <= v <= 1 for v in scores.values())
+
+
+def test_suggested_choices_leave_out_what_the_rules_forbid(db: Session, world: dict[str, Any]) -> None:
+    posts, people = world["posts"], world["people"]
+    inputs = rw.inputs_of(db, world["round"].id)
+    assert suggested_choices(db, inputs, people["li"].id, scorer=fit) == [posts["机器人运维"].id, posts["视觉检测"].id]
+    assert suggested_choices(db, inputs, people["sun"].id, scorer=fit) == []  # no post takes 食品 majors

@@ -22,7 +22,7 @@ from data.models import AllocationRound, Internship, RoundResult, Talent, User
 from data.workflows import rounds as rw
 from indexer.context import IndexContext
 from matcher.allocation import Comparison, Method
-from matcher.placement import WhatIf, allocate_round, pair_scores, run_round, try_change
+from matcher.placement import WhatIf, allocate_round, run_round, suggested_choices, try_change
 
 CHINA = ZoneInfo("Asia/Shanghai")
 _IDS = re.compile(r"[\s,，、;；]+")
@@ -184,16 +184,14 @@ def my_rounds(session: Session, user: User) -> dict[str, Any]:
 
 
 def choices_page(session: Session, ctx: IndexContext, user: User, round_id: int) -> dict[str, Any]:
-    """The student's choices; with none yet, pre-filled with the round's posts by the two-sided
-    fit (best first, up to the limit). After publishing: the result, and why."""
+    """The student's choices; with none yet, pre-filled with the round's posts they may take, by
+    the two-sided fit (``matcher.placement.suggested_choices``). After publishing: the result, and why."""
     chosen, talent, choices, result = rw.student_view(session, user, round_id)
     inputs = rw.inputs_of(session, round_id)
     posts = {p.internship_id: p for p in inputs.posts}
     suggested = choices
     if not choices and chosen.status is RoundStatus.OPEN:
-        mine = rw.RoundInputs(chosen, inputs.posts, [s for s in inputs.students if s.talent_id == talent.id], {}, {})
-        scores = pair_scores(session, mine, ctx)
-        suggested = sorted(posts, key=lambda p: (-scores.get((talent.id, p), 0.0), p))[:chosen.max_choices]
+        suggested = suggested_choices(session, inputs, talent.id, ctx)
     names = {i: p.internship.name for i, p in posts.items()}
     return {"round": chosen, "talent": talent, "posts": list(posts.values()), "choices": choices,
             "suggested": suggested, "slots": range(chosen.max_choices), "prefilled": suggested != choices,
