@@ -261,6 +261,7 @@ class AuditAction(LabeledEnum):
     VOTE = ("vote", "理事会表决")
     CONTACT = ("contact", "联系方式授权")
     DATA_EXPORT = ("data_export", "个人数据下载")
+    ROUND = ("round", "双选轮次")
 
 
 class ContactPurpose(LabeledEnum):
@@ -374,3 +375,28 @@ class ActivityStatus(LabeledEnum):
     PENDING = ("pending", "待对方确认")
     CONFIRMED = ("confirmed", "已确认")
     DISPUTED = ("disputed", "对方有异议")
+
+
+class RoundStatus(LabeledEnum):
+    """A 双选 round: 草稿 → 开放填报 → 填报截止 → 已分配 → 已发布 (``data.workflows.rounds``)."""
+
+    DRAFT = ("draft", "草稿")
+    OPEN = ("open", "开放填报")
+    CLOSED = ("closed", "填报截止")
+    ALLOCATED = ("allocated", "已分配")
+    PUBLISHED = ("published", "已发布")
+
+
+class RoundMethod(LabeledEnum):
+    """How a round is allocated (``matcher.allocation.Method`` has the same codes)."""
+
+    STABLE = ("stable", "稳定匹配")
+    WELFARE = ("welfare", "总体匹配度最高")
+
+
+class RoundMark(LabeledEnum):
+    """How a post's enterprise marks an applicant (``matcher.allocation.Mark`` has the same codes)."""
+
+    PREFERRED = ("preferred", "优先")
+    ACCEPTABLE = ("acceptable", "可接受")
+    NOT_ACCEPTABLE = ("not_acceptable", "不接受")

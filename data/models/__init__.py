@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import InstrumentedAttribute
 
 from data.models.agreement import Activity, Agreement
+from data.models.allocation import AllocationRound, RoundChoice, RoundMarkEntry, RoundPost, RoundResult, RoundStudent
 from data.models.application import Application, ApplicationMessage
 from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
@@ -54,7 +55,8 @@ def owner_column(model: type[PoolRecord]) -> InstrumentedAttribute[int]:
 
 
 __all__ = [
-    "MODELS", "Achievement", "Activity", "Agreement", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base",
+    "MODELS", "Achievement", "Activity", "Agreement", "AllocationRound", "RoundChoice", "RoundMarkEntry", "RoundPost",
+    "RoundResult", "RoundStudent", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base",
     "ContactRequest", "CouncilVote", "Expert", "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents",
     "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization",
     "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription",

@@ -26,11 +26,11 @@ from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import (ActivityUnit, AgreementKind, CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role,
-                        Status, Visibility)
+                        RoundStatus, Status, Visibility)
 from data.keys import natural_key
 from data.workflows.accounts import create_api_token, create_user
-from data.models import (Activity, Agreement, Application, ContactRequest, MembershipCase, Organization, PracticeProposal,
-                         Project, Revision, Talent, User)
+from data.models import (Activity, Agreement, AllocationRound, Application, ContactRequest, MembershipCase, Organization,
+                         PracticeProposal, Project, Revision, RoundPost, RoundStudent, Talent, User)
 from data.pools import Pool
 from data.settings import instance_dir
 from indexer.context import get_context
@@ -208,6 +208,20 @@ RULES: dict[str, list[Case]] = {
     "api.answer_activity": [C("POST", lambda i: f"/api/v1/activities/{i['activity']}/answer", frozenset({COLLEGE}) | STAFFS,
                               {"confirm": False}, json=True)],
     "api.close_agreement": [C("POST", lambda i: f"/api/v1/agreements/{i['agreement']}/close", PARTIES)],
+    # 双选: the fixture's round is open, with the maker's post and the matrix student's profile.
+    "pages.staff_rounds": [C("GET", "/staff/rounds", STAFFS)],
+    "pages.staff_round_new": [C("POST", "/staff/rounds", STAFFS, {"name": ""})],
+    "pages.staff_round": [C("GET", lambda i: f"/staff/rounds/{i['round']}", STAFFS)],
+    "pages.staff_round_step": [C("POST", lambda i: f"/staff/rounds/{i['round']}/open", STAFFS)],
+    "pages.staff_round_whatif": [C("GET", lambda i: f"/staff/rounds/{i['round']}/whatif?method=welfare", STAFFS)],
+    "pages.staff_round_export": [C("GET", lambda i: f"/staff/rounds/{i['round']}/export", STAFFS)],
+    "pages.my_rounds": [C("GET", "/rounds", LOGGED_IN)],
+    "pages.round_choices": [C("GET", lambda i: f"/rounds/{i['round']}/choices", frozenset({STUDENT}))],
+    "pages.round_choices_save": [C("POST", lambda i: f"/rounds/{i['round']}/choices", frozenset({STUDENT}),
+                                   {"choice_1": "abc"})],
+    "pages.round_marks": [C("GET", lambda i: f"/rounds/{i['round']}/marks", frozenset({MAKER}) | STAFFS)],
+    "pages.round_marks_save": [C("POST", lambda i: f"/rounds/{i['round']}/marks/{i['post']}", frozenset({MAKER}) | STAFFS,
+                                 {"mark_x": ""})],
 }
 # Answers that count as "not past authorization" beside 401/403 and a redirect to the login page.
 NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
@@ -219,7 +233,8 @@ NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detai
                     "pages.application_interview", "pages.application_decision", "pages.application_offer",
                     "pages.application_withdraw", "pages.application_message", "api.get_application",
                     "api.application_interview_api", "api.application_decision_api", "api.application_offer_api",
-                    "api.application_withdraw_api", "api.application_message_api"}
+                    "api.application_withdraw_api", "api.application_message_api", "pages.round_choices",
+                    "pages.round_choices_save", "pages.round_marks", "pages.round_marks_save"}
 
 
 def test_every_route_has_a_rule() -> None:
@@ -275,8 +290,17 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
                             entered_by_id=ids["user_maker"], entered_by_org_id=maker.id)
         s.add(activity)
         s.flush()
+        mine = Talent(name="矩阵学生", natural_key="matrix-student", owner_org_id=college.id, major="工业机器人技术",
+                      level=s.get_one(Talent, ids["fit_student"]).level, user_id=ids["user_student"])
+        s.add(mine)
+        s.flush()
+        chosen = AllocationRound(name="矩阵双选", status=RoundStatus.OPEN)
+        s.add(chosen)
+        s.flush()
+        s.add_all([RoundPost(round_id=chosen.id, internship_id=ids["post"], seats=1),
+                   RoundStudent(round_id=chosen.id, talent_id=mine.id)])
         ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id,
-                   agreement=agreement.id, activity=activity.id)
+                   agreement=agreement.id, activity=activity.id, round=chosen.id)
     rebuild_pool(get_context(), Pool.PROJECT)  # the extra needs are searchable
     return Path(live_db.removeprefix("sqlite:///")), instance_dir(), ids
 

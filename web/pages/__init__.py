@@ -19,6 +19,7 @@ from web.pages import trust
 from web.pages import inbox
 from web.pages import agreements
 from web.pages import applications
+from web.pages import rounds
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -34,6 +35,7 @@ AREAS: tuple[ModuleType, ...] = (
     inbox,  # messages and their e-mail settings, subscriptions, failed e-mails (staff)
     agreements,  # 合作记录 and their activity
     applications,  # one application's page and each side's steps on it
+    rounds,  # 双选 rounds: staff run them, students choose, enterprises mark
 )
 
 __all__ = ["AREAS", "bp"]
