@@ -38,7 +38,7 @@ from data.workflows.students import profile_of
 
 MAX_CHOICES_LIMIT = 20
 MAX_MEMBERS = 5000  # posts or students in one round
-EXPORT_HEADERS = ("学生", "学校", "专业", "岗位", "企业", "匹配分", "志愿序号", "未安置原因", "备选岗位")
+EXPORT_HEADERS = ("学生", "学校", "专业", "岗位", "企业", "匹配度", "志愿序号", "未安置原因", "备选岗位")
 NEXT: dict[RoundStatus, RoundStatus] = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatus.CLOSED,
                                         RoundStatus.CLOSED: RoundStatus.ALLOCATED,
                                         RoundStatus.ALLOCATED: RoundStatus.PUBLISHED}
@@ -432,7 +432,7 @@ def export_rows(session: Session, round_id: int) -> list[list[Any]]:
         alternatives = "；".join(f"{names.get(a.get('post'), a.get('post'))}（{a.get('label', a.get('obstacle'))}）"
                                 for a in r.alternatives)
         rows.append([r.talent.name, r.talent.owner_org.name, r.talent.major, post.name if post else "",
-                     post.owner_org.name if post else "", round(r.score, 4) if r.score is not None else None,
+                     post.owner_org.name if post else "", round(100 * r.score, 1) if r.score is not None else None,
                      r.student_rank, "" if post else reason_label(r.reason), "" if post else alternatives])
     return rows
 
@@ -443,7 +443,7 @@ def reason_label(code: str | None) -> str:
 
 # The labels of ``matcher.allocation.Reason`` (data may not import the matcher; a test keeps them equal).
 REASON_LABELS = {
-    "no_preferences": "未填报志愿，且没有岗位的匹配分达到下限",
+    "no_preferences": "未填报志愿，且没有岗位的匹配度达到下限",
     "no_major_post": "没有对口专业（及学历要求相符）的岗位可选",
     "city_mismatch": "对口岗位都不在期望城市",
     "not_acceptable": "没有岗位接受该学生",

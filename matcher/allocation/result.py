@@ -35,7 +35,7 @@ class Reason(StrEnum):
 
 
 _REASON_LABELS = {
-    "no_preferences": "未填报志愿，且没有岗位的匹配分达到下限",
+    "no_preferences": "未填报志愿，且没有岗位的匹配度达到下限",
     "no_major_post": "没有对口专业（及学历要求相符）的岗位可选",
     "city_mismatch": "对口岗位都不在期望城市",
     "not_acceptable": "没有岗位接受该学生",
@@ -69,7 +69,7 @@ class Obstacle(StrEnum):
 
 _OBSTACLE_LABELS = {
     "not_chosen": "未填报该岗位",
-    "below_floor": "匹配分低于下限",
+    "below_floor": "匹配度低于下限",
     "major": "专业不符",
     "level": "学历低于要求",
     "city": "不在期望城市",

@@ -147,7 +147,7 @@ def test_export_has_the_placement_columns(db: Session, world: dict[str, Any], tm
     assert rw.export_results(db, world["staff"], world["round"].id, path) == 2
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0] == rw.EXPORT_HEADERS
-    assert rows[1][:7] == ("李同学", "示例职业学院", "工业机器人技术", "岗位0", "示例装备有限公司", 0.8, 1)
+    assert rows[1][:7] == ("李同学", "示例职业学院", "工业机器人技术", "岗位0", "示例装备有限公司", 80, 1)  # the score as the site shows it (0–100)
     assert rows[2][0] == "赵同学" and rows[2][7] == rw.REASON_LABELS["full"] and rows[2][8] == "岗位1（已满员）"
     with pytest.raises(NotAllowed):
         rw.export_results(db, world["hr"], world["round"].id, path)

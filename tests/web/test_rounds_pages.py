@@ -103,3 +103,9 @@ def test_refusals_name_the_field(client: FlaskClient, world: World) -> None:
     assert bad.status_code == 400 and "岗位编号应为整数" in bad.get_data(as_text=True)
     assert client.get("/staff/rounds/999999").status_code == 404
     assert act(client, "/staff/rounds/999999/open").status_code == 404
+    # Numbers are finite and in range, said on the scale the site shows (匹配度 0–100).
+    for field, typed, said in (("floor", "150", "匹配度下限应在 0 到 100 之间"), ("floor", "nan", "匹配度下限应在 0 到 100 之间"),
+                               ("max_choices", "1" + "0" * 30, "志愿数应在 1 到 50 之间"),
+                               ("apprentice_share", "inf", "学徒岗比例应在 0 到 1 之间")):
+        refused = act(client, "/staff/rounds", name="x", internship_ids="1", talent_ids="1", **{field: typed})
+        assert refused.status_code == 400 and said in refused.get_data(as_text=True), (field, typed)

@@ -6,6 +6,7 @@ and result, the enterprise's marks, the placement list as .xlsx."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tempfile
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from data.enums import RoundMark, RoundMethod, RoundStatus
 from data.errors import Malformed, NotAllowed, NotFound
+from data.access import MAX_ID
 from data.models import AllocationRound, Internship, RoundResult, Talent, User
 from data.workflows import rounds as rw
 from indexer.context import IndexContext
@@ -36,14 +38,25 @@ def _ids(text: object) -> list[str]:
     return [t for t in _IDS.split(str(text or "").strip()) if t]
 
 
-def _number(form: Mapping[str, Any], name: str, label: str, kind: type = float) -> Any:
+def _number(form: Mapping[str, Any], name: str, label: str, kind: type = float,
+            low: float | None = None, high: float | None = None) -> Any:
+    """The form's number ``name`` (None when blank), finite and within ``low``–``high``."""
     text = str(form.get(name) or "").strip()
     if not text:
         return None
     try:
-        return kind(text)
+        value = kind(text)
     except ValueError:
         raise rw.RoundError(name, f"{label}应为{'整数' if kind is int else '数字'}：{text[:20]}") from None
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        raise rw.RoundError(name, f"{label}应在 {low:g} 到 {high:g} 之间：{text[:20]}")
+    return value
+
+
+def _floor(form: Mapping[str, Any]) -> float | None:
+    """The 匹配度下限 as typed (0–100, as every score on the site), as the engine takes it (0–1)."""
+    typed = _number(form, "floor", "匹配度下限", float, 0, 100)
+    return None if typed is None else typed / 100
 
 
 def _moment(form: Mapping[str, Any], name: str, label: str) -> dt.datetime | None:
@@ -66,9 +79,9 @@ def list_page(session: Session) -> dict[str, Any]:
 def create(session: Session, user: User, form: Mapping[str, Any]) -> AllocationRound:
     made = rw.create_round(
         session, user, str(form.get("name") or ""), _ids(form.get("internship_ids")), _ids(form.get("talent_ids")),
-        method=str(form.get("method") or "stable"), max_choices=_number(form, "max_choices", "志愿数", int) or 5,
-        floor=_number(form, "floor", "匹配分下限"), apprentice_share=_number(form, "apprentice_share", "学徒岗比例"),
-        school_quota=_number(form, "school_quota", "学校在一家企业的名额", int),
+        method=str(form.get("method") or "stable"), max_choices=_number(form, "max_choices", "志愿数", int, 1, 50) or 5,
+        floor=_floor(form), apprentice_share=_number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
+        school_quota=_number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
         student_deadline=_moment(form, "student_deadline", "学生填报截止时间"),
         enterprise_deadline=_moment(form, "enterprise_deadline", "企业标记截止时间"))
     session.commit()
@@ -141,9 +154,9 @@ class Change:
 def what_if_page(session: Session, ctx: IndexContext, user: User, round_id: int, form: Mapping[str, Any]) -> dict[str, Any]:
     """The round run again (from its stored choices and marks) with one change, and who changed."""
     page = round_page(session, user, round_id)
-    post = _number(form, "post", "岗位编号", int)
-    seats = _number(form, "seats", "增加的名额", int)
-    change = WhatIf(seats={post: seats} if post and seats else None, floor=_number(form, "floor", "匹配分下限"),
+    post = _number(form, "post", "岗位编号", int, 1, MAX_ID)
+    seats = _number(form, "seats", "增加的名额", int, 1, 10000)
+    change = WhatIf(seats={post: seats} if post and seats else None, floor=_floor(form),
                     drop_floor=form.get("drop_floor") == "1", method=_method(form.get("method")))
     base = allocate_round(session, round_id, ctx)
     after, comparison = try_change(base, change)
