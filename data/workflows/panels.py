@@ -107,7 +107,7 @@ def items_of(session: Session, batch_id: int) -> list[ReviewItem]:
 
 def record_of(session: Session, item: ReviewItem) -> Project | Achievement:
     record = session.get(POOLS[item.pool], item.record_id)
-    if record is None:
+    if not isinstance(record, (Project, Achievement)):
         raise NotFound("item_id", f"评审对象 {item.record_id} 已不存在")
     return record
 
