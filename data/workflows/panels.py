@@ -65,6 +65,7 @@ class PanelInputs:
     cooperations: set[tuple[int, int]]
     declared: set[tuple[int, int]]
     declined: set[tuple[int, int]]
+    seats: list[ReviewSeat]
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,14 @@ def inputs_of(session: Session, batch_id: int) -> PanelInputs:
                 for c in session.scalars(select(ReviewConflict).where(
                     or_(ReviewConflict.batch_id == batch_id, ReviewConflict.batch_id.is_(None))))
                 if (c.pool, c.record_id) in by_record}
-    declined = {(s.item_id, s.expert_id) for s in seats_of(session, batch_id) if s.status is SeatStatus.DECLINED}
-    return PanelInputs(batch, items, experts, cooperations, declared, declined)
+    seats = seats_of(session, batch_id)
+    declined = {(s.item_id, s.expert_id) for s in seats if s.status is SeatStatus.DECLINED}
+    return PanelInputs(batch, items, experts, cooperations, declared, declined, seats)
+
+
+def live_seats(inputs: PanelInputs) -> list[ReviewSeat]:
+    """The seats still standing (proposed, invited or accepted)."""
+    return [s for s in inputs.seats if s.status is not SeatStatus.DECLINED]
 
 
 # -- staff: create, assign, invite, finish -----------------------------------------------------
