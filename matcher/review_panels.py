@@ -151,11 +151,13 @@ def refill_seat(session: Session, user: User, batch_id: int, item_id: int, exper
     inputs = pw.inputs_of(session, batch_id)
     if (item_id, expert_id) not in inputs.declined:
         raise pw.PanelError("seat_id", "只有已谢绝的评审席位可以补充专家")
+    if sum(1 for s in pw.live_seats(inputs) if s.item_id == item_id) >= inputs.batch.panel_size:
+        raise pw.PanelError("seat_id", "该评审组已满员，无需补充专家")
     scored = score_pairs(session, inputs, ctx)
     problem = build_problem(inputs, scored)
     before = stored_result(inputs, problem, (item_id, expert_id))
     after = refill(before, (item_id, expert_id))
     had = {(p.item, r) for p in before.panels for r in p.reviewers}
     rows = seat_rows(after, scored, lambda i, r: (i, r) not in had)
-    pw.add_seats(session, user, batch_id, rows)
+    pw.add_seats(session, user, batch_id, rows, {**asdict(after.metrics), "panels": panel_notes(after)})
     return rows

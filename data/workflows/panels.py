@@ -286,10 +286,14 @@ def ready_to_refill(session: Session, user: User, batch_id: int) -> ReviewBatch:
     return batch
 
 
-def add_seats(session: Session, user: User, batch_id: int, rows: Sequence[SeatRow]) -> list[ReviewSeat]:
+def add_seats(session: Session, user: User, batch_id: int, rows: Sequence[SeatRow],
+              metrics: Mapping[str, Any] | None = None) -> list[ReviewSeat]:
     """Seats that refill declined ones: invited at once (and told) once the batch has sent its
-    invitations, else proposed. The declined seats stay, so the history shows who said no."""
+    invitations, else proposed. The declined seats stay, so the history shows who said no;
+    ``metrics``: the panels' figures after the refill."""
     batch = ready_to_refill(session, user, batch_id)
+    if metrics is not None:
+        batch.metrics = dict(metrics)
     state = SeatStatus.PROPOSED if batch.status is PanelStatus.ASSIGNED else SeatStatus.INVITED
     made = [ReviewSeat(batch_id=batch_id, item_id=r.item_id, expert_id=r.expert_id, fit=r.fit,
                        reasons=list(r.reasons), status=state) for r in rows]

@@ -63,3 +63,15 @@ def test_panel_keeps_conflicts_out_and_refill_changes_one_slot(db: Session, worl
     assert pw.get_batch(db, bid).status is PanelStatus.INVITED
     with pytest.raises(pw.PanelError, match="已谢绝"):
         refill_seat(db, staff, bid, world["item"].id, added[0].expert_id)
+
+
+def test_a_full_panel_is_not_refilled_again(db: Session, world: dict[str, Any]) -> None:
+    staff, bid = world["staff"], world["batch"].id
+    run_batch(db, staff, bid)
+    pw.invite(db, staff, bid)
+    seat = pw.seats_of(db, bid)[0]
+    pw.respond(db, world["users"][world["experts"].index(seat.expert)], seat.id, False)
+    refill_seat(db, staff, bid, seat.item_id, seat.expert_id)
+    assert pw.get_batch(db, bid).metrics["filled"] == 3
+    with pytest.raises(pw.PanelError, match="已满员"):
+        refill_seat(db, staff, bid, seat.item_id, seat.expert_id)

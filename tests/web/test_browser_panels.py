@@ -101,6 +101,7 @@ def test_a_review_panel_in_the_browser(server: tuple[str, list[int]], page: Any)
     page.click("button.refill")
     page.wait_for_selector(".flash")
     assert "已补充一位评审专家" in page.inner_text(".flash")
+    assert page.locator("button.refill").count() == 0  # the panel is full again
     with session_scope() as s:
         added = s.scalars(select(ReviewSeat.id).order_by(ReviewSeat.id.desc())).first()
     _log_out(page)

@@ -72,6 +72,7 @@ class ItemView:
     covered: list[str]
     missing: list[str]
     shortfall: str | None
+    short: bool  # fewer live seats than the panel size: a declined seat may be refilled
 
 
 def batch_page(session: Session, user: User, batch_id: int) -> dict[str, Any]:
@@ -81,10 +82,13 @@ def batch_page(session: Session, user: User, batch_id: int) -> dict[str, Any]:
     batch = pw.get_batch(session, batch_id)
     seats = pw.seats_of(session, batch_id)
     notes = (batch.metrics or {}).get("panels", {})
-    items = [ItemView(s.item, s.record.name, "需求" if isinstance(s.record, Project) else "成果",
-                      [seat for seat in seats if seat.item_id == s.item.id],
-                      notes.get(str(s.item.id), {}).get("covered", []), notes.get(str(s.item.id), {}).get("missing", []),
-                      notes.get(str(s.item.id), {}).get("shortfall")) for s in summaries]
+    items = []
+    for s in summaries:
+        mine, note = [seat for seat in seats if seat.item_id == s.item.id], notes.get(str(s.item.id), {})
+        live = sum(1 for seat in mine if seat.status is not SeatStatus.DECLINED)
+        items.append(ItemView(s.item, s.record.name, "需求" if isinstance(s.record, Project) else "成果", mine,
+                              note.get("covered", []), note.get("missing", []), note.get("shortfall"),
+                              live < batch.panel_size))
     m = batch.metrics or {}
     figures = [(label, m[key]) for key, label in FIGURES if m.get(key) is not None]
     scored = [s for s in summaries if s.overall is not None]
