@@ -262,6 +262,7 @@ class AuditAction(LabeledEnum):
     CONTACT = ("contact", "联系方式授权")
     DATA_EXPORT = ("data_export", "个人数据下载")
     ROUND = ("round", "双选轮次")
+    PANEL = ("panel", "专家评审")
 
 
 class ContactPurpose(LabeledEnum):

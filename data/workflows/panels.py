@@ -224,6 +224,8 @@ def create_batch(session: Session, user: User, name: str, project_ids: Iterable[
     session.add(made)
     session.flush()
     session.add_all(ReviewItem(batch_id=made.id, pool=pool, record_id=i) for pool, ids in chosen.items() for i in ids)
+    audit(session, user, AuditAction.PANEL, None, made.id, f"新建专家评审批次「{name}」",
+          after={"评审对象数": sum(len(v) for v in chosen.values()), "每项专家数": panel_size})
     session.flush()
     return made
 
@@ -254,6 +256,7 @@ def store_assignment(session: Session, user: User, batch_id: int, rows: Sequence
                                reasons=list(r.reasons)) for r in rows)
     batch.status = PanelStatus.ASSIGNED
     batch.metrics = dict(metrics or {})
+    audit(session, user, AuditAction.PANEL, None, batch.id, f"专家评审「{batch.name}」：已分配 {len(rows)} 个席位")
     session.flush()
     return batch
 
@@ -275,6 +278,7 @@ def invite(session: Session, user: User, batch_id: int) -> ReviewBatch:
         seat.status = SeatStatus.INVITED
     batch.status = PanelStatus.INVITED
     _tell(session, proposed, batch)
+    audit(session, user, AuditAction.PANEL, None, batch.id, f"专家评审「{batch.name}」：邀请 {len(proposed)} 位专家")
     session.flush()
     return batch
 
@@ -298,6 +302,7 @@ def add_seats(session: Session, user: User, batch_id: int, rows: Sequence[SeatRo
     made = [ReviewSeat(batch_id=batch_id, item_id=r.item_id, expert_id=r.expert_id, fit=r.fit,
                        reasons=list(r.reasons), status=state) for r in rows]
     session.add_all(made)
+    audit(session, user, AuditAction.PANEL, None, batch.id, f"专家评审「{batch.name}」：补充 {len(made)} 个席位")
     session.flush()
     if state is SeatStatus.INVITED:
         _tell(session, made, batch)
@@ -310,6 +315,7 @@ def finish(session: Session, user: User, batch_id: int) -> ReviewBatch:
     batch = get_batch(session, batch_id)
     _status(batch, (PanelStatus.SCORING,), "结束评审")
     batch.status = PanelStatus.FINISHED
+    audit(session, user, AuditAction.PANEL, None, batch.id, f"专家评审「{batch.name}」：已结束")
     session.flush()
     return batch
 

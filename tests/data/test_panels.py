@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from data.enums import OrgKind, PanelStatus, Role, SeatStatus, Status
 from data.errors import NotAllowed, NotFound
-from data.models import Notification
+from data.models import AuditEntry, Notification
 from data.workflows import panels as pw
 from data.workflows.panels import PanelError, SeatRow
 from tests.makers import make_achievement, make_expert, make_organization, make_project, make_user
@@ -59,6 +59,8 @@ def test_statuses_step_in_order(db: Session, world: dict[str, Any]) -> None:
         pw.store_assignment(db, staff, bid, [])
     with pytest.raises(PanelError, match="不能结束评审"):
         pw.finish(db, staff, bid)
+    logged = db.scalars(select(AuditEntry.summary).where(AuditEntry.action == "panel").order_by(AuditEntry.id)).all()
+    assert logged == ["新建专家评审批次「2027 论证」", "专家评审「2027 论证」：已分配 2 个席位", "专家评审「2027 论证」：邀请 2 位专家"]
 
 
 def test_roles_and_ids(db: Session, world: dict[str, Any]) -> None:
