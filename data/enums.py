@@ -262,6 +262,7 @@ class AuditAction(LabeledEnum):
     CONTACT = ("contact", "联系方式授权")
     DATA_EXPORT = ("data_export", "个人数据下载")
     ROUND = ("round", "双选轮次")
+    PANEL = ("panel", "专家评审")
 
 
 class ContactPurpose(LabeledEnum):
@@ -400,3 +401,22 @@ class RoundMark(LabeledEnum):
     PREFERRED = ("preferred", "优先")
     ACCEPTABLE = ("acceptable", "可接受")
     NOT_ACCEPTABLE = ("not_acceptable", "不接受")
+
+
+class PanelStatus(LabeledEnum):
+    """An expert review batch: 草稿 → 已分配 → 已邀请 → 评分中 → 已结束 (``data.workflows.panels``)."""
+
+    DRAFT = ("draft", "草稿")
+    ASSIGNED = ("assigned", "已分配")
+    INVITED = ("invited", "已邀请")
+    SCORING = ("scoring", "评分中")
+    FINISHED = ("finished", "已结束")
+
+
+class SeatStatus(LabeledEnum):
+    """A reviewer's seat on one item's panel."""
+
+    PROPOSED = ("proposed", "拟邀请")
+    INVITED = ("invited", "已邀请")
+    ACCEPTED = ("accepted", "已接受")
+    DECLINED = ("declined", "已谢绝")

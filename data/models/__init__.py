@@ -18,6 +18,7 @@ from data.models.membership import CouncilVote, MembershipCase, MembershipEvent
 from data.models.notification import MailPreference, Notification
 from data.models.organization import Organization
 from data.models.owned import OwnedRecord
+from data.models.panels import ReviewBatch, ReviewConflict, ReviewItem, ReviewScore, ReviewSeat
 from data.models.people import Expert, PersonRecord, Talent, Teacher
 from data.models.proposal import PracticeProposal
 from data.models.region import Region
@@ -59,6 +60,6 @@ __all__ = [
     "RoundResult", "RoundStudent", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base",
     "ContactRequest", "CouncilVote", "Expert", "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents",
     "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization",
-    "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "Project", "Region", "Review", "Revision", "Subscription",
+    "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "ReviewBatch", "ReviewConflict", "ReviewItem", "ReviewScore", "ReviewSeat", "Project", "Region", "Review", "Revision", "Subscription",
     "SubscriptionHit", "Talent", "Teacher", "User", "owner_column", "owner_org_id",
 ]

@@ -26,11 +26,12 @@ from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import (ActivityUnit, AgreementKind, CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role,
-                        RoundStatus, Status, Visibility)
+                        PanelStatus, RoundStatus, SeatStatus, Status, Visibility)
 from data.keys import natural_key
 from data.workflows.accounts import create_api_token, create_user
-from data.models import (Activity, Agreement, AllocationRound, Application, ContactRequest, MembershipCase, Organization,
-                         PracticeProposal, Project, Revision, RoundPost, RoundStudent, Talent, User)
+from data.models import (Activity, Agreement, AllocationRound, Application, ContactRequest, Expert, MembershipCase,
+                         Organization, PracticeProposal, Project, ReviewBatch, ReviewItem, ReviewSeat, Revision, RoundPost,
+                         RoundStudent, Talent, User)
 from data.pools import Pool
 from data.settings import instance_dir
 from indexer.context import get_context
@@ -222,6 +223,20 @@ RULES: dict[str, list[Case]] = {
     "pages.round_marks": [C("GET", lambda i: f"/rounds/{i['round']}/marks", frozenset({MAKER}) | STAFFS)],
     "pages.round_marks_save": [C("POST", lambda i: f"/rounds/{i['round']}/marks/{i['post']}", frozenset({MAKER}) | STAFFS,
                                  {"mark_x": ""})],
+    # Review panels: the fixture's batch is invited, the matrix expert (李发酵's account) holds its one seat.
+    "pages.staff_panels": [C("GET", "/staff/panels", STAFFS)],
+    "pages.staff_panel_new": [C("POST", "/staff/panels", STAFFS, {"name": ""})],
+    "pages.staff_panel": [C("GET", lambda i: f"/staff/panels/{i['batch']}", STAFFS)],
+    "pages.staff_panel_step": [C("POST", lambda i: f"/staff/panels/{i['batch']}/finish", STAFFS)],
+    "pages.staff_panel_refill": [C("POST", lambda i: f"/staff/panels/{i['batch']}/refill/{i['seat']}", STAFFS)],
+    "pages.staff_panel_export": [C("GET", lambda i: f"/staff/panels/{i['batch']}/export", STAFFS)],
+    "pages.my_panels": [C("GET", "/panels/mine", frozenset({EXPERT}))],
+    "pages.panel_seat_answer": [C("POST", lambda i: f"/panels/seats/{i['seat']}/answer", frozenset({EXPERT}),
+                                  {"answer": "accept"})],
+    "pages.panel_seat_conflict": [C("POST", lambda i: f"/panels/seats/{i['seat']}/conflict", frozenset({EXPERT}),
+                                    {"note": ""})],
+    "pages.panel_seat_scores": [C("POST", lambda i: f"/panels/seats/{i['seat']}/scores", frozenset({EXPERT}),
+                                  {"score_0": "80"})],
 }
 # Answers that count as "not past authorization" beside 401/403 and a redirect to the login page.
 NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detail", "pages.edit_record", "pages.delete_record_page", "api.get_record",
@@ -234,7 +249,8 @@ NOT_FOUND_DENIES = {"pages.subscription_delete", "api.unsubscribe", "pages.detai
                     "pages.application_withdraw", "pages.application_message", "api.get_application",
                     "api.application_interview_api", "api.application_decision_api", "api.application_offer_api",
                     "api.application_withdraw_api", "api.application_message_api", "pages.round_choices",
-                    "pages.round_choices_save", "pages.round_marks", "pages.round_marks_save"}
+                    "pages.round_choices_save", "pages.round_marks", "pages.round_marks_save",
+                    "pages.panel_seat_answer", "pages.panel_seat_conflict", "pages.panel_seat_scores"}
 
 
 def test_every_route_has_a_rule() -> None:
@@ -299,8 +315,18 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
         s.flush()
         s.add_all([RoundPost(round_id=chosen.id, internship_id=ids["post"], seats=1),
                    RoundStudent(round_id=chosen.id, talent_id=mine.id)])
+        s.get_one(Expert, ids["ferment_expert"]).user_id = ids["user_expert"]
+        batch = ReviewBatch(name="矩阵评审", status=PanelStatus.INVITED, criteria=["创新性"])
+        s.add(batch)
+        s.flush()
+        item = ReviewItem(batch_id=batch.id, pool="project", record_id=ids["vision_need"])
+        s.add(item)
+        s.flush()
+        seat = ReviewSeat(batch_id=batch.id, item_id=item.id, expert_id=ids["ferment_expert"], status=SeatStatus.INVITED)
+        s.add(seat)
+        s.flush()
         ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id,
-                   agreement=agreement.id, activity=activity.id, round=chosen.id)
+                   agreement=agreement.id, activity=activity.id, round=chosen.id, batch=batch.id, seat=seat.id)
     rebuild_pool(get_context(), Pool.PROJECT)  # the extra needs are searchable
     return Path(live_db.removeprefix("sqlite:///")), instance_dir(), ids
 

@@ -20,6 +20,7 @@ from web.pages import inbox
 from web.pages import agreements
 from web.pages import applications
 from web.pages import rounds
+from web.pages import panels
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -36,6 +37,7 @@ AREAS: tuple[ModuleType, ...] = (
     agreements,  # 合作记录 and their activity
     applications,  # one application's page and each side's steps on it
     rounds,  # 双选 rounds: staff run them, students choose, enterprises mark
+    panels,  # expert review panels: staff assign and aggregate, experts answer and score
 )
 
 __all__ = ["AREAS", "bp"]
