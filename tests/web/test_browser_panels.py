@@ -1,5 +1,5 @@
 """An expert review panel in headless Chromium over the demo's organizations, experts and (a
-slice of) needs, imported as ``chanjiao demo`` does: staff create a batch for two demo needs and
+slice of) needs, imported as ``chanjiao demo`` does: staff create a batch for ten demo needs and
 run it, inspect and invite; the first reviewer declines, staff refill the seat, the new reviewer
 accepts and scores, and staff export the 论证意见 summary."""
 
@@ -46,7 +46,7 @@ def server(live_db: str) -> Iterator[tuple[str, list[int]]]:
         pytest.fail("Chromium is not installed (apt-get install chromium)")
     _load()
     with session_scope() as s:
-        needs = list(s.scalars(select(Project.id).where(Project.status == Status.PUBLISHED).order_by(Project.id).limit(2)))
+        needs = list(s.scalars(select(Project.id).where(Project.status == Status.PUBLISHED).order_by(Project.id).limit(10)))
         make_user(s, "staff", Role.STAFF)
     http = make_server("127.0.0.1", 0, create_app({"TESTING": True}), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
@@ -76,14 +76,14 @@ def test_a_review_panel_in_the_browser(server: tuple[str, list[int]], page: Any)
     page.click("text=专家评审")
     page.fill("input[name=name]", "演示论证")
     page.fill("textarea[name=project_ids]", " ".join(map(str, needs)))
-    page.fill("input[name=panel_size]", "2")
+    page.fill("input[name=panel_size]", "3")
     page.click("button:has-text('新建（草稿）')")
     page.wait_for_selector("#batch-status")
     batch_url = page.url
     page.click("#step")  # 运行分配
     page.wait_for_selector("#metrics")
     assert "利益冲突（应为 0）" in page.inner_text("#metrics")
-    assert page.locator("tr.seat").count() == 4
+    assert page.locator("tr.seat").count() == 30  # ten needs, three reviewers each
     page.screenshot(path=str(ARTIFACTS / "panel-assigned.png"), full_page=True)
     page.click("#step")  # 发送邀请
     page.wait_for_selector("#batch-status:has-text('已邀请')")
@@ -132,5 +132,5 @@ def test_a_review_panel_in_the_browser(server: tuple[str, list[int]], page: Any)
     path = ARTIFACTS / "panel-summary.xlsx"
     caught.value.save_as(str(path))
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("编号", "类型", "名称", "评审专家") and len(rows) == 3
+    assert rows[0][:4] == ("编号", "类型", "名称", "评审专家") and len(rows) == 11  # one row per need
     assert any(r[7] == 71.67 for r in rows[1:])  # (85 + 70 + 60) / 3
