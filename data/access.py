@@ -8,15 +8,37 @@ records only; a detail page also shows a viewer their own unpublished ones (they
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_
 
 from data.enums import MemberStatus, Role, Status, Visibility
+from data.errors import FieldError
 from data.models import MODELS, Organization, PoolRecord, User, owner_org_id
 from data.pools import Pool
 
 MAX_ID = 2**31 - 1  # the databases' INTEGER range: every id column, PostgreSQL and SQLite alike
+
+
+def record_ids(values: Iterable[object], field_name: str, label: str,
+               error: type[FieldError] = FieldError) -> list[int]:
+    """Ids typed or posted for ``label`` records, in order, once each, blanks skipped; a value
+    that is not a whole number, or out of the id range, raises ``error`` naming the field."""
+    ids: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        if not text:
+            continue
+        try:
+            number = int(text)
+        except ValueError:
+            raise error(field_name, f"{label}编号应为整数：{value}") from None
+        if not 0 < number <= MAX_ID:
+            raise error(field_name, f"没有编号为 {number} 的{label}")
+        if number not in ids:
+            ids.append(number)
+    return ids
 
 # The pools each role creates records in (staff: every pool).
 CREATES: dict[Role, tuple[Pool, ...]] = {

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from data.access import MAX_ID
+from data.access import MAX_ID, record_ids
 from data.enums import AuditAction, FeedbackAction, NotificationKind, PanelStatus, SeatStatus, Status
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import (Achievement, Agreement, Expert, Feedback, Project, ReviewBatch, ReviewConflict, ReviewItem,
@@ -164,22 +164,6 @@ def live_seats(inputs: PanelInputs) -> list[ReviewSeat]:
 
 # -- staff: create, assign, invite, finish -----------------------------------------------------
 
-def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
-    ids: list[int] = []
-    for value in values:
-        text = str(value).strip()
-        if not text:
-            continue
-        try:
-            number = int(text)
-        except ValueError:
-            raise PanelError(field_name, f"{label}编号应为整数：{value}") from None
-        if not 0 < number <= MAX_ID:
-            raise PanelError(field_name, f"没有编号为 {number} 的{label}")
-        if number not in ids:
-            ids.append(number)
-    return ids
-
 
 def _criteria(values: Iterable[str] | None) -> list[str]:
     names: list[str] = []
@@ -208,8 +192,8 @@ def create_batch(session: Session, user: User, name: str, project_ids: Iterable[
     if not 1 <= max_load <= MAX_LOAD:
         raise PanelError("max_load", f"每位专家评审项数上限应在 1 到 {MAX_LOAD} 之间")
     names = _criteria(criteria)
-    chosen = {"project": _ids(project_ids, "project_ids", "需求"),
-              "achievement": _ids(achievement_ids, "achievement_ids", "成果")}
+    chosen = {"project": record_ids(project_ids, "project_ids", "需求", PanelError),
+              "achievement": record_ids(achievement_ids, "achievement_ids", "成果", PanelError)}
     if not chosen["project"] and not chosen["achievement"]:
         raise PanelError("project_ids", "请至少选择一个需求或成果")
     if sum(len(v) for v in chosen.values()) > MAX_ITEMS:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data.access import MAX_ID
+from data.access import MAX_ID, record_ids
 from data.enums import (ApplicationStatus, AuditAction, NotificationKind, Role, RoundMark, RoundMethod, RoundStatus,
                         Status)
 from data.errors import FieldError, NotAllowed, NotFound
@@ -118,16 +118,7 @@ def results_of(session: Session, round_id: int) -> list[RoundResult]:
 # -- staff: set up, open, close --------------------------------------------------------------
 
 def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
-    ids: list[int] = []
-    for value in values:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise RoundError(field_name, f"{label}编号应为整数：{value}") from None
-        if not 0 < number <= MAX_ID:
-            raise RoundError(field_name, f"没有编号为 {number} 的{label}")
-        if number not in ids:
-            ids.append(number)
+    ids = record_ids(values, field_name, label, RoundError)
     if not ids:
         raise RoundError(field_name, f"请至少选择一个{label}")
     if len(ids) > MAX_MEMBERS:

@@ -5,8 +5,6 @@ metrics, the aggregated scores), the expert's 「我的评审」 (seats, answers
 
 from __future__ import annotations
 
-import math
-import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,28 +19,11 @@ from data.models import Project, ReviewBatch, ReviewItem, ReviewSeat, User
 from data.workflows import panels as pw
 from indexer.context import IndexContext
 from matcher.review_panels import refill_seat, run_batch
+from web.services.forms import number, words
 
-_SPLIT = re.compile(r"[\s,，、;；]+")
 FIGURES = (("coverage", "领域覆盖率"), ("fully_covered", "领域全覆盖的评审对象占比"), ("filled", "已安排席位"),
            ("shortfall", "缺额席位"), ("min_load", "专家最少评审数"), ("max_load", "专家最多评审数"),
            ("mean_load", "专家平均评审数"), ("conflicts", "利益冲突（应为 0）"), ("same_organization", "同单位重复（应为 0）"))
-
-
-def _words(text: object) -> list[str]:
-    return [t for t in _SPLIT.split(str(text or "").strip()) if t]
-
-
-def _int(form: Mapping[str, Any], name: str, label: str, low: int, high: int, default: int) -> int:
-    text = str(form.get(name) or "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise pw.PanelError(name, f"{label}应为整数：{text[:20]}") from None
-    if not math.isfinite(value) or value != int(value) or not low <= value <= high:
-        raise pw.PanelError(name, f"{label}应为 {low} 到 {high} 之间的整数：{text[:20]}")
-    return int(value)
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -54,11 +35,11 @@ def list_page(session: Session, user: User) -> dict[str, Any]:
 
 
 def create(session: Session, user: User, form: Mapping[str, Any]) -> ReviewBatch:
-    made = pw.create_batch(session, user, str(form.get("name") or ""), _words(form.get("project_ids")),
-                           _words(form.get("achievement_ids")),
-                           panel_size=_int(form, "panel_size", "每项评审专家数", 1, pw.MAX_PANEL_SIZE, 5),
-                           max_load=_int(form, "max_load", "每位专家评审项数上限", 1, pw.MAX_LOAD, 10),
-                           criteria=_words(form.get("criteria")) or None)
+    made = pw.create_batch(session, user, str(form.get("name") or ""), words(form.get("project_ids")),
+                           words(form.get("achievement_ids")),
+                           panel_size=number(form, "panel_size", "每项评审专家数", int, 1, pw.MAX_PANEL_SIZE) or 5,
+                           max_load=number(form, "max_load", "每位专家评审项数上限", int, 1, pw.MAX_LOAD) or 10,
+                           criteria=words(form.get("criteria")) or None)
     session.commit()
     return made
 

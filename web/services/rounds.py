@@ -6,8 +6,6 @@ and result, the enterprise's marks, the placement list as .xlsx."""
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,37 +23,18 @@ from data.workflows import rounds as rw
 from indexer.context import IndexContext
 from matcher.allocation import Comparison, Method
 from matcher.placement import WhatIf, allocate_round, run_round, suggested_choices, try_change
+from web.services.forms import number, words
 
 CHINA = ZoneInfo("Asia/Shanghai")
-_IDS = re.compile(r"[\s,，、;；]+")
 FIGURES = (("placed_share", "安置率"), ("mean_student_rank", "平均志愿序号"), ("mean_post_rank", "企业侧平均排名"),
            ("blocking_pairs", "阻塞对数"), ("envy", "嫉妒对数"), ("welfare", "总匹配分"))
 
 
 # -- reading forms ---------------------------------------------------------------------------
 
-def _ids(text: object) -> list[str]:
-    return [t for t in _IDS.split(str(text or "").strip()) if t]
-
-
-def _number(form: Mapping[str, Any], name: str, label: str, kind: type = float,
-            low: float | None = None, high: float | None = None) -> Any:
-    """The form's number ``name`` (None when blank), finite and within ``low``–``high``."""
-    text = str(form.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        value = kind(text)
-    except ValueError:
-        raise rw.RoundError(name, f"{label}应为{'整数' if kind is int else '数字'}：{text[:20]}") from None
-    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
-        raise rw.RoundError(name, f"{label}应在 {low:g} 到 {high:g} 之间：{text[:20]}")
-    return value
-
-
 def _floor(form: Mapping[str, Any]) -> float | None:
     """The 匹配度下限 as typed (0–100, as every score on the site), as the engine takes it (0–1)."""
-    typed = _number(form, "floor", "匹配度下限", float, 0, 100)
+    typed = number(form, "floor", "匹配度下限", float, 0, 100)
     return None if typed is None else typed / 100
 
 
@@ -78,10 +57,10 @@ def list_page(session: Session) -> dict[str, Any]:
 
 def create(session: Session, user: User, form: Mapping[str, Any]) -> AllocationRound:
     made = rw.create_round(
-        session, user, str(form.get("name") or ""), _ids(form.get("internship_ids")), _ids(form.get("talent_ids")),
-        method=str(form.get("method") or "stable"), max_choices=_number(form, "max_choices", "志愿数", int, 1, 50) or 5,
-        floor=_floor(form), apprentice_share=_number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
-        school_quota=_number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
+        session, user, str(form.get("name") or ""), words(form.get("internship_ids")), words(form.get("talent_ids")),
+        method=str(form.get("method") or "stable"), max_choices=number(form, "max_choices", "志愿数", int, 1, 50) or 5,
+        floor=_floor(form), apprentice_share=number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
+        school_quota=number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
         student_deadline=_moment(form, "student_deadline", "学生填报截止时间"),
         enterprise_deadline=_moment(form, "enterprise_deadline", "企业标记截止时间"))
     session.commit()
@@ -154,8 +133,8 @@ class Change:
 def what_if_page(session: Session, ctx: IndexContext, user: User, round_id: int, form: Mapping[str, Any]) -> dict[str, Any]:
     """The round run again (from its stored choices and marks) with one change, and who changed."""
     page = round_page(session, user, round_id)
-    post = _number(form, "post", "岗位编号", int, 1, MAX_ID)
-    seats = _number(form, "seats", "增加的名额", int, 1, 10000)
+    post = number(form, "post", "岗位编号", int, 1, MAX_ID)
+    seats = number(form, "seats", "增加的名额", int, 1, 10000)
     change = WhatIf(seats={post: seats} if post and seats else None, floor=_floor(form),
                     drop_floor=form.get("drop_floor") == "1", method=_method(form.get("method")))
     base = allocate_round(session, round_id, ctx)

@@ -1,0 +1,35 @@
+"""What the services read off a posted form: a list typed as words, and a number that is blank
+(None), or finite and within its range — otherwise a Chinese error naming the field (400)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from data.errors import FieldError
+
+_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def words(text: object) -> list[str]:
+    """The words of a typed list (ids or names), split at spaces and Chinese or Latin commas."""
+    return [t for t in _SPLIT.split(str(text or "").strip()) if t]
+
+
+def number(form: Mapping[str, Any], name: str, label: str, kind: type[int] | type[float] = float,
+           low: float | None = None, high: float | None = None) -> Any:
+    """The form's number ``name`` as ``kind`` (an int must be whole: 「5.0」 is 5), None when blank."""
+    text = str(form.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FieldError(name, f"{label}应为{'整数' if kind is int else '数字'}：{text[:20]}") from None
+    if not math.isfinite(value) or (kind is int and value != int(value)) \
+            or (low is not None and value < low) or (high is not None and value > high):
+        between = f"应在 {low:g} 到 {high:g} 之间" if low is not None and high is not None else "超出范围"
+        raise FieldError(name, f"{label}{between}{'的整数' if kind is int else ''}：{text[:20]}")
+    return int(value) if kind is int else value
