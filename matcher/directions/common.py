@@ -187,7 +187,7 @@ def follow_declines(session: Session, query: MatchQuery, matches: list[Match],
     organization declined is its own business: call this only for its own users and staff
     (``learns_for``)."""
     people = [m for m in matches if m.pool in (Pool.EXPERT, Pool.TEACHER)]
-    if query.org_id is None or not people:
+    if query.org_id is None or not people or not reasons:
         return
     history = org_history(session, query.org_id, dt.datetime.now(dt.timezone.utc) - DECLINE_WINDOW)
     for reason in reasons:
