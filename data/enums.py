@@ -263,6 +263,7 @@ class AuditAction(LabeledEnum):
     DATA_EXPORT = ("data_export", "个人数据下载")
     ROUND = ("round", "双选轮次")
     PANEL = ("panel", "专家评审")
+    FAIR = ("fair", "双选会")
 
 
 class ContactPurpose(LabeledEnum):
@@ -420,3 +421,12 @@ class SeatStatus(LabeledEnum):
     INVITED = ("invited", "已邀请")
     ACCEPTED = ("accepted", "已接受")
     DECLINED = ("declined", "已谢绝")
+
+
+class FairStatus(LabeledEnum):
+    """A 双选会 event: 草稿 → 报名中 → 进行中 → 已结束 (``data.workflows.fairs``)."""
+
+    DRAFT = ("draft", "草稿")
+    OPEN = ("open", "报名中")
+    RUNNING = ("running", "进行中")
+    FINISHED = ("finished", "已结束")

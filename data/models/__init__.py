@@ -11,6 +11,7 @@ from data.models.audit import AuditEntry
 from data.models.base import Base, PoolRecord
 from data.models.contact import ContactRequest
 from data.models.dependents import delete_dependents, dependent_conditions
+from data.models.fairs import FairAttendee, FairEvent, FairExhibitor, FairPost
 from data.models.feedback import Feedback
 from data.models.impression import MatchImpression
 from data.models.joining import OrgApplication
@@ -58,7 +59,7 @@ def owner_column(model: type[PoolRecord]) -> InstrumentedAttribute[int]:
 __all__ = [
     "MODELS", "Achievement", "Activity", "Agreement", "AllocationRound", "RoundChoice", "RoundMarkEntry", "RoundPost",
     "RoundResult", "RoundStudent", "ApiToken", "Application", "ApplicationMessage", "AuditEntry", "Base",
-    "ContactRequest", "CouncilVote", "Expert", "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents",
+    "ContactRequest", "CouncilVote", "Expert", "FairAttendee", "FairEvent", "FairExhibitor", "FairPost", "Feedback", "Internship", "MailPreference", "Notification", "delete_dependents",
     "dependent_conditions", "MatchImpression", "MembershipCase", "MembershipEvent", "OrgApplication", "Organization",
     "OwnedRecord", "PersonRecord", "PoolRecord", "PracticeProposal", "ReviewBatch", "ReviewConflict", "ReviewItem", "ReviewScore", "ReviewSeat", "Project", "Region", "Review", "Revision", "Subscription",
     "SubscriptionHit", "Talent", "Teacher", "User", "owner_column", "owner_org_id",
