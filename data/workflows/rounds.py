@@ -129,9 +129,10 @@ def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
 def create_round(session: Session, user: User, name: str, internship_ids: Iterable[object], talent_ids: Iterable[object],
                  *, method: str = "stable", max_choices: int = 5, floor: float | None = None,
                  apprentice_share: float | None = None, school_quota: int | None = None,
-                 student_deadline: dt.datetime | None = None, enterprise_deadline: dt.datetime | None = None
-                 ) -> AllocationRound:
-    """A round in 草稿 over published posts (each with its seats) and students."""
+                 student_deadline: dt.datetime | None = None, enterprise_deadline: dt.datetime | None = None,
+                 seats: Mapping[int, int] | None = None) -> AllocationRound:
+    """A round in 草稿 over published posts (each with its seats, or those of ``seats`` by post id:
+    a 双选会 offers its own) and students."""
     _staff(user)
     name = typed_text(name, "name", "请填写轮次名称，如「2027届暑期实习双选」", max_len=200, error=RoundError)
     try:
@@ -163,7 +164,8 @@ def create_round(session: Session, user: User, name: str, internship_ids: Iterab
                            created_by_id=user.id)
     session.add(made)
     session.flush()
-    session.add_all(RoundPost(round_id=made.id, internship_id=p, seats=found_posts[p].seats) for p in posts)
+    session.add_all(RoundPost(round_id=made.id, internship_id=p, seats=(seats or {}).get(p, found_posts[p].seats))
+                    for p in posts)
     session.add_all(RoundStudent(round_id=made.id, talent_id=t) for t in talents)
     audit(session, user, AuditAction.ROUND, None, made.id, f"新建双选轮次「{name}」",
           after={"岗位数": len(posts), "学生数": len(talents), "分配方式": chosen_method.label})
