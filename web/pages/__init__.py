@@ -21,6 +21,7 @@ from web.pages import agreements
 from web.pages import applications
 from web.pages import rounds
 from web.pages import panels
+from web.pages import fairs
 from web.pages.blueprint import bp
 
 # Every area of the site, each its own module: importing it registered its routes on ``bp``.
@@ -38,6 +39,7 @@ AREAS: tuple[ModuleType, ...] = (
     applications,  # one application's page and each side's steps on it
     rounds,  # 双选 rounds: staff run them, students choose, enterprises mark
     panels,  # expert review panels: staff assign and aggregate, experts answer and score
+    fairs,  # 双选会 events: registration, check-in, the fair's round, 现场结果
 )
 
 __all__ = ["AREAS", "bp"]

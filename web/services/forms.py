@@ -1,14 +1,19 @@
-"""What the services read off a posted form: a list typed as words, and a number that is blank
-(None), or finite and within its range — otherwise a Chinese error naming the field (400)."""
+"""What the services read off a posted form: a list typed as words, a number that is blank
+(None), or finite and within its range, and a date and time typed in China time — otherwise a
+Chinese error naming the field (400)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from data.errors import FieldError
+from data.errors import FieldError, Malformed
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
@@ -33,3 +38,15 @@ def number(form: Mapping[str, Any], name: str, label: str, kind: type[int] | typ
         between = f"应在 {low:g} 到 {high:g} 之间" if low is not None and high is not None else "超出范围"
         raise FieldError(name, f"{label}{between}{'的整数' if kind is int else ''}：{text[:20]}")
     return int(value) if kind is int else value
+
+
+def moment(form: Mapping[str, Any], name: str, label: str) -> dt.datetime | None:
+    """The form's date and time ``name`` (China time unless it names its zone) in UTC, None when blank."""
+    text = str(form.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text[:40])
+    except ValueError:
+        raise Malformed(name, f"{label}「{text[:40]}」应为日期时间，如 2027-06-30T18:00") from None
+    return (when.replace(tzinfo=CHINA) if when.tzinfo is None else when).astimezone(dt.timezone.utc)

@@ -5,13 +5,11 @@ and result, the enterprise's marks, the placement list as .xlsx."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -19,13 +17,13 @@ from data.enums import RoundMark, RoundMethod, RoundStatus
 from data.errors import Malformed, NotAllowed, NotFound
 from data.access import MAX_ID
 from data.models import AllocationRound, Internship, RoundResult, Talent, User
+from data.workflows import fairs as fw
 from data.workflows import rounds as rw
 from indexer.context import IndexContext
 from matcher.allocation import Comparison, Method
 from matcher.placement import WhatIf, allocate_round, run_round, suggested_choices, try_change
-from web.services.forms import number, words
+from web.services.forms import moment, number, words
 
-CHINA = ZoneInfo("Asia/Shanghai")
 FIGURES = (("placed_share", "安置率"), ("mean_student_rank", "平均志愿序号"), ("mean_post_rank", "企业侧平均排名"),
            ("blocking_pairs", "阻塞对数"), ("envy", "嫉妒对数"), ("welfare", "总匹配分"))
 
@@ -36,17 +34,6 @@ def _floor(form: Mapping[str, Any]) -> float | None:
     """The 匹配度下限 as typed (0–100, as every score on the site), as the engine takes it (0–1)."""
     typed = number(form, "floor", "匹配度下限", float, 0, 100)
     return None if typed is None else typed / 100
-
-
-def _moment(form: Mapping[str, Any], name: str, label: str) -> dt.datetime | None:
-    text = str(form.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text[:40])
-    except ValueError:
-        raise Malformed(name, f"{label}「{text[:40]}」应为日期时间，如 2027-06-30T18:00") from None
-    return (when.replace(tzinfo=CHINA) if when.tzinfo is None else when).astimezone(dt.timezone.utc)
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -61,8 +48,8 @@ def create(session: Session, user: User, form: Mapping[str, Any]) -> AllocationR
         method=str(form.get("method") or "stable"), max_choices=number(form, "max_choices", "志愿数", int, 1, 50) or 5,
         floor=_floor(form), apprentice_share=number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
         school_quota=number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
-        student_deadline=_moment(form, "student_deadline", "学生填报截止时间"),
-        enterprise_deadline=_moment(form, "enterprise_deadline", "企业标记截止时间"))
+        student_deadline=moment(form, "student_deadline", "学生填报截止时间"),
+        enterprise_deadline=moment(form, "enterprise_deadline", "企业标记截止时间"))
     session.commit()
     return made
 
@@ -78,6 +65,7 @@ def advance(session: Session, ctx: IndexContext, user: User, round_id: int, acti
         message = f"已分配：安置 {allocation.metrics.placed} / {allocation.metrics.students} 人"
     elif action == "publish":
         message = f"已发布：{len(rw.publish(session, user, round_id))} 名学生收到录用"
+        fw.tell_published(session, round_id)  # a fair's round: those the round did not tell
     else:
         raise Malformed("action", f"没有「{action[:20]}」这一操作")
     session.commit()
