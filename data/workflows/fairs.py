@@ -233,7 +233,8 @@ def withdraw_student(session: Session, user: User, event_id: int, now: dt.dateti
 
 # -- enterprises -----------------------------------------------------------------------------
 
-def _enterprise(user: User) -> int:
+def enterprise_org(user: User) -> int:
+    """The organization an enterprise user brings posts for; anyone else is refused."""
     if user.role is not Role.ENTERPRISE or user.org_id is None:
         raise NotAllowed("internship_id", "只有企业用户可以为本单位岗位报名双选会")
     return user.org_id
@@ -251,7 +252,7 @@ def postable(session: Session, user: User) -> list[Internship]:
 def register_post(session: Session, user: User, event_id: int, internship_id: int, seats: int | None = None,
                   now: dt.datetime | None = None) -> FairPost:
     """The enterprise brings one of its published posts, offering ``seats`` (default: the post's)."""
-    org_id = _enterprise(user)
+    org_id = enterprise_org(user)
     event = visible_event(session, user, event_id)
     _window(event, now)
     post = session.get(Internship, internship_id) if 0 < internship_id <= MAX_ID else None
@@ -279,7 +280,7 @@ def register_post(session: Session, user: User, event_id: int, internship_id: in
 def withdraw_post(session: Session, user: User, event_id: int, internship_id: int,
                   now: dt.datetime | None = None) -> None:
     """The enterprise takes a post back; with its last post goes its place at the fair."""
-    org_id = _enterprise(user)
+    org_id = enterprise_org(user)
     event = visible_event(session, user, event_id)
     registered = session.scalar(select(FairPost).where(FairPost.event_id == event_id,
                                                        FairPost.internship_id == internship_id))

@@ -25,11 +25,12 @@ import pytest
 from sqlalchemy import select
 
 from data.db import session_scope
-from data.enums import (ActivityUnit, AgreementKind, CaseKind, CaseStatus, ContactPurpose, MemberLevel, MemberStatus, Role,
-                        PanelStatus, RoundStatus, SeatStatus, Status, Visibility)
+from data.enums import (ActivityUnit, AgreementKind, CaseKind, CaseStatus, ContactPurpose, FairStatus, MemberLevel, MemberStatus,
+                        Role, PanelStatus, RoundStatus, SeatStatus, Status, Visibility)
 from data.keys import natural_key
 from data.workflows.accounts import create_api_token, create_user
-from data.models import (Activity, Agreement, AllocationRound, Application, ContactRequest, Expert, MembershipCase,
+from data.models import (Activity, Agreement, AllocationRound, Application, ContactRequest, Expert, FairAttendee, FairEvent,
+                         FairExhibitor, FairPost, MembershipCase,
                          Organization, PracticeProposal, Project, ReviewBatch, ReviewItem, ReviewSeat, Revision, RoundPost,
                          RoundStudent, Talent, User)
 from data.pools import Pool
@@ -223,6 +224,23 @@ RULES: dict[str, list[Case]] = {
     "pages.round_marks": [C("GET", lambda i: f"/rounds/{i['round']}/marks", frozenset({MAKER}) | STAFFS)],
     "pages.round_marks_save": [C("POST", lambda i: f"/rounds/{i['round']}/marks/{i['post']}", frozenset({MAKER}) | STAFFS,
                                  {"mark_x": ""})],
+    # 双选会: the fixture's fair is open (报名中), with the maker's post and the matrix student registered.
+    "pages.fair_list": [C("GET", "/fairs", LOGGED_IN)],
+    "pages.fair_page": [C("GET", lambda i: f"/fairs/{i['fair']}", LOGGED_IN)],
+    "pages.fair_results": [C("GET", lambda i: f"/fairs/{i['fair']}/results", LOGGED_IN)],
+    "pages.fair_register": [C("POST", lambda i: f"/fairs/{i['fair']}/register", frozenset({STUDENT}))],
+    "pages.fair_withdraw": [C("POST", lambda i: f"/fairs/{i['fair']}/withdraw", frozenset({STUDENT}))],
+    "pages.fair_post_register": [C("POST", lambda i: f"/fairs/{i['fair']}/posts", ENTERPRISES, {"internship_id": "abc"})],
+    "pages.fair_post_withdraw": [C("POST", lambda i: f"/fairs/{i['fair']}/posts/{i['post']}/withdraw", frozenset({MAKER}))],
+    "pages.staff_fairs": [C("GET", "/staff/fairs", STAFFS)],
+    "pages.staff_fair_new": [C("POST", "/staff/fairs", STAFFS, {"name": ""})],
+    "pages.staff_fair": [C("GET", lambda i: f"/staff/fairs/{i['fair']}", STAFFS)],
+    "pages.staff_fair_step": [C("POST", lambda i: f"/staff/fairs/{i['fair']}/status/open", STAFFS)],
+    "pages.staff_fair_checkin": [C("POST", lambda i: f"/staff/fairs/{i['fair']}/checkin", STAFFS,
+                                   {"kind": "student", "record_id": "x"})],
+    "pages.staff_fair_round": [C("POST", lambda i: f"/staff/fairs/{i['fair']}/round", STAFFS)],
+    "pages.staff_fair_signin": [C("GET", lambda i: f"/staff/fairs/{i['fair']}/signin", STAFFS)],
+    "pages.staff_fair_export": [C("GET", lambda i: f"/staff/fairs/{i['fair']}/signin.xlsx", STAFFS)],
     # Review panels: the fixture's batch is invited, the matrix expert (李发酵's account) holds its one seat.
     "pages.staff_panels": [C("GET", "/staff/panels", STAFFS)],
     "pages.staff_panel_new": [C("POST", "/staff/panels", STAFFS, {"name": ""})],
@@ -315,6 +333,12 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
         s.flush()
         s.add_all([RoundPost(round_id=chosen.id, internship_id=ids["post"], seats=1),
                    RoundStudent(round_id=chosen.id, talent_id=mine.id)])
+        fair = FairEvent(name="矩阵双选会", status=FairStatus.OPEN, starts_at=dt.datetime(2027, 4, 10, tzinfo=dt.timezone.utc),
+                         place="体育馆", capacity=10)
+        s.add(fair)
+        s.flush()
+        s.add_all([FairPost(event_id=fair.id, internship_id=ids["post"], seats=1),
+                   FairExhibitor(event_id=fair.id, org_id=maker.id), FairAttendee(event_id=fair.id, talent_id=mine.id)])
         s.get_one(Expert, ids["ferment_expert"]).user_id = ids["user_expert"]
         batch = ReviewBatch(name="矩阵评审", status=PanelStatus.INVITED, criteria=["创新性"])
         s.add(batch)
@@ -326,7 +350,8 @@ def alliance(live_db: str, tmp_path: Path) -> tuple[Path, Path, dict[str, int]]:
         s.add(seat)
         s.flush()
         ids.update(revision=revision.id, application=application.id, proposal=proposal.id, contact=contact.id,
-                   agreement=agreement.id, activity=activity.id, round=chosen.id, batch=batch.id, seat=seat.id)
+                   agreement=agreement.id, activity=activity.id, round=chosen.id, batch=batch.id, seat=seat.id,
+                   fair=fair.id)
     rebuild_pool(get_context(), Pool.PROJECT)  # the extra needs are searchable
     return Path(live_db.removeprefix("sqlite:///")), instance_dir(), ids
 

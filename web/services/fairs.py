@@ -72,6 +72,7 @@ def withdraw(session: Session, user: User, event_id: int) -> None:
 
 
 def register_post(session: Session, user: User, event_id: int, form: Mapping[str, Any]) -> FairPost:
+    fw.enterprise_org(user)  # who may, before what they typed
     internship_id = number(form, "internship_id", "岗位编号", int, 1, MAX_ID)
     if internship_id is None:
         raise FieldError("internship_id", "请选择要报名的岗位")
