@@ -56,8 +56,9 @@ def _staff(user: User) -> None:
 
 
 def get_event(session: Session, event_id: int, *, lock: bool = False) -> FairEvent:
-    """The event; ``lock`` holds its row until the commit (PostgreSQL), so that two students
-    registering at once cannot both take the last place."""
+    """The event; ``lock`` holds its row until the commit (PostgreSQL), so that registrations of
+    one event happen one after the other: two students cannot both take the last place, a double
+    click cannot register a post twice."""
     found = None
     if 0 < event_id <= MAX_ID:
         query = select(FairEvent).where(FairEvent.id == event_id)
@@ -220,7 +221,7 @@ def register_student(session: Session, user: User, event_id: int, now: dt.dateti
 def withdraw_student(session: Session, user: User, event_id: int, now: dt.datetime | None = None) -> None:
     """The student cancels their registration (before the deadline, not once checked in)."""
     _own_talent(session, user)
-    event = visible_event(session, user, event_id)
+    event = visible_event(session, user, event_id, lock=True)
     own = attendance_of(session, user, event_id)
     if own is None:
         raise NotFound("event_id", "您没有报名本场双选会")
@@ -253,7 +254,7 @@ def register_post(session: Session, user: User, event_id: int, internship_id: in
                   now: dt.datetime | None = None) -> FairPost:
     """The enterprise brings one of its published posts, offering ``seats`` (default: the post's)."""
     org_id = enterprise_org(user)
-    event = visible_event(session, user, event_id)
+    event = visible_event(session, user, event_id, lock=True)
     _window(event, now)
     post = session.get(Internship, internship_id) if 0 < internship_id <= MAX_ID else None
     if post is None:
@@ -281,7 +282,7 @@ def withdraw_post(session: Session, user: User, event_id: int, internship_id: in
                   now: dt.datetime | None = None) -> None:
     """The enterprise takes a post back; with its last post goes its place at the fair."""
     org_id = enterprise_org(user)
-    event = visible_event(session, user, event_id)
+    event = visible_event(session, user, event_id, lock=True)
     registered = session.scalar(select(FairPost).where(FairPost.event_id == event_id,
                                                        FairPost.internship_id == internship_id))
     if registered is None:

@@ -6,6 +6,7 @@ messages after publishing, the 签到表."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.db import make_engine
 from data.enums import AuditAction, FairStatus, OrgKind, Role, RoundStatus, Status
 from data.errors import NotAllowed, NotFound
-from data.models import AuditEntry, Notification
+from data.models import AuditEntry, Notification, User
 from data.workflows import fairs as fw
 from data.workflows import rounds as rw
 from data.workflows.fairs import FairError
@@ -283,3 +285,45 @@ def test_the_checkin_list_exports_enterprises_then_students(db: Session, world: 
     assert rows[1][4] == "岗位0（3 人）" and rows[3][3] == "示例职业学院"
     assert db.scalar(select(AuditEntry.summary).where(AuditEntry.action == AuditAction.EXPORT.value)) \
         == "导出双选会「2027 春季双选会」签到表（5 行）"
+
+
+@pytest.mark.parametrize("live_db", ["postgresql"], indirect=True)
+def test_two_students_cannot_take_the_last_place_at_once(live_db: str) -> None:
+    """The second registration waits for the first one's commit, then finds the fair full."""
+    engine = make_engine(live_db)
+    with Session(engine) as s:
+        school = make_organization(s, "示例职业学院", status=Status.PUBLISHED)
+        staff = make_user(s, "staff", Role.STAFF)
+        students = [make_user(s, f"s{n}", Role.STUDENT, school.id) for n in range(2)]
+        for n, user in enumerate(students):
+            make_talent(s, school.id, f"学生{n}", user_id=user.id, status=Status.PUBLISHED)
+        event = fw.create_event(s, staff, "一个名额", START, capacity=1, place="礼堂")
+        fw.open_registration(s, staff, event.id)
+        s.commit()
+        eid, ids = event.id, [u.id for u in students]
+    first, second = Session(engine), Session(engine)
+    outcome: dict[str, str] = {}
+
+    def register_second() -> None:
+        try:
+            fw.register_student(second, second.get_one(User, ids[1]), eid, now=BEFORE)
+            second.commit()
+            outcome["second"] = "registered"
+        except FairError as exc:
+            second.rollback()
+            outcome["second"] = str(exc)
+
+    try:
+        fw.register_student(first, first.get_one(User, ids[0]), eid, now=BEFORE)  # holds the event's row
+        waiting = threading.Thread(target=register_second)
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and not outcome  # blocked on the lock
+        first.commit()
+        waiting.join(10)
+        assert outcome == {"second": "本场双选会学生名额已满（1 人）"}
+        assert fw.registered_count(first, eid) == 1
+    finally:
+        first.close()
+        second.close()
+        engine.dispose()
