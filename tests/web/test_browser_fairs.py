@@ -93,6 +93,7 @@ def test_a_fair_in_the_browser(server: tuple[str, dict[str, Any]], page: Any) ->
     page.click("#post-form button")
     page.wait_for_selector(".flash")
     assert "2 人" in page.inner_text("#mine")
+    page.screenshot(path=str(ARTIFACTS / "fair-enterprise.png"), full_page=True)
     _log_out(page)
 
     log_in(page, base, "stu0")
