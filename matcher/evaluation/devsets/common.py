@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "data" / "eval"
-QUERIES_PER_SET = 400
+QUERIES_PER_SET = 1000
 SEED = 11
 
 
