@@ -105,6 +105,7 @@ def test_a_fair_through_the_api(client: FlaskClient, world: World) -> None:
     withdrawn = client.post(f"/api/v1/fairs/{eid}/withdraw", headers=wu)
     assert withdrawn.status_code == 200 and withdrawn.get_json()["attendance"] is None
     _refused(client.post(f"/api/v1/fairs/{eid}/withdraw", headers=wu), 404, "event_id")
+    _refused(client.post("/api/v1/fairs/999999/withdraw", headers=lin), 404, "event_id")
 
     # Enterprises bring their own published posts.
     url = f"/api/v1/fairs/{eid}/posts"
@@ -125,6 +126,7 @@ def test_a_fair_through_the_api(client: FlaskClient, world: World) -> None:
     assert [p["internship"]["id"] for p in seen["mine"]] == [post] and seen["post_count"] == 2
     _refused(client.post(f"/api/v1/fairs/{eid}/posts/{food_post}/withdraw", headers=maker), 403, "internship_id")
     _refused(client.post(f"/api/v1/fairs/{eid}/posts/999999/withdraw", headers=maker), 404, "internship_id")
+    _refused(client.post(f"/api/v1/fairs/999999/posts/{post}/withdraw", headers=maker), 404, "event_id")
     taken_back = client.post(f"/api/v1/fairs/{eid}/posts/{food_post}/withdraw", headers=food)
     assert taken_back.status_code == 200 and taken_back.get_json()["mine"] == []
 

@@ -113,11 +113,14 @@ def test_a_batch_from_set_up_to_finished(client: FlaskClient, world: World) -> N
     _refused(client.post(f"/api/v1/panel-seats/{seat_id}/answer", json={"accept": "no"}, headers=expert), 400, "accept",
              "true 或 false")
     _refused(client.post("/api/v1/panel-seats/999999/answer", json={"accept": False}, headers=expert), 404)
+    _refused(client.post("/api/v1/panel-seats/999999/conflict", json={"note": "同单位"}, headers=expert), 404)
+    _refused(client.put("/api/v1/panel-seats/999999/scores", json={"scores": {}}, headers=expert), 404)
     _refused(client.post(f"/api/v1/panel-seats/{seat_id}/answer", json={"accept": False}, headers=maker), 403)
     declined = client.post(f"/api/v1/panel-seats/{seat_id}/answer", json={"accept": False}, headers=expert)
     assert declined.status_code == 200 and declined.get_json()["status"]["code"] == "declined"
     _refused(client.post(f"/api/v1/panels/{bid}/seats/{seat_id}/refill", headers=expert), 403)
-    _refused(client.post(f"/api/v1/panels/{bid}/seats/999999/refill", headers=staff), 400, "seat_id")
+    _refused(client.post(f"/api/v1/panels/{bid}/seats/999999/refill", headers=staff), 404, "seat_id", "没有编号为 999999")
+    _refused(client.post(f"/api/v1/panels/999999/seats/{seat_id}/refill", headers=staff), 404, "batch_id")
     refilled = client.post(f"/api/v1/panels/{bid}/seats/{seat_id}/refill", headers=staff)
     assert refilled.status_code == 200 and refilled.get_json()["message"] == "已补充一位评审专家"
     added = [e for e, (_, status) in _seats().items() if status is SeatStatus.INVITED]

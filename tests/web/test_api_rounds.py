@@ -126,6 +126,7 @@ def test_a_round_from_set_up_to_published(client: FlaskClient, world: World) -> 
 
     # The enterprise marks the round's students for its own post only.
     _refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=lin), 403)
+    _refused(client.get("/api/v1/rounds/999999/marks", headers=maker), 404)
     _refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=food), 404)  # no post of its own in the round
     marks = client.get(f"/api/v1/rounds/{rid}/marks", headers=maker).get_json()
     applicants = marks["posts"][0]["applicants"]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from data.enums import PanelStatus, SeatStatus
-from data.errors import Malformed, NotAllowed
+from data.errors import Malformed, NotAllowed, NotFound
 from data.models import Project, ReviewBatch, ReviewItem, ReviewScore, ReviewSeat, User
 from data.workflows import panels as pw
 from indexer.context import IndexContext
@@ -96,7 +96,7 @@ def refill(session: Session, ctx: IndexContext, user: User, batch_id: int, seat_
     pw.ready_to_refill(session, user, batch_id)  # staff, a known batch in the right state, before its seats
     seat = next((s for s in pw.seats_of(session, batch_id) if s.id == seat_id), None)
     if seat is None:
-        raise pw.PanelError("seat_id", f"本批次没有编号为 {seat_id} 的评审席位")
+        raise NotFound("seat_id", f"本批次没有编号为 {seat_id} 的评审席位")
     rows = refill_seat(session, user, batch_id, seat.item_id, seat.expert_id, ctx)
     session.commit()
     return "已补充一位评审专家" if rows else "没有可以补充的合格专家，该评审组暂缺一人"
