@@ -21,6 +21,7 @@ from data.sheets.importer import import_file
 from data.sheets.tabular import TableError
 from data.workflows.accounts import DEMO_PASSWORD, AccountError, create_api_token, ensure_demo_accounts, revoke_api_token
 from data.workflows.membership import open_cases_for_applicants
+from data.workflows.sample_fair import add_sample_fair
 from data.workflows.stats import pool_counts
 from indexer.context import get_context
 from web import cli_index, cli_notify, create_app
@@ -162,6 +163,9 @@ def demo_command(serve: bool, port: int) -> None:
             click.echo(f"示例成果：{sample.name}（{sample.owner_org.name}，{sample.field}）")
     with session_scope() as session:
         accounts = ensure_demo_accounts(session)
+        fair = add_sample_fair(session) if fresh else None  # after the accounts: staff create it
+        if fair is not None:
+            click.echo(f"演示双选会：{fair.name}（{fair.status.label}）")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, role, org in accounts:
         click.echo(f"  {username}\t{role}\t{org}")

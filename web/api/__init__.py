@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from web.api.v1 import (agreements, applications, docs, feedback, imports, jobs, notifications, pools,
-                        recommendations, reindex, search)
+from web.api.v1 import (agreements, applications, docs, fairs, feedback, imports, jobs, notifications, panels, pools,
+                        recommendations, reindex, rounds, search)
 from web.api.v1.blueprint import bp
 
 # Every resource, each its own module: importing it registered its routes on ``bp``.
@@ -25,6 +25,9 @@ RESOURCES: tuple[ModuleType, ...] = (
     notifications,  # /notifications, /notification-settings, /subscriptions
     agreements,  # /agreements[/<id>[/activities|/close]], /agreements/from/<source>/<id>, /activities/<id>/answer
     applications,  # /applications[/<id>[/interview|/decision|/offer|/withdraw|/messages]]
+    rounds,  # /rounds[/<id>[/open|/close|/run|/publish|/choices|/marks[/<post>]]]
+    panels,  # /panels[/<id>[/run|/invite|/finish|/seats/<seat>/refill]], /panel-seats[/<id>/answer|/conflict|/scores]
+    fairs,  # /fairs[/<id>[/results|/register|/withdraw|/posts[/<post>/withdraw]|/checkin]]
 )
 
 __all__ = ["RESOURCES", "bp"]

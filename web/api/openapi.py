@@ -7,14 +7,12 @@ from typing import Any
 from data.enums import ActivityUnit, AgreementKind, ApplicationRejection, EducationLevel, MailMode, NotificationKind
 from data.pools import Pool
 from matcher.directions import REGISTRY
+from web.api.openapi_allocation import ALLOCATION_PATHS, ALLOCATION_SCHEMAS
+from web.api.openapi_parts import ERROR, LABEL
+from web.api.openapi_parts import body as _body
+from web.api.openapi_parts import errors as _errors
+from web.api.openapi_parts import param as _param
 from web.boundary import MAX_ID, MAX_K, MAX_LIST_PAGE, MAX_SEARCH_PAGE
-
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _param(name: str, where: str, schema: dict[str, Any], required: bool = False, doc: str = "") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": required, "schema": schema, "description": doc}
-
 
 POOL = _param("pool_name", "path", {"type": "string", "enum": [p.value for p in Pool]}, True, "资源库")
 RECORD_ID = _param("record_id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, True, "记录编号")
@@ -24,11 +22,6 @@ def _responses(ok: str) -> dict[str, Any]:
     return {"200": {"description": ok, "content": {"application/json": {"schema": {"type": "object"}}}},
             "400": {"description": "参数错误", "content": {"application/json": {"schema": ERROR}}},
             "404": {"description": "找不到", "content": {"application/json": {"schema": ERROR}}}}
-
-
-def _errors(*codes: str) -> dict[str, Any]:
-    labels = {"400": "参数或字段错误", "401": "未登录或令牌无效", "403": "无权操作", "404": "找不到"}
-    return {c: {"description": labels[c], "content": {"application/json": {"schema": ERROR}}} for c in codes}
 
 
 RECORD_BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordInput"}}}}
@@ -85,11 +78,6 @@ APPLICATION_ID = _param("application_id", "path", {"type": "integer", "minimum":
 APPLICATION = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}}
 
 
-def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": required, "properties": properties}}}}
-
-
 def _step(summary: str, operation: str, body: dict[str, Any] | None, status: str = "200",
           ok: dict[str, Any] = APPLICATION) -> dict[str, Any]:
     step: dict[str, Any] = {"summary": summary, "operationId": operation, "parameters": [APPLICATION_ID],
@@ -140,7 +128,6 @@ APPLICATION_PATHS: dict[str, Any] = {
         "给对方留言", "postApplicationMessage", _body({"text": {"type": "string", "minLength": 1, "maxLength": 2000}}, ["text"]),
         "201", {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationMessage"}}}})},
 }
-LABEL = {"type": ["object", "null"], "properties": {"code": {"type": "string"}, "label": {"type": "string"}}}
 APPLICATION_SCHEMAS: dict[str, Any] = {
     "Application": {"type": "object", "required": ["id", "side", "status", "internship", "talent", "actions"], "properties": {
         "id": {"type": "integer"}, "side": {"type": "string", "enum": ["student", "org"], "description": "调用者是哪一方"},
@@ -255,6 +242,7 @@ def openapi_document() -> dict[str, Any]:
                                        "parameters": [_param("job_id", "path", {"type": "string"}, True)],
                                        "responses": {**_responses("任务进度（仅秘书处或发起人可查看）"), **_errors("401")}}},
             **APPLICATION_PATHS,
+            **ALLOCATION_PATHS,
         },
         "security": [{}, {"bearer": []}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -304,5 +292,6 @@ def openapi_document() -> dict[str, Any]:
                 "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
                 "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},
             **APPLICATION_SCHEMAS,
+            **ALLOCATION_SCHEMAS,
         }},
     }

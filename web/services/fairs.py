@@ -135,7 +135,7 @@ def check_in(session: Session, user: User, event_id: int, form: Mapping[str, Any
     record_id = number(form, "record_id", "签到对象编号", int, 1, MAX_ID)
     if record_id is None:
         raise FieldError("record_id", "请指明签到的学生或企业")
-    undo = str(form.get("undo") or "") == "1"
+    undo = form.get("undo") in ("1", True)  # a form's checkbox, or the API's true
     name = fw.check_in(session, user, event_id, str(form.get("kind") or ""), record_id, undo=undo)
     session.commit()
     return f"{'已取消签到' if undo else '已签到'}：{name}"

@@ -19,14 +19,19 @@ _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
 def words(text: object) -> list[str]:
-    """The words of a typed list (ids or names), split at spaces and Chinese or Latin commas."""
+    """The words of a typed list (ids or names), split at spaces and Chinese or Latin commas; a
+    list (as a JSON body sends it) is taken item by item."""
+    if isinstance(text, (list, tuple)):
+        return [str(t).strip() for t in text if str(t).strip()]
     return [t for t in _SPLIT.split(str(text or "").strip()) if t]
 
 
 def number(form: Mapping[str, Any], name: str, label: str, kind: type[int] | type[float] = float,
            low: float | None = None, high: float | None = None) -> Any:
-    """The form's number ``name`` as ``kind`` (an int must be whole: 「5.0」 is 5), None when blank."""
-    text = str(form.get(name) or "").strip()
+    """The form's number ``name`` as ``kind`` (an int must be whole: 「5.0」 is 5), None when blank
+    or absent; a JSON body's number is read the same way (its 0 is a zero, not a blank)."""
+    given = form.get(name)
+    text = "" if given is None else str(given).strip()
     if not text:
         return None
     try:
@@ -47,6 +52,7 @@ def moment(form: Mapping[str, Any], name: str, label: str) -> dt.datetime | None
         return None
     try:
         when = dt.datetime.fromisoformat(text[:40])
-    except ValueError:
+        # Year 1 in China time is before the first moment UTC can hold: an OverflowError, not a 500.
+        return (when.replace(tzinfo=CHINA) if when.tzinfo is None else when).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
         raise Malformed(name, f"{label}「{text[:40]}」应为日期时间，如 2027-06-30T18:00") from None
-    return (when.replace(tzinfo=CHINA) if when.tzinfo is None else when).astimezone(dt.timezone.utc)

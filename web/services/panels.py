@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from data.enums import PanelStatus, SeatStatus
-from data.errors import Malformed, NotAllowed
-from data.models import Project, ReviewBatch, ReviewItem, ReviewSeat, User
+from data.errors import Malformed, NotAllowed, NotFound
+from data.models import Project, ReviewBatch, ReviewItem, ReviewScore, ReviewSeat, User
 from data.workflows import panels as pw
 from indexer.context import IndexContext
 from matcher.review_panels import refill_seat, run_batch
@@ -93,9 +93,10 @@ def advance(session: Session, ctx: IndexContext, user: User, batch_id: int, acti
 
 
 def refill(session: Session, ctx: IndexContext, user: User, batch_id: int, seat_id: int) -> str:
+    pw.ready_to_refill(session, user, batch_id)  # staff, a known batch in the right state, before its seats
     seat = next((s for s in pw.seats_of(session, batch_id) if s.id == seat_id), None)
     if seat is None:
-        raise pw.PanelError("seat_id", f"本批次没有编号为 {seat_id} 的评审席位")
+        raise NotFound("seat_id", f"本批次没有编号为 {seat_id} 的评审席位")
     rows = refill_seat(session, user, batch_id, seat.item_id, seat.expert_id, ctx)
     session.commit()
     return "已补充一位评审专家" if rows else "没有可以补充的合格专家，该评审组暂缺一人"
@@ -126,14 +127,21 @@ def my_page(session: Session, user: User) -> dict[str, Any]:
     """The expert's seats, newest batch first, with the scores they gave."""
     seats = pw.seats_for_expert(session, user)
     given = pw.scores_of(session, [s.id for s in seats])
-    views = []
-    for seat in seats:
-        record = pw.record_of(session, seat.item)
-        mine = given.get(seat.id, [])
-        views.append(SeatView(seat, pw.get_batch(session, seat.batch_id), record.name,
-                              "需求" if seat.item.pool == "project" else "成果", {r.criterion: r.score for r in mine},
-                              (mine[0].comment or "") if mine else ""))
+    views = [_seat_view(session, seat, given.get(seat.id, [])) for seat in seats]
     return {"seats": views, "seat_statuses": SeatStatus, "statuses": PanelStatus}
+
+
+def my_seat(session: Session, user: User, seat_id: int) -> SeatView:
+    """One of the expert's seats as 「我的评审」 shows it (404 for anyone else's)."""
+    seat, _ = pw.own_seat(session, user, seat_id)
+    return _seat_view(session, seat, pw.scores_of(session, [seat.id]).get(seat.id, []))
+
+
+def _seat_view(session: Session, seat: ReviewSeat, mine: list[ReviewScore]) -> SeatView:
+    record = pw.record_of(session, seat.item)
+    return SeatView(seat, pw.get_batch(session, seat.batch_id), record.name,
+                    "需求" if seat.item.pool == "project" else "成果", {r.criterion: r.score for r in mine},
+                    (mine[0].comment or "") if mine else "")
 
 
 def answer(session: Session, user: User, seat_id: int, form: Mapping[str, Any]) -> str:
@@ -150,9 +158,18 @@ def conflict(session: Session, user: User, seat_id: int, form: Mapping[str, Any]
     session.commit()
 
 
-def scores(session: Session, user: User, seat_id: int, form: Mapping[str, Any]) -> None:
+def scores(session: Session, user: User, seat_id: int, form: Mapping[str, Any],
+           by_criterion: Mapping[str, object] | None = None) -> None:
+    """The form's ``score_<n>`` (the n-th criterion), or ``by_criterion`` by the criterion's name
+    (the API's object: a name the batch does not score by is refused)."""
     _, batch = pw.own_seat(session, user, seat_id)
-    given = {c: form.get(f"score_{n}") for n, c in enumerate(batch.criteria)}
+    if by_criterion is None:
+        given = {c: form.get(f"score_{n}") for n, c in enumerate(batch.criteria)}
+    else:
+        unknown = [c for c in by_criterion if c not in batch.criteria]
+        if unknown:
+            raise Malformed("scores", f"本批次没有「{str(unknown[0])[:20]}」这一评审指标（{'、'.join(batch.criteria)}）")
+        given = dict(by_criterion)
     pw.submit_scores(session, user, seat_id, {c: v for c, v in given.items() if v is not None},
                      str(form.get("comment") or ""))
     session.commit()

@@ -6,7 +6,7 @@ and result, the enterprise's marks, the placement list as .xlsx."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,14 @@ def _floor(form: Mapping[str, Any]) -> float | None:
 
 def list_page(session: Session) -> dict[str, Any]:
     return {"rounds": rw.list_rounds(session), "methods": list(RoundMethod)}
+
+
+def rounds_for(session: Session, user: User) -> list[AllocationRound]:
+    """The rounds a user may open: staff every one; a student those they are in, an enterprise
+    those holding its posts (both past 草稿), newest first."""
+    if user.role.is_staff:
+        return rw.list_rounds(session)
+    return rw.rounds_for_student(session, user) + [r for r, _ in rw.rounds_for_enterprise(session, user)]
 
 
 def create(session: Session, user: User, form: Mapping[str, Any]) -> AllocationRound:
@@ -77,6 +85,7 @@ class Alternative:
     post: str
     score: float
     why_not: str
+    post_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,8 @@ class Outcome:
 
 def _outcome(result: RoundResult, names: Mapping[int, str]) -> Outcome:
     alternatives = [Alternative(names.get(int(a.get("post", 0)), str(a.get("post"))), float(a.get("score") or 0),
-                                str(a.get("label") or a.get("obstacle") or "")) for a in result.alternatives]
+                                str(a.get("label") or a.get("obstacle") or ""), int(a.get("post", 0)) or None)
+                    for a in result.alternatives]
     return Outcome(result.talent, result.internship, result.score, result.student_rank,
                    "" if result.internship else rw.reason_label(result.reason), alternatives)
 
@@ -178,9 +188,12 @@ def choices_page(session: Session, ctx: IndexContext, user: User, round_id: int)
             "outcome": _outcome(result, names) if result is not None else None, "statuses": RoundStatus}
 
 
-def save_choices(session: Session, user: User, round_id: int, form: Mapping[str, Any]) -> list[int]:
-    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, rw.MAX_CHOICES_LIMIT + 1)]
-    saved = rw.set_choices(session, user, round_id, [p for p in picked if p])
+def save_choices(session: Session, user: User, round_id: int, form: Mapping[str, Any],
+                 choices: Sequence[object] | None = None) -> list[int]:
+    """The form's ``choice_1``… in order, or ``choices`` as given (the API's list of post ids)."""
+    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, rw.MAX_CHOICES_LIMIT + 1)] \
+        if choices is None else list(choices)
+    saved = rw.set_choices(session, user, round_id, [p for p in picked if str(p).strip()])
     session.commit()
     return saved
 
@@ -199,8 +212,12 @@ def marks_page(session: Session, user: User, round_id: int) -> dict[str, Any]:
     return {"round": chosen, "posts": posts, "marks": list(RoundMark), "placed": results, "statuses": RoundStatus}
 
 
-def save_marks(session: Session, user: User, round_id: int, internship_id: int, form: Mapping[str, Any]) -> int:
-    marks = {key.removeprefix("mark_"): str(value) for key, value in form.items() if key.startswith("mark_")}
-    saved = rw.set_marks(session, user, round_id, internship_id, marks)
+def save_marks(session: Session, user: User, round_id: int, internship_id: int, form: Mapping[str, Any],
+               marks: Mapping[str, object] | None = None) -> int:
+    """The form's ``mark_<talent id>`` fields, or ``marks`` by talent id (the API's object)."""
+    if marks is None:
+        marks = {key.removeprefix("mark_"): value for key, value in form.items() if key.startswith("mark_")}
+    typed = {key: "" if value is None else str(value) for key, value in marks.items()}
+    saved = rw.set_marks(session, user, round_id, internship_id, typed)
     session.commit()
     return len(saved)

@@ -1,14 +1,17 @@
 """The API's blueprint, its CSRF rule for cookie sessions, and what every resource asks of a
-request: a JSON object body, a logged-in user, a staff user."""
+request: a JSON object body (its members of the right JSON types), a logged-in user, a staff
+user, a user of a role."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from data.enums import Role
 from data.models import User
 from web.auth import csrf
 from web.errors import AppError
@@ -56,3 +59,37 @@ def staff_user() -> User:
     if not user.role.is_staff:
         raise AppError(403, "只有秘书处可以批量导入或重建索引")
     return user
+
+
+def role_user(*roles: Role, message: str, staff: bool = True) -> User:
+    """The user the call acts as, who must have one of ``roles`` — or be staff, unless ``staff``
+    is False (what only the person themselves may do: a student's choices, an expert's scores);
+    403 with ``message`` otherwise. Checked before the body is read, so a wrong role gets its
+    403 whatever it sent."""
+    user = login_user()
+    if user.role not in roles and not (staff and user.role.is_staff):
+        raise AppError(403, message)
+    return user
+
+
+# JSON types of a body's members, as a request names them in its error.
+KINDS: dict[type, str] = {str: "文本", int: "整数", float: "数字", bool: "true 或 false", list: "数组", dict: "对象"}
+
+
+def typed_body(kinds: Mapping[str, type], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request's JSON object, each member named in ``kinds`` of that JSON type (an integer is
+    not a bool; a number may be an integer; null counts as absent) and every ``required`` member
+    present: otherwise 400 in Chinese naming the member. Members not named pass untouched."""
+    body = json_body()
+    for name, kind in kinds.items():
+        value = body.get(name)
+        if value is None:
+            if name in required:
+                raise AppError(400, f"缺少「{name}」", name)
+            continue
+        ok = isinstance(value, (int, float)) if kind is float else isinstance(value, kind)
+        if isinstance(value, bool) and kind is not bool:
+            ok = False
+        if not ok:
+            raise AppError(400, f"「{name}」应为{KINDS.get(kind, kind.__name__)}", name)
+    return body
