@@ -28,7 +28,7 @@ from matcher.scoring import (
     blend,
     WEIGHTS,
     lexical_strength,
-    rank_strength,
+    lexical_trust,
     likeness_strength,
     semantic_strength,
     strengths,
@@ -126,6 +126,7 @@ class _Candidate:
     title_ceiling: float
     title_lexical: float = 0.0
     title_semantic: float | None = None
+    ranks: float = 0.0  # the channel ranks' strength, as the query weighs them
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
     two_sided: bool = field(init=False)
     first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
@@ -174,10 +175,11 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[
     """Score one candidate before the neighbourhood; ``segments``: the query's keywords."""
     facets = facets_of(record)
     keywords, phrase = keyword_share(segments, record, facets)
-    found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase)
+    found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase,
+                      trust=lexical_trust(len(query.text)))
     return _Candidate(plan, hit, record, passed, found.lexical, found.semantic, found.text,
                       plan.features(query, record, facets), facets, keywords, phrase, result.lexical_ceiling,
-                      result.title_ceiling, found.title_lexical, found.title_semantic)
+                      result.title_ceiling, found.title_lexical, found.title_semantic, found.ranks)
 
 
 Key = tuple[Pool, int]
@@ -248,8 +250,8 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         parts["名称相近"] = 100 * c.title_semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
-    if WEIGHTS.ranks > 0:
-        parts["两路检索名次"] = 100 * rank_strength(c.hit.lexical_rank, c.hit.semantic_rank)
+    if WEIGHTS.lexical_ranks + WEIGHTS.semantic_ranks > 0:
+        parts["两路检索名次"] = 100 * c.ranks
     if alike is not None:
         parts["关联词"] = 100 * alike
     reasons = []

@@ -13,7 +13,7 @@ from indexer.search import Filters, Hit, search
 from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
 from matcher.query_text import clean_query
-from matcher.scoring import strengths, worth_showing
+from matcher.scoring import lexical_trust, strengths, worth_showing
 
 
 @dataclass
@@ -41,12 +41,14 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     segments = query_segments(text) if session is not None else []
     records = load_records(session, pool, [h.id for h in result.hits]) if segments and session is not None else {}
     scored = []
+    trust = lexical_trust(len(text))  # as in recommendations: a short query's word matches are weak evidence
     for hit in result.hits:
         if not worth_showing(hit, ctx.embedder.backend):
             continue  # nothing in common with the query: an empty page rather than noise
         record = records.get(hit.id)
         phrase = keyword_share(segments, record)[1] if record is not None else None
-        fused = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase).text
+        fused = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase,
+                          trust=trust).text
         scored.append(Found(hit, 100 * fused))
     scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
     start = (page - 1) * per_page

@@ -53,12 +53,22 @@ class Weights:
     structured: float = 0.25
     seeds: int = 3
     structured_scales: bool = False  # the structured mean scales the text score instead of adding to it
-    ranks: float = 0.0  # the body channels' reciprocal-rank fusion (1 when first in both), beside the strengths
+    # the body channels' reciprocal-rank fusion beside the strengths (1 when first in both),
+    # each channel's ranks with their own weight; the signal weighs their mean
+    lexical_ranks: float = 0.0
+    semantic_ranks: float = 0.0
     # its constant: 60 in a fusion of whole ranked lists, where depth matters; beside the
     # strengths, which already say how good a candidate is, the ranks should say which
     # candidate each channel puts first — a small constant makes rank 1 count (1 : 0.6 : 0.43
     # for ranks 1, 2, 3 at k = 0.5) where at 60 every one of the first ten counts almost alike
     rank_k: float = 60.0
+    # A short query's words are weak evidence: sharing one of its two or three words (工程师,
+    # 销售) says little, while a record that shares many words of a long need is very likely on
+    # it. The lexical channel's rank credit (and, with ``short_lexical``, its strength) counts
+    # from nothing at ``short_query[0]`` characters of the cleaned query to fully at
+    # ``short_query[1]``; (0, 0): always fully.
+    short_query: tuple[int, int] = (0, 0)
+    short_lexical: bool = False
     # the share of the body's semantic weight a stand-in's cosine gets while the record's own
     # vector is pending: measured with every record pending on four dev sets against words
     # alone — 0.25 helps short queries (csco-alias +0.044, jobs-taxonomy +0.005) and costs
@@ -70,13 +80,14 @@ class Weights:
 
 
 # Chosen by leave-one-set-out on the eleven dev sets (chanjiao eval --explore), each set's floor
-# the best of BM25-only, semantic-only and their plain RRF. The ranks' small constant is what
-# moved most: it lifts a channel's first pick over candidates both channels rank middling (a
-# record sharing a generic word of the query: 销售, 工程, 经理), which short queries worded
-# otherwise than their answer suffer from (csco-alias); a title's meaning now counts beside
-# the body's, and the likeness of wording to the best match no longer does.
-WEIGHTS = Weights(lexical=0.35, semantic=0.5, title_lexical=0.0, title_semantic=0.6, topic=0.15, likeness=0.0,
-                  ranks=0.25, rank_k=0.5)
+# the best of BM25-only, semantic-only and their plain RRF. What moved most: the lexical
+# channel counts by the query's length — nothing below 4 characters of the cleaned query, fully
+# from 20 — so a short query sharing one generic word with a record (工程师, 销售, 经理) no longer
+# lifts it over what its meaning finds (csco-alias: another name of an occupation), while a long
+# need's word matches get a stronger rank credit than before (lexical 0.5 against semantic 0.25,
+# constant 2). Left-out worst margin −0.0045 (was −0.0528 without the length).
+WEIGHTS = Weights(lexical=0.5, semantic=0.5, title_lexical=0.0, title_semantic=0.3, topic=0.3, likeness=0.0,
+                  lexical_ranks=0.5, semantic_ranks=0.25, rank_k=2.0, short_query=(4, 20), short_lexical=True)
 # Kept for the names the rest of the code reads.
 SEMANTIC_WEIGHT = WEIGHTS.semantic
 KEYWORD_SEMANTIC_WEIGHT = WEIGHTS.keyword_semantic
@@ -154,12 +165,14 @@ class Strengths:
     title_lexical: float
     title_semantic: float | None  # None without a title vector
     text: float
+    ranks: float = 0.0  # :func:`rank_strength` of its channel ranks, as the query weighs them
 
 
 def strengths(hit: Any, lexical_ceiling: float, title_ceiling: float, backend: str, phrase: float | None = None,
-              weights: Weights = WEIGHTS) -> Strengths:
+              weights: Weights = WEIGHTS, trust: float = 1.0) -> Strengths:
     """The strengths of a hit (:class:`indexer.search.Hit`) and its fused text score;
-    ``phrase``: for a keyword query, the share of its keywords the record contains verbatim."""
+    ``phrase``: for a keyword query, the share of its keywords the record contains verbatim;
+    ``trust``: :func:`lexical_trust` of the query."""
     lexical = lexical_strength(hit.lexical, lexical_ceiling)
     lexical_weight, semantic_weight = weights.lexical, weights.semantic
     if phrase is not None:
@@ -172,19 +185,34 @@ def strengths(hit: Any, lexical_ceiling: float, title_ceiling: float, backend: s
         semantic_weight *= weights.standin
     title_lexical = lexical_strength(hit.title_lexical, title_ceiling)
     title_semantic = semantic_strength(hit.title_semantic, backend, title=True)
+    lexical_ranks, semantic_ranks = weights.lexical_ranks * trust, weights.semantic_ranks
+    ranks = rank_strength(hit.lexical_rank, hit.semantic_rank, weights.rank_k, lexical_ranks, semantic_ranks)
+    if weights.short_lexical:
+        lexical_weight *= trust
     text = weighted([(lexical_weight, lexical), (semantic_weight, semantic), (weights.title_lexical, title_lexical),
-                     (weights.title_semantic, title_semantic),
-                     (weights.ranks, rank_strength(hit.lexical_rank, hit.semantic_rank, k=weights.rank_k))])
-    return Strengths(lexical, semantic, title_lexical, title_semantic, text)
+                     (weights.title_semantic, title_semantic), ((lexical_ranks + semantic_ranks) / 2, ranks)])
+    return Strengths(lexical, semantic, title_lexical, title_semantic, text, ranks)
+
+
+def lexical_trust(query_length: int, weights: Weights = WEIGHTS) -> float:
+    """How much the lexical channel's rank credit counts for a cleaned query of this many
+    characters, on 0–1 (see :attr:`Weights.short_query`)."""
+    low, high = weights.short_query
+    return 1.0 if high <= low else clip01((query_length - low) / (high - low))
 
 
 RRF_K = 60
 
 
-def rank_strength(*ranks: int | None, k: float = WEIGHTS.rank_k) -> float:
-    """:func:`rrf` of a candidate's channel ranks (1-based; None or 0 outside a channel's
-    list) on 0–1: 1 when it is first in every channel."""
-    return rrf([r or None for r in ranks], k) / rrf([1] * len(ranks), k) if ranks else 0.0
+def rank_strength(lexical_rank: int | None, semantic_rank: int | None, k: float = WEIGHTS.rank_k,
+                  lexical_weight: float = 1.0, semantic_weight: float = 1.0) -> float:
+    """The weighted reciprocal-rank fusion of a candidate's two channel ranks (1-based; None or
+    0 outside a channel's list) on 0–1: 1 when it is first in every channel that counts."""
+    total = lexical_weight + semantic_weight
+    if total <= 0:
+        return 0.0
+    fused = lexical_weight * rrf([lexical_rank or None], k) + semantic_weight * rrf([semantic_rank or None], k)
+    return fused / (total * rrf([1], k))
 
 
 def likeness_strength(cosine: float) -> float:

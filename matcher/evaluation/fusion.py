@@ -24,7 +24,8 @@ from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.evaluation.run import rrf_ranking
 from matcher.features import query_segments
-from matcher.scoring import LIKENESS_FULL, WEIGHTS, Weights
+from matcher.query_text import clean_query
+from matcher.scoring import LIKENESS_FULL, WEIGHTS, Weights, lexical_trust
 
 Echo = Callable[[str], None]
 
@@ -54,6 +55,7 @@ class Prepared:
     semantic_rank: np.ndarray
     wording: np.ndarray  # tf-idf cosines between candidates' wordings
     has_vector: np.ndarray
+    length: int = 0  # characters of the cleaned query (:func:`matcher.scoring.lexical_trust`)
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
@@ -89,20 +91,28 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     return Prepared(query.docs, query.judged, bool(query_segments(query.text)), lexical, title,
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
-                    gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has)
+                    gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has,
+                    len(clean_query(query.text)))
 
 
-def rank_strengths(p: Prepared, k: float) -> np.ndarray:
-    """:func:`matcher.scoring.rank_strength` of every candidate, with the constant ``k``."""
-    def credit(ranks: np.ndarray) -> np.ndarray:
-        return np.where(ranks > 0, 1.0 / (k + np.maximum(ranks, 1)), 0.0)
-    return (credit(p.lexical_rank) + credit(p.semantic_rank)) / (2.0 / (k + 1))
+def _credit(ranks: np.ndarray, k: float) -> np.ndarray:
+    """Each rank's reciprocal-rank credit on 0–1 (1 at rank 1; 0 outside the list)."""
+    return np.where(ranks > 0, (k + 1) / (k + np.maximum(ranks, 1)), 0.0)
 
 
-def _rank_rows(p: Prepared, fs: Sequence[Fusion]) -> np.ndarray:
-    """:func:`rank_strengths` for each fusion's constant, one row per fusion."""
-    by_k = {k: rank_strengths(p, k) for k in {f.rank_k for f in fs}}
-    return np.stack([by_k[f.rank_k] for f in fs])
+def rank_strengths(p: Prepared, f: Fusion) -> tuple[float, np.ndarray]:
+    """The weight and :func:`matcher.scoring.rank_strength` of every candidate under ``f``."""
+    lexical, semantic = f.lexical_ranks * lexical_trust(p.length, f), f.semantic_ranks
+    total = lexical + semantic
+    if total <= 0:
+        return 0.0, np.zeros(len(p.docs))
+    return total / 2, (lexical * _credit(p.lexical_rank, f.rank_k) + semantic * _credit(p.semantic_rank, f.rank_k)) / total
+
+
+def _rank_rows(p: Prepared, fs: Sequence[Fusion]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rank_strengths` of each fusion: a column of weights and one row of strengths per fusion."""
+    found = [rank_strengths(p, f) for f in fs]
+    return np.array([w for w, _ in found])[:, None], np.stack([x for _, x in found])
 
 
 def _weighted(parts: Sequence[tuple[float, np.ndarray]]) -> np.ndarray:
@@ -125,8 +135,11 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
         lexical = (1 - f.phrase) * lexical + f.phrase * np.nan_to_num(p.phrase)
         if f.keyword_semantic is not None:  # the body's two weights keep their sum, the semantic one set
             lexical_weight, semantic_weight = f.lexical + f.semantic - f.keyword_semantic, f.keyword_semantic
+    if f.short_lexical:
+        lexical_weight *= lexical_trust(p.length, f)
+    rank_weight, ranks = rank_strengths(p, f)
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
-                      (f.title_semantic, p.title_semantic), (f.ranks, rank_strengths(p, f.rank_k))])
+                      (f.title_semantic, p.title_semantic), (rank_weight, ranks)])
     first = _blend(text, p.structured, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
@@ -190,9 +203,11 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
         lexical_weight = np.where(np.isfinite(keyword), lexical_weight + semantic_weight - np.nan_to_num(keyword),
                                   lexical_weight)
         semantic_weight = np.where(np.isfinite(keyword), np.nan_to_num(keyword), semantic_weight)
+    lexical_weight = lexical_weight * np.array([lexical_trust(p.length, f) if f.short_lexical else 1.0 for f in fs])[:, None]
+    rank_weight, ranks = _rank_rows(p, fs)
     text = _weighted_rows([(lexical_weight, lexical), (semantic_weight, p.semantic),
                            (_column(fs, "title_lexical"), p.title_lexical),
-                           (_column(fs, "title_semantic"), p.title_semantic), (_column(fs, "ranks"), _rank_rows(p, fs))])
+                           (_column(fs, "title_semantic"), p.title_semantic), (rank_weight, ranks)])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
     first = _blend(text, p.structured, structured, scales)
@@ -338,8 +353,8 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 # neighbourhood's, the channel ranks' weight and constant).
 def candidates() -> list[Fusion]:
     around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25],
-                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], ranks=[0.25, 0.5, 1.0],
-                  rank_k=[0.5, 60.0])
+                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], lexical_ranks=[0.25, 0.5, 1.0],
+                  semantic_ranks=[0.25, 0.5], rank_k=[0.5, 60.0])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 
 

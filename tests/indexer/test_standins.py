@@ -92,5 +92,6 @@ def test_a_standin_is_read_on_its_own_scale_and_counts_less() -> None:
     stand_in = strengths(Hit(2, lexical=5.0, semantic=0.69, standin=True), 10.0, 0.0, "e5")
     assert own.semantic == pytest.approx(0.8) and stand_in.semantic == pytest.approx(0.8)
     assert stand_in.text == pytest.approx(weighted([(WEIGHTS.lexical, 0.5), (WEIGHTS.semantic * WEIGHTS.standin, 0.8),
-                                                   (WEIGHTS.title_lexical, 0.0), (WEIGHTS.ranks, 0.0)]))
+                                                   (WEIGHTS.title_lexical, 0.0),
+                                                   ((WEIGHTS.lexical_ranks + WEIGHTS.semantic_ranks) / 2, 0.0)]))
     assert 0 < WEIGHTS.standin < 1 and stand_in.text < own.text
