@@ -349,12 +349,13 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 
 
 # The fusions ``chanjiao eval --explore`` compares: the product's and the one before this
-# study, and a grid around them (a body's lexical and semantic weights, the title's, the
-# neighbourhood's, the channel ranks' weight and constant).
+# study, and a grid around them (a body's lexical weight, the title's meaning, the
+# neighbourhood's topic, each channel's rank weight and the constant, and the query lengths
+# over which the lexical channel comes to count).
 def candidates() -> list[Fusion]:
-    around = grid(PRODUCT, lexical=[0.2, 0.35, 0.5], semantic=[0.5, 0.65, 0.8], title_lexical=[0.0, 0.25],
-                  title_semantic=[0.0, 0.3, 0.6], topic=[0.0, 0.15], likeness=[0.0, 0.25], lexical_ranks=[0.25, 0.5, 1.0],
-                  semantic_ranks=[0.25, 0.5], rank_k=[0.5, 60.0])
+    around = grid(PRODUCT, lexical=[0.35, 0.5], title_semantic=[0.3, 0.6], topic=[0.15, 0.3], lexical_ranks=[0.25, 0.5],
+                  semantic_ranks=[0.25, 0.5], rank_k=[0.5, 2.0], short_query=[(0, 0), (4, 12), (4, 20), (8, 30)],
+                  short_lexical=[False, True])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 
 
