@@ -442,6 +442,9 @@ REASON_LABELS = {
     "not_acceptable": "没有岗位接受该学生",
     "outranked": "可接受的岗位均已被排名更靠前的申请者占满",
     "full": "可接受的岗位均已满员（名额分给了总体匹配度更高的组合）",
+    "site_capped": "该地点名额已满",
+    "apprentice_capped": "学徒岗位名额已满",
+    "school_capped": "本校名额已满",
     "capped": "可接受的岗位受场地容量、学徒岗比例或学校名额限制",
 }
 
