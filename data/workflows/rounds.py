@@ -28,13 +28,14 @@ from data.errors import FieldError, NotAllowed, NotFound
 from data.models import (AllocationRound, Application, Internship, RoundChoice, RoundMarkEntry, RoundPost, RoundResult,
                          RoundStudent, Talent, User)
 from data.models.base import aware, utcnow
+from data.reference.regions import resolve_region
 from data.pools import Pool
 from data.sheets.rows import typed_text
 from data.sheets.tabular import write_table
 from data.workflows.audit import audit
 from data.workflows.notifications import notify, org_users
 from data.workflows.records import form_values
-from data.workflows.students import profile_of
+from data.workflows.students import profile_of, seats_taken
 
 MAX_CHOICES_LIMIT = 20
 MAX_MEMBERS = 5000  # posts or students in one round
@@ -126,14 +127,87 @@ def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
     return ids
 
 
-def create_round(session: Session, user: User, name: str, internship_ids: Iterable[object], talent_ids: Iterable[object],
-                 *, method: str = "stable", max_choices: int = 5, floor: float | None = None,
-                 apprentice_share: float | None = None, school_quota: int | None = None,
-                 student_deadline: dt.datetime | None = None, enterprise_deadline: dt.datetime | None = None,
-                 seats: Mapping[int, int] | None = None) -> AllocationRound:
-    """A round in 草稿 over published posts (each with its seats, or those of ``seats`` by post id:
-    a 双选会 offers its own) and students."""
-    _staff(user)
+MAX_SITE_CAPS = 200
+
+
+def parse_site_caps(given: Mapping[str, object] | str | None) -> dict[str, int]:
+    """场地容量 as typed: a mapping of place → most students (the API's object), or lines of
+    「广州市 5」 / 「440100：5」 (the form); a place is a GB/T 2260 code or a name the region table
+    resolves. The places must not overlap (a province and one of its cities), since a post counts
+    against one site. Returns region code → cap."""
+    if given is None:
+        return {}
+    if isinstance(given, str):
+        pairs: list[tuple[str, object]] = []
+        for line in given.replace("\r", "").split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            head, _, typed_cap = line.replace("：", " ").replace(":", " ").replace("=", " ").rpartition(" ")
+            if not head.strip():
+                raise RoundError("site_caps", f"场地容量「{line[:40]}」应写成「地点 人数」，如「广州市 5」")
+            pairs.append((head.strip(), typed_cap))
+    else:
+        pairs = list(given.items())
+    if len(pairs) > MAX_SITE_CAPS:
+        raise RoundError("site_caps", f"场地容量最多 {MAX_SITE_CAPS} 项")
+    caps: dict[str, int] = {}
+    for place, cap in pairs:
+        try:
+            code = resolve_region(str(place))
+        except ValueError as exc:
+            raise RoundError("site_caps", f"场地容量：{exc}") from None
+        text = str(cap).strip()
+        if isinstance(cap, bool) or not text.isdigit() or int(text) > 100000:
+            raise RoundError("site_caps", f"场地容量「{str(place)[:40]}」的人数应为 0 到 100000 的整数：{text[:20]}")
+        if code in caps:
+            raise RoundError("site_caps", f"场地容量中「{str(place)[:40]}」重复")
+        caps[code] = int(text)
+    for code in caps:
+        for other in caps:
+            if other != code and in_region(code, frozenset({other})):
+                raise RoundError("site_caps", f"场地容量中的地点 {code} 位于 {other} 之内，每个岗位只能计入一个地点")
+    return caps
+
+
+def in_region(code: str | None, wishes: frozenset[str]) -> bool:
+    """Whether ``code`` lies within one of the GB/T 2260 regions ``wishes`` (a province code covers
+    its cities and districts, a city code its districts); an unknown place lies in none."""
+    if not code:
+        return False
+    for wish in wishes:
+        prefix = wish[:2] if wish.endswith("0000") else wish[:4] if wish.endswith("00") else wish
+        if code.startswith(prefix):
+            return True
+    return False
+
+
+def site_of(region_code: str | None, site_caps: Mapping[str, object]) -> str | None:
+    """The place of ``site_caps`` a post at ``region_code`` counts against (None: none)."""
+    return next((code for code in sorted(site_caps) if in_region(region_code, frozenset({code}))), None)
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """What staff set on a round (its name, method and rules, deadlines), checked."""
+
+    name: str
+    method: RoundMethod
+    max_choices: int
+    floor: float | None
+    apprentice_share: float | None
+    school_quota: int | None
+    school_total: int | None
+    site_caps: dict[str, int]
+    student_deadline: dt.datetime | None
+    enterprise_deadline: dt.datetime | None
+
+
+def round_settings(name: str, *, method: str = "stable", max_choices: int = 5, floor: float | None = None,
+                   apprentice_share: float | None = None, school_quota: int | None = None,
+                   school_total: int | None = None, site_caps: Mapping[str, object] | str | None = None,
+                   student_deadline: dt.datetime | None = None,
+                   enterprise_deadline: dt.datetime | None = None) -> RoundSettings:
     name = typed_text(name, "name", "请填写轮次名称，如「2027届暑期实习双选」", max_len=200, error=RoundError)
     try:
         chosen_method = RoundMethod.parse(method)
@@ -147,6 +221,14 @@ def create_round(session: Session, user: User, name: str, internship_ids: Iterab
         raise RoundError("apprentice_share", "学徒岗比例应在 0 到 1 之间")
     if school_quota is not None and school_quota < 0:
         raise RoundError("school_quota", "学校在一家企业的名额不能为负数")
+    if school_total is not None and school_total < 0:
+        raise RoundError("school_total", "每所学校的名额不能为负数")
+    return RoundSettings(name, chosen_method, max_choices, floor, apprentice_share, school_quota, school_total,
+                         parse_site_caps(site_caps), student_deadline, enterprise_deadline)
+
+
+def _members(session: Session, internship_ids: Iterable[object], talent_ids: Iterable[object]) -> tuple[dict[int, Internship], list[int]]:
+    """The published posts (by id, in the order given) and the students, checked."""
     posts = _ids(internship_ids, "internship_ids", "岗位")
     talents = _ids(talent_ids, "talent_ids", "学生")
     found_posts = {p.id: p for p in session.scalars(select(Internship).where(Internship.id.in_(posts)))}
@@ -158,19 +240,88 @@ def create_round(session: Session, user: User, name: str, internship_ids: Iterab
     missing = [t for t in talents if t not in found_talents]
     if missing:
         raise RoundError("talent_ids", f"人才库中没有编号为 {missing[0]} 的学生")
-    made = AllocationRound(name=name, method=chosen_method, max_choices=max_choices, floor=floor,
-                           apprentice_share=apprentice_share, school_quota=school_quota,
-                           student_deadline=student_deadline, enterprise_deadline=enterprise_deadline,
-                           created_by_id=user.id)
+    return {p: found_posts[p] for p in posts}, talents
+
+
+def seats_left(session: Session, post: Internship) -> int:
+    """The post's 招收人数 less the seats offers already hold (录用 made or accepted, an earlier
+    round's included): what a round may still hand out."""
+    return max(0, post.seats - seats_taken(session, post.id))
+
+
+def _settings_record(settings: RoundSettings) -> dict[str, Any]:
+    """The settings as the audit log shows them."""
+    return {"名称": settings.name, "分配方式": settings.method.label, "志愿数": settings.max_choices,
+            "匹配度下限": settings.floor, "学徒岗比例上限": settings.apprentice_share,
+            "同校同企业名额": settings.school_quota, "每校名额": settings.school_total,
+            "场地容量": dict(settings.site_caps)}
+
+
+def _stored_record(chosen: AllocationRound) -> dict[str, Any]:
+    return {"名称": chosen.name, "分配方式": chosen.method.label, "志愿数": chosen.max_choices, "匹配度下限": chosen.floor,
+            "学徒岗比例上限": chosen.apprentice_share, "同校同企业名额": chosen.school_quota,
+            "每校名额": chosen.school_total, "场地容量": dict(chosen.site_caps or {})}
+
+
+def _apply(chosen: AllocationRound, settings: RoundSettings) -> None:
+    chosen.name, chosen.method, chosen.max_choices, chosen.floor = (settings.name, settings.method,
+                                                                   settings.max_choices, settings.floor)
+    chosen.apprentice_share, chosen.school_quota, chosen.school_total = (settings.apprentice_share,
+                                                                         settings.school_quota, settings.school_total)
+    chosen.site_caps = dict(settings.site_caps)
+    chosen.student_deadline, chosen.enterprise_deadline = settings.student_deadline, settings.enterprise_deadline
+
+
+def create_round(session: Session, user: User, name: str, internship_ids: Iterable[object], talent_ids: Iterable[object],
+                 *, seats: Mapping[int, int] | None = None, **rules: Any) -> AllocationRound:
+    """A round in 草稿 over published posts and students, with the settings of ``round_settings``
+    (``rules``). Each post brings the seats it has left (招收人数 less the offers already holding
+    one), or those of ``seats`` by post id: a 双选会 offers its own."""
+    _staff(user)
+    settings = round_settings(name, **rules)
+    posts, talents = _members(session, internship_ids, talent_ids)
+    made = AllocationRound(created_by_id=user.id)
+    _apply(made, settings)
     session.add(made)
     session.flush()
-    session.add_all(RoundPost(round_id=made.id, internship_id=p, seats=(seats or {}).get(p, found_posts[p].seats))
-                    for p in posts)
+    session.add_all(RoundPost(round_id=made.id, internship_id=p,
+                              seats=(seats or {}).get(p, seats_left(session, post))) for p, post in posts.items())
     session.add_all(RoundStudent(round_id=made.id, talent_id=t) for t in talents)
-    audit(session, user, AuditAction.ROUND, None, made.id, f"新建双选轮次「{name}」",
-          after={"岗位数": len(posts), "学生数": len(talents), "分配方式": chosen_method.label})
+    audit(session, user, AuditAction.ROUND, None, made.id, f"新建双选轮次「{settings.name}」",
+          after={"岗位数": len(posts), "学生数": len(talents), **_settings_record(settings)})
     session.flush()
     return made
+
+
+def update_round(session: Session, user: User, round_id: int, name: str, internship_ids: Iterable[object],
+                 talent_ids: Iterable[object], **rules: Any) -> AllocationRound:
+    """Change a round in 草稿: its settings (``round_settings``), posts and students, all at once
+    (what is not given takes its default). A post that stays keeps its seats (a 双选会's too); a
+    post added brings the seats it has left. Refused once the round is open."""
+    _staff(user)
+    chosen = get_round(session, round_id)
+    if chosen.status is not RoundStatus.DRAFT:
+        raise RoundError("status", f"该轮次已是「{chosen.status.label}」，只有草稿可以修改")
+    settings = round_settings(name, **rules)
+    posts, talents = _members(session, internship_ids, talent_ids)
+    before = {"岗位": [p.internship_id for p in posts_of(session, round_id)],
+              "学生": [s.talent_id for s in students_of(session, round_id)], **_stored_record(chosen)}
+    _apply(chosen, settings)
+    kept = {p.internship_id: p for p in posts_of(session, round_id)}
+    for post_id, row in kept.items():
+        if post_id not in posts:
+            session.delete(row)
+    session.add_all(RoundPost(round_id=round_id, internship_id=p, seats=seats_left(session, post))
+                    for p, post in posts.items() if p not in kept)
+    members = {s.talent_id: s for s in students_of(session, round_id)}
+    for talent_id, member in members.items():
+        if talent_id not in talents:
+            session.delete(member)
+    session.add_all(RoundStudent(round_id=round_id, talent_id=t) for t in talents if t not in members)
+    audit(session, user, AuditAction.ROUND, None, round_id, f"修改双选轮次「{settings.name}」（草稿）", before=before,
+          after={"岗位": sorted(posts), "学生": sorted(talents), **_settings_record(settings)})
+    session.flush()
+    return chosen
 
 
 def _advance(session: Session, user: User, round_id: int, to: RoundStatus) -> AllocationRound:
