@@ -1,4 +1,6 @@
-"""双选 rounds: staff put chosen posts and students into a round and open it; each student ranks
+"""双选 rounds: staff put chosen posts and students into a round with its rules (site caps, the
+school total and per-enterprise quota, the apprentice share), may change all of it while it is a
+草稿, and open it; each student ranks
 up to ``max_choices`` of the round's posts, each post's enterprise marks the round's students
 (优先 / 可接受 / 不接受); staff close the round, store the matcher's results
 (``matcher.placement``), and publish them: every student and every post's enterprise is told, and
