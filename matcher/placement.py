@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from data.enums import JobKind
 from data.models import Internship, Talent, User
 from data.workflows import rounds
+from data.workflows.round_rules import site_of
 from data.workflows.rounds import ResultRow, RoundInputs
 from indexer.context import IndexContext
 from indexer.store import IndexError_
@@ -78,7 +79,7 @@ def build_problem(inputs: RoundInputs, scores: Mapping[tuple[int, int], float]) 
     site_caps = {str(code): int(cap) for code, cap in (r.site_caps or {}).items()}
     posts = []
     for p in inputs.posts:
-        site = rounds.site_of(p.internship.region_code, site_caps)
+        site = site_of(p.internship.region_code, site_caps)
         posts.append(Post(id=p.internship_id, enterprise=p.internship.owner_org_id, capacity=p.seats,
                           majors=frozenset(p.internship.majors),
                           min_level=p.internship.min_level.rank if p.internship.min_level else None,

@@ -1,7 +1,7 @@
 """双选 rounds: staff put chosen posts and students into a round with its rules (site caps, the
 school total and per-enterprise quota, the apprentice share), may change all of it while it is a
-草稿, and open it; each student ranks
-up to ``max_choices`` of the round's posts, each post's enterprise marks the round's students
+草稿 (``data.workflows.round_rules`` checks them), and open it; each student ranks up to
+``max_choices`` of the round's posts, each post's enterprise marks the round's students
 (优先 / 可接受 / 不接受); staff close the round, store the matcher's results
 (``matcher.placement``), and publish them: every student and every post's enterprise is told, and
 a placed student gets an application in the 已录用 state (the enterprise's offer, which the
@@ -24,31 +24,25 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from data.access import MAX_ID, record_ids
-from data.enums import (ApplicationStatus, AuditAction, NotificationKind, Role, RoundMark, RoundMethod, RoundStatus,
+from data.enums import (ApplicationStatus, AuditAction, NotificationKind, Role, RoundMark, RoundStatus,
                         Status)
-from data.errors import FieldError, NotAllowed, NotFound
+from data.errors import NotAllowed, NotFound
 from data.models import (AllocationRound, Application, Internship, RoundChoice, RoundMarkEntry, RoundPost, RoundResult,
                          RoundStudent, Talent, User)
 from data.models.base import aware, utcnow
-from data.reference.regions import resolve_region
 from data.pools import Pool
-from data.sheets.rows import typed_text
 from data.sheets.tabular import write_table
 from data.workflows.audit import audit
 from data.workflows.notifications import notify, org_users
+from data.workflows.round_rules import RoundError, RoundSettings, round_settings
 from data.workflows.records import form_values
 from data.workflows.students import profile_of, seats_taken
 
-MAX_CHOICES_LIMIT = 20
 MAX_MEMBERS = 5000  # posts or students in one round
 EXPORT_HEADERS = ("学生", "学校", "专业", "岗位", "企业", "匹配度", "志愿序号", "未安置原因", "备选岗位")
 NEXT: dict[RoundStatus, RoundStatus] = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatus.CLOSED,
                                         RoundStatus.CLOSED: RoundStatus.ALLOCATED,
                                         RoundStatus.ALLOCATED: RoundStatus.PUBLISHED}
-
-
-class RoundError(FieldError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -127,106 +121,6 @@ def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
     if len(ids) > MAX_MEMBERS:
         raise RoundError(field_name, f"一轮最多 {MAX_MEMBERS} 个{label}")
     return ids
-
-
-MAX_SITE_CAPS = 200
-
-
-def parse_site_caps(given: Mapping[str, object] | str | None) -> dict[str, int]:
-    """场地容量 as typed: a mapping of place → most students (the API's object), or lines of
-    「广州市 5」 / 「440100：5」 (the form); a place is a GB/T 2260 code or a name the region table
-    resolves. The places must not overlap (a province and one of its cities), since a post counts
-    against one site. Returns region code → cap."""
-    if given is None:
-        return {}
-    if isinstance(given, str):
-        pairs: list[tuple[str, object]] = []
-        for line in given.replace("\r", "").split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            head, _, typed_cap = line.replace("：", " ").replace(":", " ").replace("=", " ").rpartition(" ")
-            if not head.strip():
-                raise RoundError("site_caps", f"场地容量「{line[:40]}」应写成「地点 人数」，如「广州市 5」")
-            pairs.append((head.strip(), typed_cap))
-    else:
-        pairs = list(given.items())
-    if len(pairs) > MAX_SITE_CAPS:
-        raise RoundError("site_caps", f"场地容量最多 {MAX_SITE_CAPS} 项")
-    caps: dict[str, int] = {}
-    for place, cap in pairs:
-        try:
-            code = resolve_region(str(place))
-        except ValueError as exc:
-            raise RoundError("site_caps", f"场地容量：{exc}") from None
-        text = str(cap).strip()
-        if isinstance(cap, bool) or not text.isdigit() or int(text) > 100000:
-            raise RoundError("site_caps", f"场地容量「{str(place)[:40]}」的人数应为 0 到 100000 的整数：{text[:20]}")
-        if code in caps:
-            raise RoundError("site_caps", f"场地容量中「{str(place)[:40]}」重复")
-        caps[code] = int(text)
-    for code in caps:
-        for other in caps:
-            if other != code and in_region(code, frozenset({other})):
-                raise RoundError("site_caps", f"场地容量中的地点 {code} 位于 {other} 之内，每个岗位只能计入一个地点")
-    return caps
-
-
-def in_region(code: str | None, wishes: frozenset[str]) -> bool:
-    """Whether ``code`` lies within one of the GB/T 2260 regions ``wishes`` (a province code covers
-    its cities and districts, a city code its districts); an unknown place lies in none."""
-    if not code:
-        return False
-    for wish in wishes:
-        prefix = wish[:2] if wish.endswith("0000") else wish[:4] if wish.endswith("00") else wish
-        if code.startswith(prefix):
-            return True
-    return False
-
-
-def site_of(region_code: str | None, site_caps: Mapping[str, object]) -> str | None:
-    """The place of ``site_caps`` a post at ``region_code`` counts against (None: none)."""
-    return next((code for code in sorted(site_caps) if in_region(region_code, frozenset({code}))), None)
-
-
-@dataclass(frozen=True)
-class RoundSettings:
-    """What staff set on a round (its name, method and rules, deadlines), checked."""
-
-    name: str
-    method: RoundMethod
-    max_choices: int
-    floor: float | None
-    apprentice_share: float | None
-    school_quota: int | None
-    school_total: int | None
-    site_caps: dict[str, int]
-    student_deadline: dt.datetime | None
-    enterprise_deadline: dt.datetime | None
-
-
-def round_settings(name: str, *, method: str = "stable", max_choices: int = 5, floor: float | None = None,
-                   apprentice_share: float | None = None, school_quota: int | None = None,
-                   school_total: int | None = None, site_caps: Mapping[str, object] | str | None = None,
-                   student_deadline: dt.datetime | None = None,
-                   enterprise_deadline: dt.datetime | None = None) -> RoundSettings:
-    name = typed_text(name, "name", "请填写轮次名称，如「2027届暑期实习双选」", max_len=200, error=RoundError)
-    try:
-        chosen_method = RoundMethod.parse(method)
-    except ValueError as exc:
-        raise RoundError("method", f"分配方式{exc}") from None
-    if not 1 <= max_choices <= MAX_CHOICES_LIMIT:
-        raise RoundError("max_choices", f"志愿数应在 1 到 {MAX_CHOICES_LIMIT} 之间")
-    if floor is not None and not 0 <= floor <= 1:
-        raise RoundError("floor", "匹配分下限应在 0 到 1 之间")
-    if apprentice_share is not None and not 0 <= apprentice_share <= 1:
-        raise RoundError("apprentice_share", "学徒岗比例应在 0 到 1 之间")
-    if school_quota is not None and school_quota < 0:
-        raise RoundError("school_quota", "学校在一家企业的名额不能为负数")
-    if school_total is not None and school_total < 0:
-        raise RoundError("school_total", "每所学校的名额不能为负数")
-    return RoundSettings(name, chosen_method, max_choices, floor, apprentice_share, school_quota, school_total,
-                         parse_site_caps(site_caps), student_deadline, enterprise_deadline)
 
 
 def _members(session: Session, internship_ids: Iterable[object], talent_ids: Iterable[object]) -> tuple[dict[int, Internship], list[int]]:

@@ -15,7 +15,7 @@ from data.enums import ApplicationStatus, AuditAction, JobKind, OrgKind, Role, R
 from data.errors import NotAllowed
 from data.models import Application, AuditEntry
 from data.workflows import rounds as rw
-from data.workflows.rounds import RoundError
+from data.workflows.round_rules import RoundError, site_of
 from tests.makers import make_internship, make_organization, make_talent, make_user
 
 
@@ -42,8 +42,8 @@ def test_rules_are_stored_with_the_round_places_by_name_or_code(db: Session, wor
     assert (made.apprentice_share, made.school_total, made.school_quota) == (0.2, 4, 1)
     assert made.site_caps == {"440100": 2, "440300": 1}
     assert _create(db, world, site_caps={"广东省深圳市": 0}).site_caps == {"440300": 0}
-    assert rw.site_of("440106", made.site_caps) == "440100" and rw.site_of("440600", made.site_caps) is None
-    assert rw.site_of(None, made.site_caps) is None
+    assert site_of("440106", made.site_caps) == "440100" and site_of("440600", made.site_caps) is None
+    assert site_of(None, made.site_caps) is None
 
 
 @pytest.mark.parametrize(("rules", "field", "words"), [

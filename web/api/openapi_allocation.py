@@ -8,7 +8,7 @@ from typing import Any
 from data.enums import FairStatus, PanelStatus, RoundMark, RoundMethod, RoundStatus, SeatStatus
 from data.workflows.fairs import MAX_SEATS
 from data.workflows.panels import MAX_LOAD, MAX_PANEL_SIZE
-from data.workflows.rounds import MAX_CHOICES_LIMIT
+from data.workflows.round_rules import MAX_CHOICES_LIMIT
 from web.api.openapi_parts import LABEL, body, errors, param, returns
 from web.boundary import MAX_ID
 

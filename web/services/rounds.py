@@ -20,6 +20,7 @@ from data.reference.regions import get_region
 from data.models import AllocationRound, Internship, RoundResult, Talent, User
 from data.workflows import fairs as fw
 from data.workflows import rounds as rw
+from data.workflows.round_rules import MAX_CHOICES_LIMIT
 from indexer.context import IndexContext
 from matcher.allocation import Comparison, Method
 from matcher.placement import WhatIf, allocate_round, run_round, suggested_choices, try_change
@@ -234,7 +235,7 @@ def choices_page(session: Session, ctx: IndexContext, user: User, round_id: int)
 def save_choices(session: Session, user: User, round_id: int, form: Mapping[str, Any],
                  choices: Sequence[object] | None = None) -> list[int]:
     """The form's ``choice_1``… in order, or ``choices`` as given (the API's list of post ids)."""
-    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, rw.MAX_CHOICES_LIMIT + 1)] \
+    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, MAX_CHOICES_LIMIT + 1)] \
         if choices is None else list(choices)
     saved = rw.set_choices(session, user, round_id, [p for p in picked if str(p).strip()])
     session.commit()
