@@ -166,6 +166,7 @@ class JobKind(LabeledEnum):
     INTERNSHIP = ("internship", "实习")
     FULL_TIME = ("full_time", "全职")
     PART_TIME = ("part_time", "兼职")
+    APPRENTICESHIP = ("apprenticeship", "学徒岗位")  # 现代学徒制: counts against a 双选 round's apprentice share
 
 
 class FeedbackAction(LabeledEnum):

@@ -18,8 +18,10 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
+from data.enums import JobKind
 from data.models import Internship, Talent, User
 from data.workflows import rounds
+from data.workflows.round_rules import site_of
 from data.workflows.rounds import ResultRow, RoundInputs
 from indexer.context import IndexContext
 from indexer.store import IndexError_
@@ -65,23 +67,31 @@ def pair_scores(session: Session, inputs: RoundInputs, ctx: IndexContext | None 
 
 def build_problem(inputs: RoundInputs, scores: Mapping[tuple[int, int], float]) -> Problem:
     """The engine's input for a round: students from their talent records (school, major, level,
-    the wished city), posts from the internships (majors, lowest level, city) with the round's
-    seats, the choices and marks as stored, the round's rules."""
+    the wished city), posts from the internships (majors, lowest level, city, 学徒岗位 or not, the
+    场地 of the round's site caps their place lies in) with the round's seats, the choices and
+    marks as stored, the round's rules (the school total applies to every school of the round)."""
     r = inputs.round
     students = tuple(Student(id=s.talent_id, school=s.talent.owner_org_id, major=s.talent.major,
                              level=s.talent.level.rank,
                              cities=frozenset({s.talent.expected_city_code}) if s.talent.expected_city_code else frozenset(),
                              choices=tuple(inputs.choices.get(s.talent_id, ())))
                      for s in inputs.students)
-    posts = tuple(Post(id=p.internship_id, enterprise=p.internship.owner_org_id, capacity=p.seats,
-                       majors=frozenset(p.internship.majors),
-                       min_level=p.internship.min_level.rank if p.internship.min_level else None,
-                       city=p.internship.region_code,
-                       marks={t: Mark(m.value) for t, m in inputs.marks.get(p.internship_id, {}).items()})
-                  for p in inputs.posts)
+    site_caps = {str(code): int(cap) for code, cap in (r.site_caps or {}).items()}
+    posts = []
+    for p in inputs.posts:
+        site = site_of(p.internship.region_code, site_caps)
+        posts.append(Post(id=p.internship_id, enterprise=p.internship.owner_org_id, capacity=p.seats,
+                          majors=frozenset(p.internship.majors),
+                          min_level=p.internship.min_level.rank if p.internship.min_level else None,
+                          city=p.internship.region_code, site=None if site is None else int(site),
+                          apprentice=p.internship.job_kind is JobKind.APPRENTICESHIP,
+                          marks={t: Mark(m.value) for t, m in inputs.marks.get(p.internship_id, {}).items()}))
+    schools = {s.school for s in students if s.school is not None}
     rules = Rules(floor=r.floor, max_choices=r.max_choices, apprentice_share=r.apprentice_share,
-                  school_per_enterprise=r.school_quota)
-    return Problem(students, posts, dict(scores), rules)
+                  school_per_enterprise=r.school_quota,
+                  school_total={} if r.school_total is None else dict.fromkeys(sorted(schools), r.school_total),
+                  sites={int(code): cap for code, cap in site_caps.items()})
+    return Problem(students, tuple(posts), dict(scores), rules)
 
 
 def suggested_choices(session: Session, inputs: RoundInputs, talent_id: int, ctx: IndexContext | None = None,

@@ -23,6 +23,7 @@ class AllocationRound(Base):
         CheckConstraint("apprentice_share IS NULL OR (apprentice_share >= 0 AND apprentice_share <= 1)",
                         name="apprentice_share_range"),
         CheckConstraint("school_quota IS NULL OR school_quota >= 0", name="school_quota_nonnegative"),
+        CheckConstraint("school_total IS NULL OR school_total >= 0", name="school_total_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +34,9 @@ class AllocationRound(Base):
     floor: Mapped[float | None] = mapped_column(Float)
     apprentice_share: Mapped[float | None] = mapped_column(Float)
     school_quota: Mapped[int | None]  # at most this many students of one school at one enterprise
+    school_total: Mapped[int | None]  # at most this many students of one school placed in the round (本校名额)
+    # 场地容量: GB/T 2260 region code → the most students all the round's posts there take together
+    site_caps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     student_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     enterprise_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))  # of the stored results

@@ -1,5 +1,7 @@
-"""双选 rounds: staff put chosen posts and students into a round and open it; each student ranks
-up to ``max_choices`` of the round's posts, each post's enterprise marks the round's students
+"""双选 rounds: staff put chosen posts and students into a round with its rules (site caps, the
+school total and per-enterprise quota, the apprentice share), may change all of it while it is a
+草稿 (``data.workflows.round_rules`` checks them), and open it; each student ranks up to
+``max_choices`` of the round's posts, each post's enterprise marks the round's students
 (优先 / 可接受 / 不接受); staff close the round, store the matcher's results
 (``matcher.placement``), and publish them: every student and every post's enterprise is told, and
 a placed student gets an application in the 已录用 state (the enterprise's offer, which the
@@ -22,30 +24,25 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from data.access import MAX_ID, record_ids
-from data.enums import (ApplicationStatus, AuditAction, NotificationKind, Role, RoundMark, RoundMethod, RoundStatus,
+from data.enums import (ApplicationStatus, AuditAction, NotificationKind, Role, RoundMark, RoundStatus,
                         Status)
-from data.errors import FieldError, NotAllowed, NotFound
+from data.errors import NotAllowed, NotFound
 from data.models import (AllocationRound, Application, Internship, RoundChoice, RoundMarkEntry, RoundPost, RoundResult,
                          RoundStudent, Talent, User)
 from data.models.base import aware, utcnow
 from data.pools import Pool
-from data.sheets.rows import typed_text
 from data.sheets.tabular import write_table
 from data.workflows.audit import audit
 from data.workflows.notifications import notify, org_users
+from data.workflows.round_rules import RoundError, RoundSettings, round_settings
 from data.workflows.records import form_values
-from data.workflows.students import profile_of
+from data.workflows.students import profile_of, seats_taken
 
-MAX_CHOICES_LIMIT = 20
 MAX_MEMBERS = 5000  # posts or students in one round
 EXPORT_HEADERS = ("学生", "学校", "专业", "岗位", "企业", "匹配度", "志愿序号", "未安置原因", "备选岗位")
 NEXT: dict[RoundStatus, RoundStatus] = {RoundStatus.DRAFT: RoundStatus.OPEN, RoundStatus.OPEN: RoundStatus.CLOSED,
                                         RoundStatus.CLOSED: RoundStatus.ALLOCATED,
                                         RoundStatus.ALLOCATED: RoundStatus.PUBLISHED}
-
-
-class RoundError(FieldError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -126,27 +123,8 @@ def _ids(values: Iterable[object], field_name: str, label: str) -> list[int]:
     return ids
 
 
-def create_round(session: Session, user: User, name: str, internship_ids: Iterable[object], talent_ids: Iterable[object],
-                 *, method: str = "stable", max_choices: int = 5, floor: float | None = None,
-                 apprentice_share: float | None = None, school_quota: int | None = None,
-                 student_deadline: dt.datetime | None = None, enterprise_deadline: dt.datetime | None = None,
-                 seats: Mapping[int, int] | None = None) -> AllocationRound:
-    """A round in 草稿 over published posts (each with its seats, or those of ``seats`` by post id:
-    a 双选会 offers its own) and students."""
-    _staff(user)
-    name = typed_text(name, "name", "请填写轮次名称，如「2027届暑期实习双选」", max_len=200, error=RoundError)
-    try:
-        chosen_method = RoundMethod.parse(method)
-    except ValueError as exc:
-        raise RoundError("method", f"分配方式{exc}") from None
-    if not 1 <= max_choices <= MAX_CHOICES_LIMIT:
-        raise RoundError("max_choices", f"志愿数应在 1 到 {MAX_CHOICES_LIMIT} 之间")
-    if floor is not None and not 0 <= floor <= 1:
-        raise RoundError("floor", "匹配分下限应在 0 到 1 之间")
-    if apprentice_share is not None and not 0 <= apprentice_share <= 1:
-        raise RoundError("apprentice_share", "学徒岗比例应在 0 到 1 之间")
-    if school_quota is not None and school_quota < 0:
-        raise RoundError("school_quota", "学校在一家企业的名额不能为负数")
+def _members(session: Session, internship_ids: Iterable[object], talent_ids: Iterable[object]) -> tuple[dict[int, Internship], list[int]]:
+    """The published posts (by id, in the order given) and the students, checked."""
     posts = _ids(internship_ids, "internship_ids", "岗位")
     talents = _ids(talent_ids, "talent_ids", "学生")
     found_posts = {p.id: p for p in session.scalars(select(Internship).where(Internship.id.in_(posts)))}
@@ -158,19 +136,88 @@ def create_round(session: Session, user: User, name: str, internship_ids: Iterab
     missing = [t for t in talents if t not in found_talents]
     if missing:
         raise RoundError("talent_ids", f"人才库中没有编号为 {missing[0]} 的学生")
-    made = AllocationRound(name=name, method=chosen_method, max_choices=max_choices, floor=floor,
-                           apprentice_share=apprentice_share, school_quota=school_quota,
-                           student_deadline=student_deadline, enterprise_deadline=enterprise_deadline,
-                           created_by_id=user.id)
+    return {p: found_posts[p] for p in posts}, talents
+
+
+def seats_left(session: Session, post: Internship) -> int:
+    """The post's 招收人数 less the seats offers already hold (录用 made or accepted, an earlier
+    round's included): what a round may still hand out."""
+    return max(0, post.seats - seats_taken(session, post.id))
+
+
+def _settings_record(settings: RoundSettings) -> dict[str, Any]:
+    """The settings as the audit log shows them."""
+    return {"名称": settings.name, "分配方式": settings.method.label, "志愿数": settings.max_choices,
+            "匹配度下限": settings.floor, "学徒岗比例上限": settings.apprentice_share,
+            "同校同企业名额": settings.school_quota, "每校名额": settings.school_total,
+            "场地容量": dict(settings.site_caps)}
+
+
+def _stored_record(chosen: AllocationRound) -> dict[str, Any]:
+    return {"名称": chosen.name, "分配方式": chosen.method.label, "志愿数": chosen.max_choices, "匹配度下限": chosen.floor,
+            "学徒岗比例上限": chosen.apprentice_share, "同校同企业名额": chosen.school_quota,
+            "每校名额": chosen.school_total, "场地容量": dict(chosen.site_caps or {})}
+
+
+def _apply(chosen: AllocationRound, settings: RoundSettings) -> None:
+    chosen.name, chosen.method, chosen.max_choices, chosen.floor = (settings.name, settings.method,
+                                                                   settings.max_choices, settings.floor)
+    chosen.apprentice_share, chosen.school_quota, chosen.school_total = (settings.apprentice_share,
+                                                                         settings.school_quota, settings.school_total)
+    chosen.site_caps = dict(settings.site_caps)
+    chosen.student_deadline, chosen.enterprise_deadline = settings.student_deadline, settings.enterprise_deadline
+
+
+def create_round(session: Session, user: User, name: str, internship_ids: Iterable[object], talent_ids: Iterable[object],
+                 *, seats: Mapping[int, int] | None = None, **rules: Any) -> AllocationRound:
+    """A round in 草稿 over published posts and students, with the settings of ``round_settings``
+    (``rules``). Each post brings the seats it has left (招收人数 less the offers already holding
+    one), or those of ``seats`` by post id: a 双选会 offers its own."""
+    _staff(user)
+    settings = round_settings(name, **rules)
+    posts, talents = _members(session, internship_ids, talent_ids)
+    made = AllocationRound(created_by_id=user.id)
+    _apply(made, settings)
     session.add(made)
     session.flush()
-    session.add_all(RoundPost(round_id=made.id, internship_id=p, seats=(seats or {}).get(p, found_posts[p].seats))
-                    for p in posts)
+    session.add_all(RoundPost(round_id=made.id, internship_id=p,
+                              seats=(seats or {}).get(p, seats_left(session, post))) for p, post in posts.items())
     session.add_all(RoundStudent(round_id=made.id, talent_id=t) for t in talents)
-    audit(session, user, AuditAction.ROUND, None, made.id, f"新建双选轮次「{name}」",
-          after={"岗位数": len(posts), "学生数": len(talents), "分配方式": chosen_method.label})
+    audit(session, user, AuditAction.ROUND, None, made.id, f"新建双选轮次「{settings.name}」",
+          after={"岗位数": len(posts), "学生数": len(talents), **_settings_record(settings)})
     session.flush()
     return made
+
+
+def update_round(session: Session, user: User, round_id: int, name: str, internship_ids: Iterable[object],
+                 talent_ids: Iterable[object], **rules: Any) -> AllocationRound:
+    """Change a round in 草稿: its settings (``round_settings``), posts and students, all at once
+    (what is not given takes its default). A post that stays keeps its seats (a 双选会's too); a
+    post added brings the seats it has left. Refused once the round is open."""
+    _staff(user)
+    chosen = get_round(session, round_id)
+    if chosen.status is not RoundStatus.DRAFT:
+        raise RoundError("status", f"该轮次已是「{chosen.status.label}」，只有草稿可以修改")
+    settings = round_settings(name, **rules)
+    posts, talents = _members(session, internship_ids, talent_ids)
+    before = {"岗位": [p.internship_id for p in posts_of(session, round_id)],
+              "学生": [s.talent_id for s in students_of(session, round_id)], **_stored_record(chosen)}
+    _apply(chosen, settings)
+    kept = {p.internship_id: p for p in posts_of(session, round_id)}
+    for post_id, row in kept.items():
+        if post_id not in posts:
+            session.delete(row)
+    session.add_all(RoundPost(round_id=round_id, internship_id=p, seats=seats_left(session, post))
+                    for p, post in posts.items() if p not in kept)
+    members = {s.talent_id: s for s in students_of(session, round_id)}
+    for talent_id, member in members.items():
+        if talent_id not in talents:
+            session.delete(member)
+    session.add_all(RoundStudent(round_id=round_id, talent_id=t) for t in talents if t not in members)
+    audit(session, user, AuditAction.ROUND, None, round_id, f"修改双选轮次「{settings.name}」（草稿）", before=before,
+          after={"岗位": sorted(posts), "学生": sorted(talents), **_settings_record(settings)})
+    session.flush()
+    return chosen
 
 
 def _advance(session: Session, user: User, round_id: int, to: RoundStatus) -> AllocationRound:
@@ -442,6 +489,9 @@ REASON_LABELS = {
     "not_acceptable": "没有岗位接受该学生",
     "outranked": "可接受的岗位均已被排名更靠前的申请者占满",
     "full": "可接受的岗位均已满员（名额分给了总体匹配度更高的组合）",
+    "site_capped": "该地点名额已满",
+    "apprentice_capped": "学徒岗位名额已满",
+    "school_capped": "本校名额已满",
     "capped": "可接受的岗位受场地容量、学徒岗比例或学校名额限制",
 }
 

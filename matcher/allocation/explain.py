@@ -8,8 +8,9 @@ The reason is the first of these that holds (``Reason``, each with its Chinese l
 3. ``CITY_MISMATCH``: those that do all lie outside the cities they will go to;
 4. ``NOT_ACCEPTABLE``: the rest all marked them not acceptable or conflict with them;
 5. for the posts left (their order), as they stand after the run: ``OUTRANKED`` when every one is
-   full with applicants it ranks above them; ``CAPPED`` when a shared cap (site, apprentice
-   share, school quota) stands in the way of one; ``FULL`` otherwise.
+   full with applicants it ranks above them; when a shared cap stands in the way of one, the cap
+   at the first such post of their order: ``SITE_CAPPED`` (its site), ``APPRENTICE_CAPPED`` (the
+   apprentice share) or ``SCHOOL_CAPPED`` (their school's quota); ``FULL`` otherwise.
 
 The alternatives are the posts they hold a score with or chose, by ``(-score, post id)``; for
 each the first obstacle: a pair rule, then "not chosen", then the seats (``Obstacle``).
@@ -25,7 +26,8 @@ from matcher.allocation.result import Alternative, Obstacle, Reason, Unplaced
 from matcher.allocation.rules import Ledger
 
 ALTERNATIVES = 3
-_SHARED = (Obstacle.SITE_FULL, Obstacle.APPRENTICE_FULL, Obstacle.SCHOOL_QUOTA)
+_SHARED = {Obstacle.SITE_FULL: Reason.SITE_CAPPED, Obstacle.APPRENTICE_FULL: Reason.APPRENTICE_CAPPED,
+           Obstacle.SCHOOL_QUOTA: Reason.SCHOOL_CAPPED}
 
 
 class Seats:
@@ -76,8 +78,9 @@ def unplaced_reason(prepared: Prepared, seats: Seats, sid: int) -> Reason:
     found = [seats.obstacle(sid, p) for p in prepared.order[sid]]
     if all(o is Obstacle.OUTRANKED for o in found):
         return Reason.OUTRANKED
-    if any(o in _SHARED for o in found):
-        return Reason.CAPPED
+    capped = [_SHARED[o] for o in found if o in _SHARED]
+    if capped:
+        return capped[0]
     return Reason.FULL
 
 

@@ -27,7 +27,10 @@ class Reason(StrEnum):
     NOT_ACCEPTABLE = "not_acceptable"  # the rest marked them not acceptable, or conflict with them
     OUTRANKED = "outranked"  # every post they and it find acceptable is full with applicants it ranks higher
     FULL = "full"  # every such post is full (max-welfare: seats went where the total fit is higher)
-    CAPPED = "capped"  # a shared cap (site, apprentice share, school quota) keeps them out
+    SITE_CAPPED = "site_capped"  # their best post a shared cap keeps them from: its site's cap is reached
+    APPRENTICE_CAPPED = "apprentice_capped"  # … the apprentice share is reached
+    SCHOOL_CAPPED = "school_capped"  # … their school's quota (in the round, or at that enterprise) is reached
+    CAPPED = "capped"  # a shared cap keeps them out (results stored before the caps were told apart)
 
     @property
     def label(self) -> str:
@@ -41,6 +44,9 @@ _REASON_LABELS = {
     "not_acceptable": "没有岗位接受该学生",
     "outranked": "可接受的岗位均已被排名更靠前的申请者占满",
     "full": "可接受的岗位均已满员（名额分给了总体匹配度更高的组合）",
+    "site_capped": "该地点名额已满",
+    "apprentice_capped": "学徒岗位名额已满",
+    "school_capped": "本校名额已满",
     "capped": "可接受的岗位受场地容量、学徒岗比例或学校名额限制",
 }
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from data.enums import EducationLevel
+from data.enums import EducationLevel, JobKind
 from data.pools import Pool
+from data.sheets.columns import columns_of
+from data.sheets.exporter import format_value
 from data.sheets.rows import validate_row
 
 GOOD_TALENT = {"姓名": "王小明", "就读院校": "示例职业技术学院", "专业": "工业机器人技术", "学历层次": "高职"}
@@ -51,3 +53,13 @@ def test_blank_cells_count_as_missing() -> None:
 def test_end_before_start_is_an_error_of_the_end_column() -> None:
     _, errors = validate_row(Pool.TALENT, {**GOOD_TALENT, "可实习开始": "2026-09-01", "可实习结束": "2026-07-01"})
     assert errors == [("可实习结束", "不能早于「可实习开始」")]
+
+
+def test_an_apprenticeship_post_is_read_and_written_as_学徒岗位() -> None:
+    row = {"岗位名称": "数控学徒", "招聘单位": "示例装备有限公司", "岗位描述": "现代学徒制：跟师傅学数控加工", "招收人数": "2",
+           "工作地点": "广州"}
+    for typed in ("学徒岗位", "apprenticeship"):
+        values, errors = validate_row(Pool.INTERNSHIP, {**row, "岗位类型": typed})
+        assert errors == [] and values["job_kind"] is JobKind.APPRENTICESHIP
+    column = next(c for c in columns_of(Pool.INTERNSHIP) if c.attr == "job_kind")
+    assert format_value(column, JobKind.APPRENTICESHIP) == "学徒岗位"

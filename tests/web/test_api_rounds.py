@@ -175,3 +175,46 @@ def test_a_huge_body_is_refused_before_it_is_read(client: FlaskClient, world: Wo
                        headers=staff)
     assert huge.status_code == 413 and huge.get_json()["field"] == "body"
     assert _count(AllocationRound) == 0
+
+
+def test_rules_are_set_and_a_draft_is_replaced_until_it_opens(client: FlaskClient, world: World) -> None:
+    post, lin_id, wu_id = world.ids["post"], world.ids["fit_student"], world.ids["unwilling_student"]
+    staff, lin = _token("staff"), _token("lin")
+    asked = {"name": "规则双选", "internship_ids": [post], "talent_ids": [lin_id, wu_id], "site_caps": {"广州市": 2},
+             "school_total": 1, "apprentice_share": 0.1}
+    created = client.post("/api/v1/rounds", json=asked, headers=staff)
+    assert created.status_code == 201, created.get_json()
+    made = created.get_json()
+    rid = made["id"]
+    assert made["site_caps"] == {"440100": 2} and made["school_total"] == 1 and made["apprentice_share"] == 0.1
+
+    _refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=lin), 403, said="秘书处")
+    _refused(client.put("/api/v1/rounds/999999", json=asked, headers=staff), 404, said="999999")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": "广州市 2"}, headers=staff), 400,
+             "site_caps", "应为对象")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"火星": 1}}, headers=staff), 400,
+             "site_caps", "未知地区「火星」")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"广州市": "两"}}, headers=staff), 400,
+             "site_caps", "人数应为")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": -1}, headers=staff), 400,
+             "school_total", "每所学校的名额")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": 1.5}, headers=staff), 400,
+             "school_total")
+    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "talent_ids": None}, headers=staff), 400,
+             "talent_ids", "缺少")
+    assert client.get(f"/api/v1/rounds/{rid}", headers=staff).get_json()["name"] == "规则双选"  # nothing written
+
+    replaced = client.put(f"/api/v1/rounds/{rid}", json={"name": "定稿", "internship_ids": [post], "talent_ids": [lin_id],
+                                                         "site_caps": {"440100": 0}, "method": "welfare"}, headers=staff)
+    assert replaced.status_code == 200, replaced.get_json()
+    body = replaced.get_json()
+    assert body["name"] == "定稿" and body["site_caps"] == {"440100": 0} and body["school_total"] is None
+    assert body["method"]["code"] == "welfare" and [s["id"] for s in body["students"]] == [lin_id]
+    assert [p["seats"] for p in body["posts"]] == [3]
+
+    for step in ("open", "close", "run"):
+        assert client.post(f"/api/v1/rounds/{rid}/{step}", headers=staff).status_code == 200
+    _refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=staff), 400, "status", "只有草稿可以修改")
+    ran = client.get(f"/api/v1/rounds/{rid}", headers=staff).get_json()
+    assert ran["placed"] == [] and ran["unplaced"][0]["reason"] == "该地点名额已满"
+    assert ran["unplaced"][0]["alternatives"][0]["why_not"] == "所在场地已满"

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from data.db import session_scope
-from data.enums import RevisionStatus, Role, Status
+from data.enums import JobKind, RevisionStatus, Role, Status
 from data.models import AuditEntry, Internship, Project, Revision
 from tests.matcher.world import World
 from tests.web.helpers import login, token, world_with
@@ -182,3 +182,15 @@ def test_owner_deletes_a_record_from_its_form(client: FlaskClient, world: World)
     assert audit_actions(post_id, "internship") == ["delete"]
     org = client.post(f"/pool/organization/{world.ids['maker']}/delete", data={"csrf_token": token(client, "/mine")})
     assert org.status_code == 400 and "按章程办理" in org.get_data(as_text=True)
+
+
+def test_a_学徒岗位_is_posted_through_the_record_form(client: FlaskClient, world: World) -> None:
+    login(client, "maker")
+    assert "学徒岗位" in client.get("/pool/internship/new").get_data(as_text=True)
+    ok = post(client, "/pool/internship/new", {**INTERNSHIP, "岗位名称": "数控学徒", "岗位类型": "学徒岗位"})
+    assert ok.status_code == 302
+    with session_scope() as s:
+        made = s.scalar(select(Internship).where(Internship.name == "数控学徒"))
+        assert made is not None and made.job_kind is JobKind.APPRENTICESHIP
+    page = client.get(ok.location.split("#")[0]).get_data(as_text=True)
+    assert page.index("岗位类型") < page.index("学徒岗位") < page.index("招收人数")

@@ -109,3 +109,38 @@ def test_refusals_name_the_field(client: FlaskClient, world: World) -> None:
                                ("apprentice_share", "inf", "学徒岗比例应在 0 到 1 之间")):
         refused = act(client, "/staff/rounds", name="x", internship_ids="1", talent_ids="1", **{field: typed})
         assert refused.status_code == 400 and said in refused.get_data(as_text=True), (field, typed)
+
+
+def test_rules_are_set_edited_while_draft_and_shown_with_the_one_that_bound(client: FlaskClient, world: World) -> None:
+    post, lin, wu = world.ids["post"], world.ids["fit_student"], world.ids["unwilling_student"]
+    login(client, "staff")
+    new = client.get("/staff/rounds").get_data(as_text=True)
+    assert 'name="site_caps"' in new and 'name="school_total"' in new
+    assert act(client, "/staff/rounds", name="规则双选", internship_ids=str(post), talent_ids=f"{lin} {wu}",
+               site_caps="广州市 2", school_total="1", apprentice_share="0.1").status_code == 302
+    rid = _round_id()
+    page = client.get(f"/staff/rounds/{rid}").get_data(as_text=True)
+    assert "场地容量：广东省广州市" in page and "<th>每所学校最多安置</th>" in page and "<th>学徒岗位比例上限</th>" in page
+    assert 'id="edit"' in page and "广东省广州市 2</textarea>" in page
+
+    for field, typed, said in (("site_caps", "火星 1", "未知地区「火星」"), ("site_caps", "广东省 2\n广州市 1", "位于 440000 之内"),
+                               ("school_total", "-1", "每所学校的名额应在 0 到 100000 之间"),
+                               ("talent_ids", "", "请至少选择一个学生")):
+        form = {"name": "规则双选", "internship_ids": str(post), "talent_ids": str(lin), field: typed}
+        refused = act(client, f"/staff/rounds/{rid}/edit", **form)
+        assert refused.status_code == 400 and said in refused.get_data(as_text=True), (field, typed)
+    edited = act(client, f"/staff/rounds/{rid}/edit", name="规则双选（定稿）", internship_ids=str(post), talent_ids=str(lin),
+                 site_caps="440100 0", method="welfare", max_choices="2")
+    assert edited.status_code == 302
+    page = client.get(f"/staff/rounds/{rid}").get_data(as_text=True)
+    assert "规则双选（定稿）" in page and "<th>每所学校最多安置</th>" not in page and "1 名学生" in page
+    assert "0 人（该地所有岗位合计）" in page
+
+    for step in ("open", "close", "run"):
+        assert act(client, f"/staff/rounds/{rid}/{step}").status_code == 302
+    refused = act(client, f"/staff/rounds/{rid}/edit", name="x", internship_ids=str(post), talent_ids=str(lin))
+    assert refused.status_code == 400 and "只有草稿可以修改" in refused.get_data(as_text=True)
+    page = client.get(f"/staff/rounds/{rid}").get_data(as_text=True)
+    assert 'id="edit"' not in page and "原因：该地点名额已满" in page and "所在场地已满" in page
+    switch(client, "maker")
+    assert act(client, f"/staff/rounds/{rid}/edit", name="x", internship_ids=str(post), talent_ids=str(lin)).status_code == 403

@@ -8,7 +8,7 @@ from typing import Any
 from data.enums import FairStatus, PanelStatus, RoundMark, RoundMethod, RoundStatus, SeatStatus
 from data.workflows.fairs import MAX_SEATS
 from data.workflows.panels import MAX_LOAD, MAX_PANEL_SIZE
-from data.workflows.rounds import MAX_CHOICES_LIMIT
+from data.workflows.round_rules import MAX_CHOICES_LIMIT
 from web.api.openapi_parts import LABEL, body, errors, param, returns
 from web.boundary import MAX_ID
 
@@ -55,20 +55,32 @@ def _panel_step(action: str, summary: str) -> dict[str, Any]:
     return {"post": _op(summary, f"{action}Panel", returns("PanelDetail"), params=(BATCH_ID,))}
 
 
+ROUND_BODY: dict[str, Any] = {
+    "name": {"type": "string", "maxLength": 200},
+    "internship_ids": {**IDS, "description": "已发布岗位，名额取岗位招收人数减去已录用（含已接受）的人数"},
+    "talent_ids": {**IDS, "description": "人才库学生"}, "method": _enum(RoundMethod),
+    "max_choices": {"type": "integer", "minimum": 1, "maximum": MAX_CHOICES_LIMIT, "default": 5},
+    "floor": {"type": "number", "minimum": 0, "maximum": 100, "description": "匹配度下限（0–100）"},
+    "apprentice_share": {"type": "number", "minimum": 0, "maximum": 1,
+                         "description": "学徒岗位比例上限：学徒岗位合计最多 学生数 × 比例（向下取整）人"},
+    "school_quota": {"type": "integer", "minimum": 0, "description": "一所学校在一家企业的名额"},
+    "school_total": {"type": "integer", "minimum": 0, "description": "每所学校在本轮最多安置的人数（本校名额）"},
+    "site_caps": {"type": "object", "description": "场地容量：键为地区代码或名称（如 440100、广州市），值为该地所有岗位合计最多的人数；地点不得相互包含",
+                  "additionalProperties": {"type": "integer", "minimum": 0}},
+    "student_deadline": MOMENT, "enterprise_deadline": MOMENT}
+
 ROUND_PATHS: dict[str, Any] = {
     "/rounds": {
         "get": _op("双选轮次（秘书处：全部；学生：本人参加的；企业：有本单位岗位的；草稿仅秘书处可见）", "listRounds",
                    _list("Round"), codes=("401",)),
-        "post": _op("新建双选轮次（秘书处；草稿）", "createRound", returns("Round"), status="201", request=body({
-            "name": {"type": "string", "maxLength": 200}, "internship_ids": {**IDS, "description": "已发布岗位，名额取岗位招收人数"},
-            "talent_ids": {**IDS, "description": "人才库学生"}, "method": _enum(RoundMethod),
-            "max_choices": {"type": "integer", "minimum": 1, "maximum": MAX_CHOICES_LIMIT, "default": 5},
-            "floor": {"type": "number", "minimum": 0, "maximum": 100, "description": "匹配度下限（0–100）"},
-            "apprentice_share": {"type": "number", "minimum": 0, "maximum": 1, "description": "学徒岗比例上限"},
-            "school_quota": {"type": "integer", "minimum": 0, "description": "一所学校在一家企业的名额"},
-            "student_deadline": MOMENT, "enterprise_deadline": MOMENT}, ["name", "internship_ids", "talent_ids"]))},
-    "/rounds/{round_id}": {"get": _op("双选轮次详情与安置结果（秘书处）：已安置者的匹配度与志愿序号，未安置者的原因与最接近的备选岗位，各项指标",
-                                      "getRound", returns("RoundDetail"), params=(ROUND_ID,), codes=("401", "403", "404"))},
+        "post": _op("新建双选轮次（秘书处；草稿）", "createRound", returns("Round"), status="201",
+                    request=body(ROUND_BODY, ["name", "internship_ids", "talent_ids"]))},
+    "/rounds/{round_id}": {
+        "get": _op("双选轮次详情与安置结果（秘书处）：已安置者的匹配度与志愿序号，未安置者的原因与最接近的备选岗位，各项指标",
+                   "getRound", returns("RoundDetail"), params=(ROUND_ID,), codes=("401", "403", "404")),
+        "put": _op("修改双选轮次（秘书处，仅草稿；整体替换，未给出的成员取默认值；已开放填报则 400，field 为 status）",
+                   "updateRound", returns("RoundDetail"), params=(ROUND_ID,),
+                   request=body(ROUND_BODY, ["name", "internship_ids", "talent_ids"]))},
     "/rounds/{round_id}/open": _round_step("open", "开放填报（草稿 → 开放填报，通知学生）"),
     "/rounds/{round_id}/close": _round_step("close", "截止填报（开放填报 → 填报截止）"),
     "/rounds/{round_id}/run": _round_step("run", "运行分配（填报截止 → 已分配；已分配时重新运行）"),
@@ -167,6 +179,8 @@ ALLOCATION_SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "name": {"type": "string"}, "status": _status(RoundStatus), "method": LABEL,
         "max_choices": {"type": "integer"}, "floor": {"type": ["number", "null"], "description": "匹配度下限（0–100）"},
         "apprentice_share": {"type": ["number", "null"]}, "school_quota": {"type": ["integer", "null"]},
+        "school_total": {"type": ["integer", "null"]},
+        "site_caps": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "地区代码 → 人数"},
         "student_deadline": {"type": ["string", "null"]}, "enterprise_deadline": {"type": ["string", "null"]}}},
     "Outcome": {"type": "object", "description": "一名学生的结果：安置的岗位（未安置为 null）与匹配度（0–100）、志愿序号，或未安置原因与最接近的备选岗位",
                 "properties": {"talent": _STUDENT, "internship": _POST, "score": {"type": ["number", "null"]},

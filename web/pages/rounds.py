@@ -40,6 +40,14 @@ def staff_round(round_id: int) -> ResponseReturnValue:
     return render_template("staff_round.html", **rounds.round_page(get_session(), logged_in_user(), round_id))
 
 
+@bp.post("/staff/rounds/<int:round_id>/edit")
+@roles_required(Role.STAFF)
+def staff_round_edit(round_id: int) -> ResponseReturnValue:
+    changed = rounds.update(get_session(), logged_in_user(), round_id, request.form)
+    flash(f"已保存双选轮次「{changed.name}」（草稿）")
+    return redirect(url_for("pages.staff_round", round_id=round_id))
+
+
 @bp.post("/staff/rounds/<int:round_id>/<action>")
 @roles_required(Role.STAFF)
 def staff_round_step(round_id: int, action: str) -> ResponseReturnValue:

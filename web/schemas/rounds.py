@@ -17,6 +17,7 @@ def round_json(chosen: AllocationRound) -> dict[str, Any]:
     return {"id": chosen.id, "name": chosen.name, "status": label(chosen.status), "method": label(chosen.method),
             "max_choices": chosen.max_choices, "floor": percent(chosen.floor),
             "apprentice_share": chosen.apprentice_share, "school_quota": chosen.school_quota,
+            "school_total": chosen.school_total, "site_caps": dict(chosen.site_caps or {}),
             "student_deadline": moment(chosen.student_deadline),
             "enterprise_deadline": moment(chosen.enterprise_deadline), "created_at": moment(chosen.created_at)}
 

@@ -17,7 +17,7 @@ from data.enums import FairStatus, Role, RoundMethod, RoundStatus
 from data.errors import FieldError, Malformed, NotAllowed
 from data.models import AllocationRound, FairEvent, FairPost, User
 from data.workflows import fairs as fw
-from data.workflows import rounds as rw
+from data.workflows.round_rules import MAX_CHOICES_LIMIT
 from web.services.forms import moment, number
 
 STEPS = {"open": (fw.open_registration, "已开放报名"), "close": (fw.close_registration, "已截止报名，双选会进行中"),
@@ -144,7 +144,7 @@ def check_in(session: Session, user: User, event_id: int, form: Mapping[str, Any
 def create_round(session: Session, user: User, event_id: int, form: Mapping[str, Any]) -> AllocationRound:
     made = fw.create_round_for(session, user, event_id, students=str(form.get("students") or "checked_in"),
                                method=str(form.get("method") or "stable"),
-                               max_choices=number(form, "max_choices", "志愿数", int, 1, rw.MAX_CHOICES_LIMIT) or 5)
+                               max_choices=number(form, "max_choices", "志愿数", int, 1, MAX_CHOICES_LIMIT) or 5)
     session.commit()
     return made
 

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from data.enums import RoundMark, RoundMethod, RoundStatus
 from data.errors import Malformed, NotAllowed, NotFound
 from data.access import MAX_ID
+from data.reference.regions import get_region
 from data.models import AllocationRound, Internship, RoundResult, Talent, User
 from data.workflows import fairs as fw
 from data.workflows import rounds as rw
+from data.workflows.round_rules import MAX_CHOICES_LIMIT
 from indexer.context import IndexContext
 from matcher.allocation import Comparison, Method
 from matcher.placement import WhatIf, allocate_round, run_round, suggested_choices, try_change
@@ -50,16 +52,42 @@ def rounds_for(session: Session, user: User) -> list[AllocationRound]:
     return rw.rounds_for_student(session, user) + [r for r, _ in rw.rounds_for_enterprise(session, user)]
 
 
+def _settings(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The round's settings as the form (or the API's body) gives them, for
+    ``data.workflows.rounds.round_settings``."""
+    caps = form.get("site_caps")
+    return {"method": str(form.get("method") or "stable"),
+            "max_choices": number(form, "max_choices", "志愿数", int, 1, 50) or 5, "floor": _floor(form),
+            "apprentice_share": number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
+            "school_quota": number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
+            "school_total": number(form, "school_total", "每所学校的名额", int, 0, 100000),
+            "site_caps": caps if isinstance(caps, Mapping) else str(caps or ""),
+            "student_deadline": moment(form, "student_deadline", "学生填报截止时间"),
+            "enterprise_deadline": moment(form, "enterprise_deadline", "企业标记截止时间")}
+
+
 def create(session: Session, user: User, form: Mapping[str, Any]) -> AllocationRound:
-    made = rw.create_round(
-        session, user, str(form.get("name") or ""), words(form.get("internship_ids")), words(form.get("talent_ids")),
-        method=str(form.get("method") or "stable"), max_choices=number(form, "max_choices", "志愿数", int, 1, 50) or 5,
-        floor=_floor(form), apprentice_share=number(form, "apprentice_share", "学徒岗比例", float, 0, 1),
-        school_quota=number(form, "school_quota", "学校在一家企业的名额", int, 0, 100000),
-        student_deadline=moment(form, "student_deadline", "学生填报截止时间"),
-        enterprise_deadline=moment(form, "enterprise_deadline", "企业标记截止时间"))
+    made = rw.create_round(session, user, str(form.get("name") or ""), words(form.get("internship_ids")),
+                           words(form.get("talent_ids")), **_settings(form))
     session.commit()
     return made
+
+
+def update(session: Session, user: User, round_id: int, form: Mapping[str, Any]) -> AllocationRound:
+    """A draft round's name, settings, posts and students, all as the form (or the body) gives them."""
+    changed = rw.update_round(session, user, round_id, str(form.get("name") or ""), words(form.get("internship_ids")),
+                              words(form.get("talent_ids")), **_settings(form))
+    session.commit()
+    return changed
+
+
+def site_caps_text(chosen: AllocationRound) -> str:
+    """The round's site caps as the edit form shows them: 「广州市（440100） 5」 a line each."""
+    lines = []
+    for code, cap in sorted((chosen.site_caps or {}).items()):
+        region = get_region(code)
+        lines.append(f"{code} {cap}" if region is None else f"{region.full_name} {cap}")
+    return "\n".join(lines)
 
 
 def advance(session: Session, ctx: IndexContext, user: User, round_id: int, action: str) -> str:
@@ -118,7 +146,23 @@ def round_page(session: Session, user: User, round_id: int) -> dict[str, Any]:
     return {"round": inputs.round, "posts": inputs.posts, "students": inputs.students,
             "chose": sum(1 for s in inputs.students if inputs.choices.get(s.talent_id)),
             "placed": [o for o in outcomes if o.post], "unplaced": [o for o in outcomes if not o.post],
-            "figures": figures, "methods": list(Method), "statuses": RoundStatus}
+            "figures": figures, "methods": list(Method), "statuses": RoundStatus, "rules": rules_of(inputs.round),
+            "site_caps_text": site_caps_text(inputs.round)}
+
+
+def rules_of(chosen: AllocationRound) -> list[tuple[str, str]]:
+    """The round's hard rules as the page lists them (label, value)."""
+    found = []
+    if chosen.apprentice_share is not None:
+        found.append(("学徒岗位比例上限", f"{100 * chosen.apprentice_share:g}%（学徒岗位合计不超过学生数 × 比例）"))
+    if chosen.school_total is not None:
+        found.append(("每所学校最多安置", f"{chosen.school_total} 人"))
+    if chosen.school_quota is not None:
+        found.append(("同一学校在一家企业最多", f"{chosen.school_quota} 人"))
+    for code, cap in sorted((chosen.site_caps or {}).items()):
+        region = get_region(code)
+        found.append((f"场地容量：{region.full_name if region else code}", f"{cap} 人（该地所有岗位合计）"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -191,7 +235,7 @@ def choices_page(session: Session, ctx: IndexContext, user: User, round_id: int)
 def save_choices(session: Session, user: User, round_id: int, form: Mapping[str, Any],
                  choices: Sequence[object] | None = None) -> list[int]:
     """The form's ``choice_1``… in order, or ``choices`` as given (the API's list of post ids)."""
-    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, rw.MAX_CHOICES_LIMIT + 1)] \
+    picked = [str(form.get(f"choice_{n}") or "").strip() for n in range(1, MAX_CHOICES_LIMIT + 1)] \
         if choices is None else list(choices)
     saved = rw.set_choices(session, user, round_id, [p for p in picked if str(p).strip()])
     session.commit()

@@ -62,12 +62,34 @@ def test_full_when_max_welfare_gave_the_seat_to_one_the_post_ranks_lower() -> No
     assert reasons(problem, welfare=True) == {2: Reason.FULL}
 
 
-def test_capped_when_a_shared_cap_keeps_them_out() -> None:
+def test_the_site_cap_that_keeps_them_out_is_named() -> None:
     posts = (Post(10, enterprise=1, capacity=1, site=5), Post(11, enterprise=1, capacity=1, site=5))
     problem = Problem((WINNER, Student(2, choices=(11,))), posts, {(1, 10): 0.9, (2, 11): 0.5}, Rules(sites={5: 1}))
     result = allocate_stable(problem)
-    assert [(u.student, u.reason) for u in result.unplaced] == [(2, Reason.CAPPED)]
+    assert [(u.student, u.reason) for u in result.unplaced] == [(2, Reason.SITE_CAPPED)]
     assert result.unplaced[0].alternatives == (Alternative(11, 0.5, Obstacle.SITE_FULL),)
+    assert Reason.SITE_CAPPED.label == "该地点名额已满"
+
+
+def test_the_apprentice_share_that_keeps_them_out_is_named() -> None:
+    posts = (Post(10, enterprise=1, capacity=1, apprentice=True), Post(11, enterprise=2, capacity=1, apprentice=True))
+    students = (WINNER, Student(2, choices=(11,)), Student(3), Student(4))
+    problem = Problem(students, posts, {(1, 10): 0.9, (2, 11): 0.5}, Rules(apprentice_share=0.25))  # 1 of 4
+    for result in (allocate_stable(problem), allocate_welfare(problem)):
+        unplaced = {u.student: u for u in result.unplaced}
+        assert len(result.placements) == 1 and unplaced[2].reason is Reason.APPRENTICE_CAPPED
+        assert unplaced[2].alternatives == (Alternative(11, 0.5, Obstacle.APPRENTICE_FULL),)
+
+
+def test_the_school_quota_that_keeps_them_out_is_named() -> None:
+    students = (Student(1, school=7, choices=(10,)), Student(2, school=7, choices=(11,)), Student(3, school=8, choices=(11,)))
+    posts = (Post(10, enterprise=1, capacity=1), Post(11, enterprise=2, capacity=2))
+    scores = {(1, 10): 0.9, (2, 11): 0.8, (3, 11): 0.4}
+    problem = Problem(students, posts, scores, Rules(school_total={7: 1}))
+    for result in (allocate_stable(problem), allocate_welfare(problem)):
+        assert len(result.placements) == 2
+        assert [(u.student, u.reason) for u in result.unplaced] == [(2, Reason.SCHOOL_CAPPED)]
+        assert Reason.SCHOOL_CAPPED.label == "本校名额已满"
 
 
 def test_the_three_nearest_alternatives_say_why_not() -> None:

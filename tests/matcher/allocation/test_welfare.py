@@ -103,7 +103,7 @@ def test_a_crossing_quota_goes_to_the_integer_programme_and_holds() -> None:
     scores = {(i, p): 0.5 for i in range(3) for p in (10, 11)}
     result = allocate_welfare(Problem(students, posts, scores, Rules(school_per_enterprise=2)))
     assert len(result.assignment) == 2
-    assert [u.reason.value for u in result.unplaced] == ["capped"]
+    assert [u.reason.value for u in result.unplaced] == ["school_capped"]
 
 
 def test_same_input_in_another_order_gives_the_same_result() -> None:

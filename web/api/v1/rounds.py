@@ -1,4 +1,4 @@
-"""``/rounds``: 双选 rounds — staff list, create, open, close, run, publish and read a round with
+"""``/rounds``: 双选 rounds — staff list, create, edit (while 草稿), open, close, run, publish and read a round with
 its placements (the unplaced with the reason and the nearest posts); a student reads their
 choices and result and saves ranked choices while the round is open; an enterprise reads the
 round's students for its posts and marks them (优先 / 可接受 / 不接受)."""
@@ -17,7 +17,8 @@ from web.services import rounds
 
 STAFF_ONLY = "只有秘书处工作人员可以管理双选轮次"
 CREATE = {"name": str, "internship_ids": list, "talent_ids": list, "method": str, "max_choices": int, "floor": float,
-          "apprentice_share": float, "school_quota": int, "student_deadline": str, "enterprise_deadline": str}
+          "apprentice_share": float, "school_quota": int, "school_total": int, "site_caps": dict,
+          "student_deadline": str, "enterprise_deadline": str}
 
 
 @bp.get("/rounds")
@@ -36,6 +37,15 @@ def create_round() -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>")
 def get_round(round_id: int) -> ResponseReturnValue:
     return jsonify(round_detail_json(rounds.round_page(get_session(), login_user(), round_id)))
+
+
+@bp.put("/rounds/<int:round_id>")
+def update_round(round_id: int) -> ResponseReturnValue:
+    """A draft round as a whole, the body of ``POST /rounds`` (a member left out takes its
+    default); 400 with ``field: status`` once the round is open."""
+    user = role_user(Role.STAFF, message=STAFF_ONLY)
+    rounds.update(get_session(), user, round_id, typed_body(CREATE, ("name", "internship_ids", "talent_ids")))
+    return jsonify(round_detail_json(rounds.round_page(get_session(), user, round_id)))
 
 
 def _step(round_id: int, action: str) -> ResponseReturnValue:
