@@ -353,8 +353,8 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 # neighbourhood's topic, each channel's rank weight and the constant, and the query lengths
 # over which the lexical channel comes to count).
 def candidates() -> list[Fusion]:
-    around = grid(PRODUCT, lexical=[0.35, 0.5], title_semantic=[0.3, 0.6], topic=[0.15, 0.3], lexical_ranks=[0.25, 0.5],
-                  semantic_ranks=[0.25, 0.5], rank_k=[0.5, 2.0], short_query=[(0, 0), (4, 12), (4, 20), (8, 30)],
+    around = grid(PRODUCT, lexical=[0.5, 0.65], title_semantic=[0.3, 0.45], topic=[0.3, 0.45], lexical_ranks=[0.25, 0.5],
+                  semantic_ranks=[0.25, 0.5], rank_k=[2.0, 4.0], short_query=[(0, 0), (4, 12), (4, 20), (6, 24)],
                   short_lexical=[False, True])
     return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
 

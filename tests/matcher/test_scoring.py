@@ -9,16 +9,20 @@ import pytest
 from matcher.scoring import WEIGHTS, Weights, lexical_trust, rank_strength, strengths
 
 
-def test_a_channels_first_pick_outranks_a_record_both_rank_middling() -> None:
-    """With the product's small rank constant, the record one channel ranks first and the
-    other misses beats one both rank 3rd and 7th; with the constant of a list fusion (60) it
-    did not — that is what lifted partial word matches over the meaning's best."""
+def test_a_small_rank_constant_makes_a_channels_first_pick_count() -> None:
+    """With a small constant, the record one channel ranks first and the other misses beats one
+    both rank 3rd and 7th; with the constant of a list fusion (60) it does not. The product's
+    constant is small, and a short query's word matches, which made generic partial matches
+    rank middling in both channels, count little anyway (:func:`lexical_trust`)."""
     assert WEIGHTS.rank_k < 5
     assert rank_strength(1, 1) == pytest.approx(1.0)
-    assert rank_strength(None, 1) > rank_strength(3, 7)
+    assert rank_strength(None, 1, k=0.5) > rank_strength(3, 7, k=0.5)
     assert rank_strength(None, 1, k=60) < rank_strength(3, 7, k=60)
     assert rank_strength(0, 2) == rank_strength(None, 2)  # 0: outside a channel's list
     assert rank_strength(1, 2) > rank_strength(1, 3) > rank_strength(1, 30) > rank_strength(1, None)
+    # a long query: the lexical channel's first pick alone outweighs the meaning's first pick alone
+    product = (WEIGHTS.rank_k, WEIGHTS.lexical_ranks, WEIGHTS.semantic_ranks)
+    assert rank_strength(1, None, *product) > rank_strength(None, 1, *product)
 
 
 def test_the_title_meaning_counts_in_the_text_score() -> None:
