@@ -21,9 +21,10 @@ from data.pools import Pool
 from data.settings import database_url
 from indexer.jobs import all_jobs, is_interrupted, new_job, update_job
 from indexer.tasks import import_task, rebuild_task, sync_records_task
-from indexer.worker import celery_app, is_eager
+from indexer.worker import celery_app, is_eager, resend_lost, send
 
 RECOVER_EVERY_SECONDS = 60.0
+SECOND_LOOK_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
@@ -58,14 +59,14 @@ def enqueue_sync(changed: dict[Pool, set[int]], database: str) -> None:
         if is_eager():
             _run_in_background(sync_records_task, *args)
         else:
-            sync_records_task.delay(*args)
+            send(sync_records_task, *args)
 
 
 def _start(task: Task[..., Any], *args: Any) -> None:
     if is_eager():
         _run_in_background(task, *args)
     else:
-        task.delay(*args)
+        send(task, *args)
 
 
 def start_rebuild(pool: Pool, owner: int | None = None) -> str:
@@ -105,15 +106,22 @@ _worker_stopped = threading.Event()
 
 @worker_ready.connect
 def _recover_on_worker_start(**_: Any) -> None:
-    """A worker that starts after a crash takes up the interrupted jobs now, not after the
-    broker's visibility timeout; then it keeps looking every minute until it shuts down."""
+    """A worker that starts after a crash sends again the messages lost with the dead worker
+    (a queued import that would stay 等待中, an index sync) and takes up the interrupted jobs
+    now, not after the broker's visibility timeout; then it keeps looking every minute until
+    it shuts down."""
     def loop() -> None:
+        first = True
         while not _worker_stopped.is_set():
             try:
+                resend_lost()  # messages lost with a dead worker: queued jobs and index syncs
                 recover_interrupted()
             except Exception:  # a broker hiccup: try again next round
                 log.warning("could not look for interrupted jobs", exc_info=True)
-            _worker_stopped.wait(RECOVER_EVERY_SECONDS)
+            # A second look soon after starting: a message sent just before the old worker died
+            # was too recent to tell from one being sent (LOST_AFTER_SECONDS) at the first.
+            _worker_stopped.wait(SECOND_LOOK_SECONDS if first else RECOVER_EVERY_SECONDS)
+            first = False
 
     if celery_app.conf.task_always_eager:
         return

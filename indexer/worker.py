@@ -11,10 +11,12 @@ import json
 import logging
 import os
 import threading
+import time
+import uuid
 from typing import Any, Protocol, cast
 
 from celery import Celery
-from celery.signals import celeryd_after_setup, worker_process_init
+from celery.signals import celeryd_after_setup, task_postrun, worker_process_init
 
 log = logging.getLogger(__name__)
 celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch", "indexer.outbox"])
@@ -24,6 +26,12 @@ celery_app = Celery("chanjiao", include=["indexer.tasks", "indexer.dispatch", "i
 # up interrupted jobs itself (indexer.dispatch.recover_interrupted).
 VISIBILITY_TIMEOUT = 6 * 3600
 MAX_DELIVERIES = 3
+# A message sent is remembered (by task id, in Redis) until its task has run. One that is in no
+# queue and not delivered-and-unacknowledged either was lost — a worker SIGKILLed after Redis
+# handed it out (BRPOP) and before the worker recorded it as unacknowledged — and is sent again
+# by a starting worker and every minute (indexer.dispatch), after this long (the gap between
+# remembering a message and sending it).
+LOST_AFTER_SECONDS = 2.0
 _state = {"eager": True}
 
 
@@ -130,6 +138,111 @@ def give_back_unacknowledged(queues: list[str]) -> int:
                     qos.restore_by_tag(tag, client)
                     given += 1
         return given
+
+
+def _sent_key() -> str:
+    return f"chanjiao:sent:{celery_app.conf.task_default_queue}"
+
+
+def send(task: Any, *args: Any) -> str:
+    """Send ``task`` to the broker, remembered until it has run (see :func:`resend_lost`);
+    returns its task id."""
+    import redis
+
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    task_id = str(uuid.uuid4())
+    key = _sent_key()
+    client.hset(key, task_id, json.dumps({"task": task.name, "args": list(args), "sent": time.time()}))
+    client.expire(key, VISIBILITY_TIMEOUT * 2)
+    try:
+        task.apply_async(args=args, task_id=task_id)
+    except Exception:
+        client.hdel(key, task_id)
+        raise
+    return task_id
+
+
+@task_postrun.connect
+def _forget_sent(task_id: str | None = None, **_: Any) -> None:
+    """A task that has run (returned or raised) needs no resending."""
+    if is_eager() or not task_id:
+        return
+    try:
+        import redis
+
+        redis.Redis.from_url(celery_app.conf.broker_url).hdel(_sent_key(), task_id)
+    except Exception:  # a broker hiccup: at worst the task runs once more (every task is idempotent)
+        log.warning("could not forget sent task %s", task_id, exc_info=True)
+
+
+def _message_id(raw: Any) -> str | None:
+    message = json.loads(raw) if isinstance(raw, (bytes, str)) else raw
+    if not isinstance(message, dict):
+        return None
+    headers, properties = message.get("headers") or {}, message.get("properties") or {}
+    found = headers.get("id") or properties.get("correlation_id")
+    return found if isinstance(found, str) else None
+
+
+def _ids_in_broker(queue: str) -> set[str]:
+    """Task ids of ``queue``'s messages waiting or delivered and not yet acknowledged."""
+    from kombu.transport.redis import Channel as RedisChannel
+
+    found: set[str] = set()
+    with celery_app.connection_for_write() as connection:
+        channel = connection.default_channel
+        assert isinstance(channel, RedisChannel)
+        with channel.conn_or_acquire() as client:
+            for step in channel.priority_steps:  # a queue is one list per priority step (kombu's names)
+                priority = channel.priority(step)
+                for raw in client.lrange(f"{queue}{channel.sep}{priority}" if priority else queue, 0, -1):
+                    try:
+                        if (task_id := _message_id(raw)) is not None:
+                            found.add(task_id)
+                    except (ValueError, TypeError, AttributeError):
+                        continue
+            for raw in client.hvals(channel.unacked_key):
+                try:
+                    if (task_id := _message_id(json.loads(raw)[0])) is not None:
+                        found.add(task_id)
+                except (ValueError, IndexError, TypeError, AttributeError):
+                    continue
+    return found
+
+
+def resend_lost(older_than: float = LOST_AFTER_SECONDS) -> list[str]:
+    """Send again, with the same task id, every remembered message that has not run and is
+    neither waiting nor unacknowledged in the broker; returns their task ids. A message a live
+    worker is taking at that very moment may run twice, which every task allows."""
+    if is_eager():
+        return []
+    import redis
+
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    key = _sent_key()
+    sent = client.hgetall(key)
+    assert isinstance(sent, dict)  # redis-py types its sync replies as Awaitable | Any (shared with asyncio)
+    if not sent:
+        return []
+    present = _ids_in_broker(celery_app.conf.task_default_queue)
+    now, again = time.time(), []
+    for raw_id, raw in sent.items():
+        task_id = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            client.hdel(key, task_id)
+            continue
+        if task_id in present or now - float(entry.get("sent", 0)) < older_than:
+            continue
+        task = celery_app.tasks.get(entry.get("task") or "")
+        if task is None:
+            client.hdel(key, task_id)
+            continue
+        log.warning("task %s %s was lost with a dead worker; sending it again", task.name, task_id)
+        task.apply_async(args=entry.get("args", []), task_id=task_id)
+        again.append(task_id)
+    return again
 
 
 @celeryd_after_setup.connect

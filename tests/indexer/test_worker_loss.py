@@ -1,7 +1,9 @@
 """A worker that dies mid-job loses nothing: a real Celery worker (prefork, over Redis) is
 killed while importing a 12,000-row sheet — first only the process running the task, then the
 whole worker — and the job still ends 成功 with every row written once and the upload removed;
-a job that kills its worker every time ends 失败 with a reason instead of looping."""
+a message a killed worker had taken from Redis but not yet recorded as unacknowledged (an
+import still 等待中, an index sync) is sent again by the next worker that starts; a job that kills
+its worker every time ends 失败 with a reason instead of looping."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from data.db import session_scope
 from data.models import Achievement
 from data.pools import Pool
 from indexer import dispatch, jobs
-from indexer.worker import configure
+from indexer.worker import _forget_sent, _ids_in_broker, configure, resend_lost
 from tests import services
 from tests.indexer.records import add_org
 
@@ -42,6 +44,7 @@ def broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     try:
         yield queue
     finally:
+        client.delete(queue, f"chanjiao:sent:{queue}")
         for key in client.scan_iter("chanjiao:job*"):  # leave no job for another test to recover
             client.delete(key)
         monkeypatch.delenv("REDIS_URL")
@@ -124,6 +127,53 @@ def test_killing_the_whole_worker(live_db: str, broker: str, tmp_path: Path) -> 
         assert _count() == ROWS and not upload.exists()
     finally:
         _stop(worker)
+
+
+def _take_and_die(queue: str) -> str:
+    """What a worker SIGKILLed right after Redis handed it a message does: the message is off
+    its queue (BRPOP) and not in ``unacked`` either. Returns its task id."""
+    import redis
+
+    raw = redis.Redis.from_url(os.environ["REDIS_URL"]).rpop(queue)
+    assert isinstance(raw, bytes), "nothing queued"
+    import json
+
+    return json.loads(raw)["headers"]["id"]
+
+
+def test_a_queued_import_lost_with_its_worker_runs_when_a_worker_starts(live_db: str, broker: str,
+                                                                      tmp_path: Path) -> None:
+    org = "导入测试单位lost"
+    add_org(org)
+    upload = tmp_path / "lost.csv"
+    upload.write_text(f"成果名称,所属单位,成果类型,成果简介\n丢失的成果,{org},技术成果,工艺改进\n", encoding="utf-8")
+    job_id = dispatch.start_import(Pool.ACHIEVEMENT, str(upload), None)
+    task_id = _take_and_die(broker)
+    assert task_id not in _ids_in_broker(broker) and jobs.get_job(job_id)["state"] == "PENDING"
+    worker = _worker(broker)  # not after the visibility timeout, nor never: now
+    try:
+        job = _wait(job_id, lambda j: j.get("state") in jobs.TERMINAL, seconds=30)
+        assert job["state"] == "SUCCESS" and job["created"] == 1, job
+        assert not upload.exists()
+    finally:
+        _stop(worker)
+
+
+def test_a_lost_index_sync_is_sent_again_once(live_db: str, broker: str) -> None:
+    """The message is remembered until its task has run; lost, it is sent again with its id."""
+    from indexer.tasks import sync_records_task
+    from indexer.worker import send
+
+    task_id = send(sync_records_task, Pool.ACHIEVEMENT.value, [1, 2])
+    assert resend_lost(older_than=0) == []  # still queued: nothing to do
+    assert _take_and_die(broker) == task_id
+    assert resend_lost(older_than=60) == []  # too recent to tell from one being sent
+    assert resend_lost(older_than=0) == [task_id]
+    assert task_id in _ids_in_broker(broker)
+    assert resend_lost(older_than=0) == []  # queued again: not sent twice
+    _forget_sent(task_id=task_id)  # it has run
+    assert _take_and_die(broker) == task_id
+    assert resend_lost(older_than=0) == []
 
 
 def test_a_job_that_always_kills_its_worker_ends_failed(live_db: str, tmp_path: Path) -> None:
