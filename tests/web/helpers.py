@@ -1,16 +1,19 @@
 """Acting as a user through the test client: CSRF token, log in, post a form, switch user;
-the alliance with the accounts a module needs."""
+an API token, a refused API answer, a table's row count; the alliance with the accounts a
+module needs."""
 
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from data.db import session_scope
 from data.enums import MemberStatus, Role
 from data.models import Organization
+from data.workflows.accounts import create_api_token
 from tests.makers import PASSWORD, make_user
 from tests.matcher.world import World, build_world
 
@@ -33,6 +36,26 @@ def act(client: FlaskClient, url: str, **data: object) -> TestResponse:
 def switch(client: FlaskClient, username: str) -> None:
     client.post("/logout", data={"csrf_token": token(client, "/")})
     login(client, username)
+
+
+def bearer(username: str) -> dict[str, str]:
+    """The Authorization header of a fresh API token of ``username``."""
+    with session_scope() as s:
+        return {"Authorization": f"Bearer {create_api_token(s, username)[1]}"}
+
+
+def row_count(model: type) -> int:
+    with session_scope() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def refused(response: TestResponse, status: int, field: str | None = None, said: str = "") -> None:
+    """An API answer with ``status``, naming ``field`` and saying ``said`` in its message."""
+    body = response.get_json()
+    assert response.status_code == status, (response.status_code, body)
+    if field is not None:
+        assert body["field"] == field, body
+    assert said in body["message"], body
 
 
 def world_with(*users: tuple[str, str, Role, str | None], members: tuple[str, ...] = ("maker",)) -> World:

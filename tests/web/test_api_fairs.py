@@ -8,22 +8,18 @@ nothing written by a refused call."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from werkzeug.test import TestResponse
+from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import Role, Status
 from data.models import FairAttendee, FairPost, Talent, User
 from data.workflows import fairs as fw
-from data.workflows.accounts import create_api_token
 from tests.makers import make_internship
 from tests.matcher.world import World
-from tests.web.helpers import world_with
-from web import create_app
+from tests.web.helpers import bearer, refused, row_count, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)  # PostgreSQL: tests/data/test_fairs.py
 
@@ -49,30 +45,6 @@ def world(live_db: str) -> World:
     return world
 
 
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
-
-
-def _token(username: str) -> dict[str, str]:
-    with session_scope() as s:
-        return {"Authorization": f"Bearer {create_api_token(s, username)[1]}"}
-
-
-def _count(model: type) -> int:
-    with session_scope() as s:
-        return s.scalar(select(func.count()).select_from(model)) or 0
-
-
-def _refused(response: TestResponse, status: int, field: str | None = None, said: str = "") -> None:
-    body = response.get_json()
-    assert response.status_code == status, (response.status_code, body)
-    if field is not None:
-        assert body["field"] == field, body
-    assert said in body["message"], body
-
-
 def _staff_step(step: str, event_id: int) -> None:
     with session_scope() as s:
         staff = s.scalars(select(User).where(User.username == "staff")).one()
@@ -81,67 +53,67 @@ def _staff_step(step: str, event_id: int) -> None:
 
 def test_a_fair_through_the_api(client: FlaskClient, world: World) -> None:
     eid, post, food_post, lin_id = world.ids["fair"], world.ids["post"], world.ids["food_post"], world.ids["fit_student"]
-    staff, lin, wu, chen, maker, food = (_token(u) for u in ("staff", "lin", "wu", "chen", "maker", "food"))
+    staff, lin, wu, chen, maker, food = (bearer(u) for u in ("staff", "lin", "wu", "chen", "maker", "food"))
 
     assert client.get("/api/v1/fairs").status_code == 401
     assert client.get("/api/v1/fairs", headers=lin).get_json() == {"total": 0, "items": []}  # a draft
-    _refused(client.get(f"/api/v1/fairs/{eid}", headers=lin), 404)
+    refused(client.get(f"/api/v1/fairs/{eid}", headers=lin), 404)
     assert client.get(f"/api/v1/fairs/{eid}", headers=staff).get_json()["status"]["code"] == "draft"
     _staff_step("open", eid)
     [listed] = client.get("/api/v1/fairs", headers=lin).get_json()["items"]
     assert listed["id"] == eid and listed["registered"] == 0 and listed["place"] == "体育馆"
     assert listed["starts_at"] == "2027-04-10T01:00:00+00:00"
-    _refused(client.get("/api/v1/fairs/999999", headers=lin), 404, said="999999")
+    refused(client.get("/api/v1/fairs/999999", headers=lin), 404, said="999999")
 
     # Students register within the capacity (2) and withdraw until checked in.
-    _refused(client.post(f"/api/v1/fairs/{eid}/register", headers=maker), 403, said="学生")
-    _refused(client.post("/api/v1/fairs/999999/register", headers=lin), 404)
+    refused(client.post(f"/api/v1/fairs/{eid}/register", headers=maker), 403, said="学生")
+    refused(client.post("/api/v1/fairs/999999/register", headers=lin), 404)
     registered = client.post(f"/api/v1/fairs/{eid}/register", headers=lin)
     assert registered.status_code == 200 and registered.get_json()["attendance"]["checked_in_at"] is None
-    _refused(client.post(f"/api/v1/fairs/{eid}/register", headers=lin), 400, "event_id", "已报名")
+    refused(client.post(f"/api/v1/fairs/{eid}/register", headers=lin), 400, "event_id", "已报名")
     assert client.post(f"/api/v1/fairs/{eid}/register", headers=wu).get_json()["left"] == 0
-    _refused(client.post(f"/api/v1/fairs/{eid}/register", headers=chen), 400, "capacity", "名额已满")
-    assert _count(FairAttendee) == 2
+    refused(client.post(f"/api/v1/fairs/{eid}/register", headers=chen), 400, "capacity", "名额已满")
+    assert row_count(FairAttendee) == 2
     withdrawn = client.post(f"/api/v1/fairs/{eid}/withdraw", headers=wu)
     assert withdrawn.status_code == 200 and withdrawn.get_json()["attendance"] is None
-    _refused(client.post(f"/api/v1/fairs/{eid}/withdraw", headers=wu), 404, "event_id")
-    _refused(client.post("/api/v1/fairs/999999/withdraw", headers=lin), 404, "event_id")
+    refused(client.post(f"/api/v1/fairs/{eid}/withdraw", headers=wu), 404, "event_id")
+    refused(client.post("/api/v1/fairs/999999/withdraw", headers=lin), 404, "event_id")
 
     # Enterprises bring their own published posts.
     url = f"/api/v1/fairs/{eid}/posts"
-    _refused(client.post(url, json={"internship_id": post}, headers=lin), 403, said="企业")
-    _refused(client.post(url, json={}, headers=maker), 400, "internship_id", "缺少「internship_id」")
-    _refused(client.post(url, json={"internship_id": "abc"}, headers=maker), 400, "internship_id", "应为整数")
-    _refused(client.post(url, json={"internship_id": post, "seats": 0}, headers=maker), 400, "seats", "招收人数")
-    _refused(client.post(url, json={"internship_id": post, "seats": 1.5}, headers=maker), 400, "seats")
-    _refused(client.post(url, json={"internship_id": post}, headers=food), 403, "internship_id", "本单位")
-    _refused(client.post(url, json={"internship_id": 999999}, headers=maker), 404, "internship_id")
-    _refused(client.post("/api/v1/fairs/999999/posts", json={"internship_id": post}, headers=maker), 404)
-    assert _count(FairPost) == 0
+    refused(client.post(url, json={"internship_id": post}, headers=lin), 403, said="企业")
+    refused(client.post(url, json={}, headers=maker), 400, "internship_id", "缺少「internship_id」")
+    refused(client.post(url, json={"internship_id": "abc"}, headers=maker), 400, "internship_id", "应为整数")
+    refused(client.post(url, json={"internship_id": post, "seats": 0}, headers=maker), 400, "seats", "招收人数")
+    refused(client.post(url, json={"internship_id": post, "seats": 1.5}, headers=maker), 400, "seats")
+    refused(client.post(url, json={"internship_id": post}, headers=food), 403, "internship_id", "本单位")
+    refused(client.post(url, json={"internship_id": 999999}, headers=maker), 404, "internship_id")
+    refused(client.post("/api/v1/fairs/999999/posts", json={"internship_id": post}, headers=maker), 404)
+    assert row_count(FairPost) == 0
     brought = client.post(url, json={"internship_id": post, "seats": 1}, headers=maker)
     assert brought.status_code == 201 and brought.get_json()["seats"] == 1
-    _refused(client.post(url, json={"internship_id": post}, headers=maker), 400, "internship_id", "已报名")
+    refused(client.post(url, json={"internship_id": post}, headers=maker), 400, "internship_id", "已报名")
     assert client.post(url, json={"internship_id": food_post}, headers=food).status_code == 201
     seen = client.get(f"/api/v1/fairs/{eid}", headers=maker).get_json()
     assert [p["internship"]["id"] for p in seen["mine"]] == [post] and seen["post_count"] == 2
-    _refused(client.post(f"/api/v1/fairs/{eid}/posts/{food_post}/withdraw", headers=maker), 403, "internship_id")
-    _refused(client.post(f"/api/v1/fairs/{eid}/posts/999999/withdraw", headers=maker), 404, "internship_id")
-    _refused(client.post(f"/api/v1/fairs/999999/posts/{post}/withdraw", headers=maker), 404, "event_id")
+    refused(client.post(f"/api/v1/fairs/{eid}/posts/{food_post}/withdraw", headers=maker), 403, "internship_id")
+    refused(client.post(f"/api/v1/fairs/{eid}/posts/999999/withdraw", headers=maker), 404, "internship_id")
+    refused(client.post(f"/api/v1/fairs/999999/posts/{post}/withdraw", headers=maker), 404, "event_id")
     taken_back = client.post(f"/api/v1/fairs/{eid}/posts/{food_post}/withdraw", headers=food)
     assert taken_back.status_code == 200 and taken_back.get_json()["mine"] == []
 
     # Staff check in (and undo).
     checkin = f"/api/v1/fairs/{eid}/checkin"
-    _refused(client.post(checkin, json={"kind": "student", "record_id": lin_id}, headers=maker), 403)
-    _refused(client.post(checkin, json={"record_id": lin_id}, headers=staff), 400, "kind", "缺少「kind」")
-    _refused(client.post(checkin, json={"kind": "teacher", "record_id": lin_id}, headers=staff), 400, "kind")
-    _refused(client.post(checkin, json={"kind": "student", "record_id": "一"}, headers=staff), 400, "record_id")
-    _refused(client.post(checkin, json={"kind": "student", "record_id": lin_id, "undo": "1"}, headers=staff), 400, "undo")
-    _refused(client.post(checkin, json={"kind": "student", "record_id": 999999}, headers=staff), 404, "record_id")
-    _refused(client.post("/api/v1/fairs/999999/checkin", json={"kind": "student", "record_id": lin_id}, headers=staff), 404)
+    refused(client.post(checkin, json={"kind": "student", "record_id": lin_id}, headers=maker), 403)
+    refused(client.post(checkin, json={"record_id": lin_id}, headers=staff), 400, "kind", "缺少「kind」")
+    refused(client.post(checkin, json={"kind": "teacher", "record_id": lin_id}, headers=staff), 400, "kind")
+    refused(client.post(checkin, json={"kind": "student", "record_id": "一"}, headers=staff), 400, "record_id")
+    refused(client.post(checkin, json={"kind": "student", "record_id": lin_id, "undo": "1"}, headers=staff), 400, "undo")
+    refused(client.post(checkin, json={"kind": "student", "record_id": 999999}, headers=staff), 404, "record_id")
+    refused(client.post("/api/v1/fairs/999999/checkin", json={"kind": "student", "record_id": lin_id}, headers=staff), 404)
     assert client.post(checkin, json={"kind": "student", "record_id": lin_id}, headers=staff).get_json() == {
         "message": "已签到：林同学"}
-    _refused(client.post(f"/api/v1/fairs/{eid}/withdraw", headers=lin), 400, "event_id", "已签到")
+    refused(client.post(f"/api/v1/fairs/{eid}/withdraw", headers=lin), 400, "event_id", "已签到")
     undone = client.post(checkin, json={"kind": "student", "record_id": lin_id, "undo": True}, headers=staff)
     assert undone.get_json() == {"message": "已取消签到：林同学"}
     assert client.post(checkin, json={"kind": "student", "record_id": lin_id}, headers=staff).status_code == 200
@@ -151,7 +123,7 @@ def test_a_fair_through_the_api(client: FlaskClient, world: World) -> None:
     # The results board: empty until the fair's round is published (run through /api/v1/rounds).
     board = client.get(f"/api/v1/fairs/{eid}/results", headers=food).get_json()
     assert board["published"] is False and board["enterprises"] == []
-    _refused(client.get("/api/v1/fairs/999999/results", headers=food), 404)
+    refused(client.get("/api/v1/fairs/999999/results", headers=food), 404)
     _staff_step("close", eid)
     with session_scope() as s:
         staff_user = s.scalars(select(User).where(User.username == "staff")).one()

@@ -6,21 +6,17 @@ alternatives. Every refusal: no login 401, wrong role 403, unknown id 404, a mal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from werkzeug.test import TestResponse
+from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import ApplicationStatus, Role
 from data.models import AllocationRound, Application, RoundChoice, RoundMarkEntry, Talent, User
-from data.workflows.accounts import create_api_token
 from data.workflows.rounds import REASON_LABELS
 from tests.matcher.world import World
-from tests.web.helpers import world_with
-from web import create_app
+from tests.web.helpers import bearer, refused, row_count, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)  # PostgreSQL: tests/data/test_rounds.py
 
@@ -36,53 +32,29 @@ def world(live_db: str) -> World:
     return world
 
 
-@pytest.fixture
-def client(world: World) -> Iterator[FlaskClient]:
-    with create_app({"TESTING": True}).test_client() as client:
-        yield client
-
-
-def _token(username: str) -> dict[str, str]:
-    with session_scope() as s:
-        return {"Authorization": f"Bearer {create_api_token(s, username)[1]}"}
-
-
-def _count(model: type) -> int:
-    with session_scope() as s:
-        return s.scalar(select(func.count()).select_from(model)) or 0
-
-
-def _refused(response: TestResponse, status: int, field: str | None = None, said: str = "") -> None:
-    body = response.get_json()
-    assert response.status_code == status, (response.status_code, body)
-    if field is not None:
-        assert body["field"] == field, body
-    assert said in body["message"], body
-
-
 def test_a_round_from_set_up_to_published(client: FlaskClient, world: World) -> None:
     post, lin_id, wu_id = world.ids["post"], world.ids["fit_student"], world.ids["unwilling_student"]
-    staff, lin, wu, maker, food = (_token(u) for u in ("staff", "lin", "wu", "maker", "food"))
+    staff, lin, wu, maker, food = (bearer(u) for u in ("staff", "lin", "wu", "maker", "food"))
     asked = {"name": "暑期双选", "internship_ids": [post], "talent_ids": [lin_id, wu_id], "max_choices": 3}
 
     assert client.get("/api/v1/rounds").status_code == 401
-    _refused(client.post("/api/v1/rounds", json=asked, headers=lin), 403, said="秘书处")
-    _refused(client.post("/api/v1/rounds", json={**asked, "name": None}, headers=staff), 400, "name", "缺少「name」")
-    _refused(client.post("/api/v1/rounds", json={**asked, "internship_ids": str(post)}, headers=staff), 400,
+    refused(client.post("/api/v1/rounds", json=asked, headers=lin), 403, said="秘书处")
+    refused(client.post("/api/v1/rounds", json={**asked, "name": None}, headers=staff), 400, "name", "缺少「name」")
+    refused(client.post("/api/v1/rounds", json={**asked, "internship_ids": str(post)}, headers=staff), 400,
              "internship_ids", "应为数组")
-    _refused(client.post("/api/v1/rounds", json={**asked, "internship_ids": ["一"]}, headers=staff), 400,
+    refused(client.post("/api/v1/rounds", json={**asked, "internship_ids": ["一"]}, headers=staff), 400,
              "internship_ids", "岗位编号应为整数")
-    _refused(client.post("/api/v1/rounds", json={**asked, "talent_ids": [999999]}, headers=staff), 400,
+    refused(client.post("/api/v1/rounds", json={**asked, "talent_ids": [999999]}, headers=staff), 400,
              "talent_ids", "人才库中没有编号为 999999 的学生")
-    _refused(client.post("/api/v1/rounds", json={**asked, "floor": 150}, headers=staff), 400, "floor",
+    refused(client.post("/api/v1/rounds", json={**asked, "floor": 150}, headers=staff), 400, "floor",
              "匹配度下限应在 0 到 100 之间")
-    _refused(client.post("/api/v1/rounds", json={**asked, "max_choices": True}, headers=staff), 400, "max_choices")
-    _refused(client.post("/api/v1/rounds", json={**asked, "max_choices": 0}, headers=staff), 400, "max_choices",
+    refused(client.post("/api/v1/rounds", json={**asked, "max_choices": True}, headers=staff), 400, "max_choices")
+    refused(client.post("/api/v1/rounds", json={**asked, "max_choices": 0}, headers=staff), 400, "max_choices",
              "志愿数应在 1 到 50 之间")  # a JSON 0 is a zero, not a blank taking the default
-    _refused(client.post("/api/v1/rounds", json={**asked, "method": "抽签"}, headers=staff), 400, "method")
-    _refused(client.post("/api/v1/rounds", json={**asked, "student_deadline": "0001-01-01T00:00"}, headers=staff), 400,
+    refused(client.post("/api/v1/rounds", json={**asked, "method": "抽签"}, headers=staff), 400, "method")
+    refused(client.post("/api/v1/rounds", json={**asked, "student_deadline": "0001-01-01T00:00"}, headers=staff), 400,
              "student_deadline", "应为日期时间")  # before the first moment UTC holds: not a 500
-    assert _count(AllocationRound) == 0  # nothing of a refused round is kept
+    assert row_count(AllocationRound) == 0  # nothing of a refused round is kept
 
     created = client.post("/api/v1/rounds", json={**asked, "floor": 10}, headers=staff)
     assert created.status_code == 201, created.get_json()
@@ -91,64 +63,64 @@ def test_a_round_from_set_up_to_published(client: FlaskClient, world: World) -> 
     assert made["status"] == {"code": "draft", "label": "草稿"} and made["floor"] == 10.0 and made["max_choices"] == 3
     assert [r["id"] for r in client.get("/api/v1/rounds", headers=staff).get_json()["items"]] == [rid]
     assert client.get("/api/v1/rounds", headers=lin).get_json()["items"] == []  # a draft is staff's only
-    _refused(client.post(f"/api/v1/rounds/{rid}/open", headers=maker), 403)
-    _refused(client.post("/api/v1/rounds/999999/open", headers=staff), 404, said="999999")
-    _refused(client.get("/api/v1/rounds/999999", headers=staff), 404)
+    refused(client.post(f"/api/v1/rounds/{rid}/open", headers=maker), 403)
+    refused(client.post("/api/v1/rounds/999999/open", headers=staff), 404, said="999999")
+    refused(client.get("/api/v1/rounds/999999", headers=staff), 404)
     opened = client.post(f"/api/v1/rounds/{rid}/open", headers=staff)
     assert opened.status_code == 200 and opened.get_json()["status"]["code"] == "open"
     assert "已开放填报" in opened.get_json()["message"]
-    _refused(client.post(f"/api/v1/rounds/{rid}/open", headers=staff), 400, "status", "不能改为")
-    _refused(client.post(f"/api/v1/rounds/{rid}/publish", headers=staff), 400, "status")
+    refused(client.post(f"/api/v1/rounds/{rid}/open", headers=staff), 400, "status", "不能改为")
+    refused(client.post(f"/api/v1/rounds/{rid}/publish", headers=staff), 400, "status")
 
     # The student: suggestions from the two-sided fit, then their own choices.
     assert [r["id"] for r in client.get("/api/v1/rounds", headers=lin).get_json()["items"]] == [rid]
-    _refused(client.get(f"/api/v1/rounds/{rid}/choices", headers=maker), 403, said="学生")
-    _refused(client.get("/api/v1/rounds/999999/choices", headers=lin), 404)
+    refused(client.get(f"/api/v1/rounds/{rid}/choices", headers=maker), 403, said="学生")
+    refused(client.get("/api/v1/rounds/999999/choices", headers=lin), 404)
     mine = client.get(f"/api/v1/rounds/{rid}/choices", headers=lin).get_json()
     assert mine["choices"] == [] and mine["suggested"] == [post] and mine["prefilled"] is True and mine["result"] is None
     saved = client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [post]}, headers=lin)
     assert saved.status_code == 200 and saved.get_json()["choices"] == [post]
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={}, headers=lin), 400, "choices", "缺少「choices」")
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": str(post)}, headers=lin), 400, "choices")
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [post, post]}, headers=lin), 400, "choices",
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={}, headers=lin), 400, "choices", "缺少「choices」")
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": str(post)}, headers=lin), 400, "choices")
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [post, post]}, headers=lin), 400, "choices",
              "重复")
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [{"id": post}]}, headers=lin), 400, "choices")
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [999999]}, headers=lin), 400, "choices",
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [{"id": post}]}, headers=lin), 400, "choices")
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": [999999]}, headers=lin), 400, "choices",
              "不在本轮双选中")
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", data="[1]", content_type="application/json", headers=lin),
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", data="[1]", content_type="application/json", headers=lin),
              400, said="JSON 对象")
     deep: object = [post]
     for _ in range(40):
         deep = [deep]
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": deep}, headers=lin), 400, "body", "嵌套")
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": deep}, headers=lin), 400, "body", "嵌套")
     with session_scope() as s:  # the refused calls left the saved choice as it was
         assert s.scalars(select(RoundChoice.internship_id).where(RoundChoice.round_id == rid)).all() == [post]
 
     # The enterprise marks the round's students for its own post only.
-    _refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=lin), 403)
-    _refused(client.get("/api/v1/rounds/999999/marks", headers=maker), 404)
-    _refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=food), 404)  # no post of its own in the round
+    refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=lin), 403)
+    refused(client.get("/api/v1/rounds/999999/marks", headers=maker), 404)
+    refused(client.get(f"/api/v1/rounds/{rid}/marks", headers=food), 404)  # no post of its own in the round
     marks = client.get(f"/api/v1/rounds/{rid}/marks", headers=maker).get_json()
     applicants = marks["posts"][0]["applicants"]
     assert marks["posts"][0]["internship"]["id"] == post and [a["talent"]["name"] for a in applicants] == ["林同学", "吴同学"]
     assert applicants[0]["choice_rank"] == 1 and applicants[1]["choice_rank"] is None
-    _refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": {str(wu_id): "not_acceptable"}},
+    refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": {str(wu_id): "not_acceptable"}},
                         headers=food), 403, "internship_id", "本单位")
-    _refused(client.put(f"/api/v1/rounds/{rid}/marks/999999", json={"marks": {}}, headers=maker), 404, "internship_id")
-    _refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": [wu_id]}, headers=maker), 400, "marks",
+    refused(client.put(f"/api/v1/rounds/{rid}/marks/999999", json={"marks": {}}, headers=maker), 404, "internship_id")
+    refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": [wu_id]}, headers=maker), 400, "marks",
              "应为对象")
-    _refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": {str(lin_id): "preferred", str(wu_id): "也许"}},
+    refused(client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": {str(lin_id): "preferred", str(wu_id): "也许"}},
                         headers=maker), 400, "marks")
-    assert _count(RoundMarkEntry) == 0  # 林's mark went with the refused call
+    assert row_count(RoundMarkEntry) == 0  # 林's mark went with the refused call
     marked = client.put(f"/api/v1/rounds/{rid}/marks/{post}", json={"marks": {str(wu_id): "不接受"}}, headers=maker)
     assert marked.status_code == 200
     assert marked.get_json()["posts"][0]["applicants"][1]["mark"] == {"code": "not_acceptable", "label": "不接受"}
 
     # Staff close, run, read the placements with reasons, publish.
-    _refused(client.get(f"/api/v1/rounds/{rid}", headers=lin), 403)
+    refused(client.get(f"/api/v1/rounds/{rid}", headers=lin), 403)
     for step in ("close", "run"):
         assert client.post(f"/api/v1/rounds/{rid}/{step}", headers=staff).status_code == 200, step
-    _refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": []}, headers=lin), 400, "choices", "不能修改志愿")
+    refused(client.put(f"/api/v1/rounds/{rid}/choices", json={"choices": []}, headers=lin), 400, "choices", "不能修改志愿")
     detail = client.get(f"/api/v1/rounds/{rid}", headers=staff).get_json()
     assert detail["status"]["code"] == "allocated" and detail["chose"] == 1
     [placed], [unplaced] = detail["placed"], detail["unplaced"]
@@ -170,16 +142,16 @@ def test_a_round_from_set_up_to_published(client: FlaskClient, world: World) -> 
 
 
 def test_a_huge_body_is_refused_before_it_is_read(client: FlaskClient, world: World) -> None:
-    staff = _token("staff")
+    staff = bearer("staff")
     huge = client.post("/api/v1/rounds", json={"name": "长" * 600_000, "internship_ids": [1], "talent_ids": [1]},
                        headers=staff)
     assert huge.status_code == 413 and huge.get_json()["field"] == "body"
-    assert _count(AllocationRound) == 0
+    assert row_count(AllocationRound) == 0
 
 
 def test_rules_are_set_and_a_draft_is_replaced_until_it_opens(client: FlaskClient, world: World) -> None:
     post, lin_id, wu_id = world.ids["post"], world.ids["fit_student"], world.ids["unwilling_student"]
-    staff, lin = _token("staff"), _token("lin")
+    staff, lin = bearer("staff"), bearer("lin")
     asked = {"name": "规则双选", "internship_ids": [post], "talent_ids": [lin_id, wu_id], "site_caps": {"广州市": 2},
              "school_total": 1, "apprentice_share": 0.1}
     created = client.post("/api/v1/rounds", json=asked, headers=staff)
@@ -188,19 +160,19 @@ def test_rules_are_set_and_a_draft_is_replaced_until_it_opens(client: FlaskClien
     rid = made["id"]
     assert made["site_caps"] == {"440100": 2} and made["school_total"] == 1 and made["apprentice_share"] == 0.1
 
-    _refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=lin), 403, said="秘书处")
-    _refused(client.put("/api/v1/rounds/999999", json=asked, headers=staff), 404, said="999999")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": "广州市 2"}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=lin), 403, said="秘书处")
+    refused(client.put("/api/v1/rounds/999999", json=asked, headers=staff), 404, said="999999")
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": "广州市 2"}, headers=staff), 400,
              "site_caps", "应为对象")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"火星": 1}}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"火星": 1}}, headers=staff), 400,
              "site_caps", "未知地区「火星」")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"广州市": "两"}}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "site_caps": {"广州市": "两"}}, headers=staff), 400,
              "site_caps", "人数应为")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": -1}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": -1}, headers=staff), 400,
              "school_total", "每所学校的名额")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": 1.5}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "school_total": 1.5}, headers=staff), 400,
              "school_total")
-    _refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "talent_ids": None}, headers=staff), 400,
+    refused(client.put(f"/api/v1/rounds/{rid}", json={**asked, "talent_ids": None}, headers=staff), 400,
              "talent_ids", "缺少")
     assert client.get(f"/api/v1/rounds/{rid}", headers=staff).get_json()["name"] == "规则双选"  # nothing written
 
@@ -214,7 +186,7 @@ def test_rules_are_set_and_a_draft_is_replaced_until_it_opens(client: FlaskClien
 
     for step in ("open", "close", "run"):
         assert client.post(f"/api/v1/rounds/{rid}/{step}", headers=staff).status_code == 200
-    _refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=staff), 400, "status", "只有草稿可以修改")
+    refused(client.put(f"/api/v1/rounds/{rid}", json=asked, headers=staff), 400, "status", "只有草稿可以修改")
     ran = client.get(f"/api/v1/rounds/{rid}", headers=staff).get_json()
     assert ran["placed"] == [] and ran["unplaced"][0]["reason"] == "该地点名额已满"
     assert ran["unplaced"][0]["alternatives"][0]["why_not"] == "所在场地已满"
