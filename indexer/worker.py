@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import uuid
+from functools import lru_cache
 from typing import Any, Protocol, cast
 
 from celery import Celery
@@ -90,14 +91,21 @@ def _forget_connections() -> None:
     app._local = threading.local()
 
 
+@lru_cache(maxsize=4)
+def _redis_at(url: str) -> Any:
+    """One client (and connection pool) per broker URL, not one per message sent or run:
+    redis-py's pool is safe across threads and re-made after a fork."""
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
 def too_many_deliveries(task: Any) -> bool:
     """Count a message's deliveries (by task id, in Redis); True past ``MAX_DELIVERIES``, when a
     task has killed its worker that often and must be dropped, not given back again."""
     if is_eager() or not task.request.id:
         return False
-    import redis
-
-    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    client = _redis_at(celery_app.conf.broker_url)
     key = f"chanjiao:deliveries:{task.request.id}"
     count = client.incr(key)
     assert isinstance(count, int)  # redis-py types its sync replies as Awaitable | Any (shared with asyncio)
@@ -147,9 +155,7 @@ def _sent_key() -> str:
 def send(task: Any, *args: Any) -> str:
     """Send ``task`` to the broker, remembered until it has run (see :func:`resend_lost`);
     returns its task id."""
-    import redis
-
-    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    client = _redis_at(celery_app.conf.broker_url)
     task_id = str(uuid.uuid4())
     key = _sent_key()
     client.hset(key, task_id, json.dumps({"task": task.name, "args": list(args), "sent": time.time()}))
@@ -168,9 +174,7 @@ def _forget_sent(task_id: str | None = None, **_: Any) -> None:
     if is_eager() or not task_id:
         return
     try:
-        import redis
-
-        redis.Redis.from_url(celery_app.conf.broker_url).hdel(_sent_key(), task_id)
+        _redis_at(celery_app.conf.broker_url).hdel(_sent_key(), task_id)
     except Exception:  # a broker hiccup: at worst the task runs once more (every task is idempotent)
         log.warning("could not forget sent task %s", task_id, exc_info=True)
 
@@ -216,9 +220,7 @@ def resend_lost(older_than: float = LOST_AFTER_SECONDS) -> list[str]:
     worker is taking at that very moment may run twice, which every task allows."""
     if is_eager():
         return []
-    import redis
-
-    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    client = _redis_at(celery_app.conf.broker_url)
     key = _sent_key()
     sent = client.hgetall(key)
     assert isinstance(sent, dict)  # redis-py types its sync replies as Awaitable | Any (shared with asyncio)
