@@ -148,6 +148,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     today = today or dt.date.today()
     viewer = viewer or Viewer(staff=True)
     segments = query_keywords(query)
+    trust = lexical_trust(len(query.text))
     found: list[_Candidate] = []
     for plan in plans:
         filters, visible = index_filters(viewer, plan.filters)
@@ -161,7 +162,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
                 continue
             if not worth_showing(hit, ctx.embedder.backend):
                 continue
-            found.append(assess(ctx, plan, query, segments, hit, result, record, [*plan.passed, *visible]))
+            found.append(assess(ctx, plan, query, segments, hit, result, record, [*plan.passed, *visible], trust))
     near = neighbourhood(ctx, found)
     matches = [to_match(c, near) for c in found]
     if adjust is not None:
@@ -171,12 +172,12 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
 
 
 def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, result: SearchResult,
-           record: PoolRecord, passed: list[str]) -> _Candidate:
-    """Score one candidate before the neighbourhood; ``segments``: the query's keywords."""
+           record: PoolRecord, passed: list[str], trust: float = 1.0) -> _Candidate:
+    """Score one candidate before the neighbourhood; ``segments``: the query's keywords;
+    ``trust``: :func:`lexical_trust` of the query."""
     facets = facets_of(record)
     keywords, phrase = keyword_share(segments, record, facets)
-    found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase,
-                      trust=lexical_trust(len(query.text)))
+    found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase, trust=trust)
     return _Candidate(plan, hit, record, passed, found.lexical, found.semantic, found.text,
                       plan.features(query, record, facets), facets, keywords, phrase, result.lexical_ceiling,
                       result.title_ceiling, found.title_lexical, found.title_semantic, found.ranks)
