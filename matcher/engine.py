@@ -41,6 +41,9 @@ CANDIDATES = 100  # retrieved per pool and channel, unless a direction asks for 
 # When a signal is said as a reason (a reason says why a candidate fits, never where it falls short):
 FIT_SAID = 0.5  # a structured feature fits at least this well
 CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) is at least this close
+# Two-sided matches: the weight of the text score among the student's wishes (city 1, dates 1,
+# role 0.7: :mod:`matcher.directions.two_sided`).
+WISHED_BY_MEANING = 1.0
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 
 
@@ -316,9 +319,13 @@ def keyword_share(segments: list[str], record: PoolRecord, facets: Facets | None
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:
-    """Both sides must fit: the geometric mean of the post's fit and the student's fit."""
+    """Both sides must fit: the geometric mean of the post's fit and the student's fit. The
+    student's fit is their wishes (city, dates, role) beside how close the post is in meaning
+    to what they study and want to do (the text score): a role wish compared by its characters
+    alone misses 「数控车工」 for 「数控车床操作员」 and cannot tell a near job from a far one."""
     post = blend(text, structured_mean((f.value, f.weight) for f in features if f.side == "post"))
-    student = structured_mean((f.value, f.weight) for f in features if f.side == "student")
-    student = text if student is None else student
+    wishes = [(f.value, f.weight) for f in features if f.side == "student"]
+    student = structured_mean([*wishes, (text, WISHED_BY_MEANING)])
+    assert student is not None
     parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
     return (post * student) ** 0.5

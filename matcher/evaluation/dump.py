@@ -15,7 +15,7 @@ import numpy as np
 from data.db import session_scope
 from indexer.search import term_weights
 from data.access import Viewer
-from matcher.evaluation.run import Echo, channel_ranking, indexed_set, query_of
+from matcher.evaluation.run import Echo, ask, channel_ranking, indexed_set
 from matcher.recommend import recommend_text
 
 WIDE = 10_000  # every candidate, not only the top
@@ -49,7 +49,7 @@ def dump_set(folder: Path, out: Path, backend: str | None, echo: Echo) -> SetDum
         dumps = []
         with session_scope(indexed.engine) as session:
             for row in data.queries:
-                query = query_of(row)
+                query = ask(session, data, row)
                 matches = recommend_text(session, ctx, query, data.direction, viewer=Viewer(staff=True), k=WIDE)
                 vectors = np.full((len(matches), ctx.embedder.dim), np.nan, dtype=np.float16)
                 terms: list[dict[str, Any]] = []

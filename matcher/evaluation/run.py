@@ -1,9 +1,11 @@
 """``chanjiao eval``: quality of the product's ranking on a labelled set.
 
 The set's records are written into a throw-away database as the pool records they say they
-are (成果 by default, 专家, 教师, 需求), indexed with the real pipeline (jieba, BM25, the
-configured embedder, FAISS), and every query goes through ``recommend_text`` in the direction
-that ranks that pool for a typed need — the same path as a need typed into the product.
+are (成果 by default, 专家, 教师, 需求, 学生, 实习岗位), indexed with the real pipeline (jieba, BM25,
+the configured embedder, FAISS), and every query goes through ``recommend_text`` in the direction
+that ranks that pool for a typed need — the same path as a need typed into the product; talents
+are asked by an internship and internships by a student, each query written as an unpublished
+record of the asking pool (those two directions match a stored record, never free text).
 BM25-only, semantic-only and their plain reciprocal-rank fusion are reported beside it, with
 the product's paired-bootstrap difference from each.
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from data.db import make_engine, session_scope
 from data.migrate import upgrade_to_head
@@ -34,8 +37,8 @@ from indexer.search import search
 from indexer.store import IndexStore
 from data.access import Viewer
 from matcher.evaluation.metrics import mrr_at, ndcg_at, paired_difference, recall_at
-from matcher.evaluation.sets import EvalSet, as_list, load_set, region_of, store_records
-from matcher.query import MatchQuery
+from matcher.evaluation.sets import ASKED_BY, EvalSet, as_list, load_set, region_of, store_query_record, store_records
+from matcher.query import MatchQuery, query_from_record
 from matcher.recommend import recommend_text
 from matcher.scoring import RRF_K
 
@@ -63,6 +66,16 @@ class Scores:
 def query_of(row: dict[str, Any]) -> MatchQuery:
     return MatchQuery(text=str(row["text"]), fields=as_list(row.get("fields")), tags=as_list(row.get("tags")),
                       region_code=region_of(row.get("region")))
+
+
+def ask(session: Session, data: EvalSet, row: dict[str, Any]) -> MatchQuery:
+    """The query of ``row``: its text, as a need typed into the product; or, for records that
+    only a stored record can ask for (talents, internships), the query of the unpublished
+    record of the asking pool it is written as."""
+    asking = ASKED_BY.get(data.pools[0]) if data.records else None
+    if asking is None:
+        return query_of(row)
+    return query_from_record(store_query_record(session, asking, row))
 
 
 def channel_ranking(ctx: IndexContext, pools: list[Pool], text: str, mode: str,
@@ -131,7 +144,7 @@ def run_eval(folder: Path, backend: str | None, echo: Echo, run_out: Path | None
         with session_scope(engine) as session:
             for row in data.queries:
                 judged = data.qrels.get(row["id"], {})
-                query = query_of(row)
+                query = ask(session, data, row)
                 ctx._queries.clear()
                 start = time.perf_counter()
                 matches = recommend_text(session, ctx, query, data.direction, viewer=Viewer(staff=True), k=DEPTH)

@@ -2,9 +2,11 @@
 into a database as the pool records they stand for.
 
 ``records.jsonl``: one JSON object per line with ``id`` and at least one of ``text``, ``name``,
-``title``; optional ``pool`` (achievement — the default —, expert, teacher, project; Chinese
-names too), ``organization``, ``fields``, ``tags``, ``region``. ``queries.jsonl``: ``id``,
-``text``, optional ``fields``, ``tags``, ``region``. ``qrels.tsv``: TREC lines
+``title``; optional ``pool`` (achievement — the default —, expert, teacher, project, talent,
+internship; Chinese names too), ``organization``, ``fields``, ``tags``, ``region``.
+``queries.jsonl``: ``id``, ``text``, optional ``fields``, ``tags``, ``region``. A set of talents
+is asked by internships and a set of internships by talents (two-sided directions, which only a
+stored record can ask): each query is written as an unpublished record of the asking pool. ``qrels.tsv``: TREC lines
 ``qid 0 docid grade``. Every problem is one Chinese line naming the file and the line.
 """
 
@@ -16,14 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.enums import AchievementKind, OrgKind, ProjectKind, TeacherKind
+from data.enums import AchievementKind, EducationLevel, JobKind, OrgKind, ProjectKind, Status, TeacherKind
 from data.keys import natural_key
-from data.models import Achievement, Expert, Organization, PoolRecord, Project, Teacher
+from data.models import Achievement, Expert, Internship, Organization, PoolRecord, Project, Talent, Teacher
 from data.pools import Pool
 from data.reference.regions import resolve_region
-from matcher.directions import need_achievements, need_experts, person_projects
+from matcher.directions import internship_talents, need_achievements, need_experts, person_projects, talent_internships
 
 # The pools a set's records may be, and the direction that ranks them for a free-text need.
 DIRECTION_OF: dict[Pool, str] = {
@@ -31,9 +34,14 @@ DIRECTION_OF: dict[Pool, str] = {
     Pool.EXPERT: need_experts.DIRECTION.key,
     Pool.TEACHER: need_experts.DIRECTION.key,
     Pool.PROJECT: person_projects.FOR_EXPERT.key,
+    Pool.TALENT: internship_talents.DIRECTION.key,
+    Pool.INTERNSHIP: talent_internships.DIRECTION.key,
 }
+# A two-sided direction is asked by a stored record: the pool each query is written as.
+ASKED_BY: dict[Pool, Pool] = {Pool.TALENT: Pool.INTERNSHIP, Pool.INTERNSHIP: Pool.TALENT}
 NAME_MAX = 200
 DEFAULT_ORG = "评测数据"
+ASKING_ORG, ASKING_ORG_KEY = "评测提问方", "eval:asking"
 
 
 class EvalSetError(ValueError):
@@ -165,7 +173,29 @@ def _record(pool: Pool, r: dict[str, Any], owner: int) -> PoolRecord:
         return Teacher(skills=tags, teacher_kind=TeacherKind.FULL_TIME, **common)
     if pool is Pool.PROJECT:
         return Project(skills=tags, project_kind=ProjectKind.TECH_PROBLEM, **common)
+    if pool is Pool.TALENT:  # a student: the title is the role they want, the fields their major
+        return Talent(major=(fields[-1] if fields else "")[:100], level=EducationLevel.BACHELOR, skills=tags,
+                      expected_role=str(r.get("title") or "")[:100] or None, **common)
+    if pool is Pool.INTERNSHIP:
+        return Internship(job_kind=JobKind.INTERNSHIP, skills=tags, majors=fields[1:], **common)
     return Achievement(tags=tags, discipline=discipline, achievement_kind=AchievementKind.TECHNOLOGY, **common)
+
+
+def store_query_record(session: Session, pool: Pool, row: dict[str, Any]) -> PoolRecord:
+    """A query of a two-sided set written as an unpublished record of ``pool`` (the pool that
+    asks), of its own organization so that no conflict-of-interest rule drops an answer."""
+    org = session.scalar(select(Organization).where(Organization.natural_key == ASKING_ORG_KEY))
+    if org is None:
+        org = Organization(name=ASKING_ORG, kind=OrgKind.ENTERPRISE, natural_key=ASKING_ORG_KEY, source="eval")
+        session.add(org)
+        session.flush()
+    text = str(row["text"])
+    # The query is the record's name (a post's title, a student's headline); a longer one is its description too.
+    record = _record(pool, {**row, "name": text, "text": text if len(text) > NAME_MAX else ""}, org.id)
+    record.status, record.natural_key, record.source_id = Status.DRAFT, f"eval-query:{row['id']}"[:300], None
+    session.add(record)
+    session.flush()
+    return record
 
 
 def store_records(session: Session, records: list[dict[str, Any]]) -> dict[tuple[Pool, int], str]:

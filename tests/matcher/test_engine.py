@@ -16,7 +16,8 @@ from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
 from matcher.directions.common import achievement_features
-from matcher.engine import Neighbourhood, PoolPlan, assess, keyword_share, neighbourhood, query_keywords
+from matcher.engine import (WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess, keyword_share, neighbourhood,
+                            query_keywords)
 from matcher.query import Facets, MatchQuery
 from tests.matcher.world import World, build_world, recommend_for
 
@@ -93,3 +94,20 @@ def test_the_neighbourhood_of_the_best_matches(world: World, monkeypatch: pytest
         pcb = matches[added[vision[0]]]
         assert f"与本次最匹配的「{best}」用词相近，都提到：深度学习" in pcb.reasons
         assert pcb.parts["关联词"] > max(matches[added[n]].parts["关联词"] for n in food if added[n] in matches)
+
+
+def test_a_student_wish_compared_by_characters_alone_does_not_sink_a_close_post() -> None:
+    """The student's side of a two-sided fit counts how close the post is in meaning beside
+    their wishes: an expected role sharing no characters with the post's name (「数控车工」 for
+    「CNC操作实习生」) no longer makes the student's side nought, while a city they do not want
+    still lowers it."""
+    role = Feature("岗位意向", 0.0, 0.7, side="student")
+    parts: dict[str, float] = {}
+    close = _two_sided(0.8, [role], parts)
+    assert parts["学生意愿"] == pytest.approx(100 * 0.8 * WISHED_BY_MEANING / (0.7 + WISHED_BY_MEANING))
+    assert close > 0.3
+    far = _two_sided(0.2, [role], {})
+    assert far < close
+    unwanted_city = _two_sided(0.8, [role, Feature("城市", 0.0, 1.0, side="student")], {})
+    wanted_city = _two_sided(0.8, [role, Feature("城市", 1.0, 1.0, side="student")], {})
+    assert unwanted_city < close < wanted_city

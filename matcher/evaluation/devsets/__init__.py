@@ -11,7 +11,9 @@ Labels come from the data itself, never from judgement by hand. Each set: ``reco
   ``jobs-taxonomy`` (a real posting's title as employers write it → its occupation in the
   national taxonomy, by the site's own category), and ``csco-alias`` (another name of an
   occupation — a job-site title, an abbreviation, English — → its name in the taxonomy,
-  among 10,051 names and titles, the two sharing under half their characters).
+  among 10,051 names and titles, the two sharing under half their characters), and
+  ``jobs-talent`` (the same postings with their skill tags asking internship → talent for
+  students who want their occupation).
 - Patents (:mod:`.patents`): ``patent-need`` (the problem a patent solves, as a need → the
   patent, among 3,720 patents and 2,000 papers).
 - People (:mod:`.people`): ``person-expert`` (a held-out title of a person → that person, among
@@ -32,6 +34,7 @@ def build_all(root: Path = EVAL_DIR) -> list[Path]:
     csl.build_need_title_set(root)
     csco.build_csco_set(root)
     csco.build_jobs_taxonomy_set(root)
+    csco.build_jobs_talent_set(root)
     csco.build_alias_set(root)
     patents.build_patent_need_set(root)
     people.build_person_set(root)

@@ -123,6 +123,59 @@ def build_jobs_taxonomy_set(root: Path = EVAL_DIR) -> None:
     write_set(root / "jobs-taxonomy", records, queries, rels)
 
 
+# -- a real posting → students who want its occupation (internship → talent) -----------------
+
+def build_jobs_talent_set(root: Path = EVAL_DIR) -> None:
+    """``jobs-talent``: a real posting as its employer wrote it — its title and its own skill
+    tags — asks internship → talent for students: one student per occupation of the taxonomy
+    (1,624), who wants that occupation (their expected role), studied its small category and
+    lists its tasks' four TF-IDF keywords as skills. The posting's occupation, by the job site's
+    own category as in ``jobs-taxonomy``, is the answer (2); students wanting another occupation
+    of its small category are near (1)."""
+    rows, seen = [], set()
+    names: dict[str, str] = {}
+    with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
+        for raw in csv.DictReader(fh):
+            names.setdefault(raw["code"], raw["name"])
+            if raw["level"] == "4" and raw["definition"] and raw["tasks"] and raw["code"] not in seen:
+                seen.add(raw["code"])
+                rows.append(raw)
+    analyzer = get_analyzer()
+    tasks = {r["code"]: analyzer.tokens(r["tasks"]) for r in rows}
+    df = Counter(t for tokens in tasks.values() for t in set(tokens))
+
+    def keywords(tokens: list[str]) -> list[str]:
+        tf = Counter(t for t in tokens if len(t) >= 2 and not t.isdigit())
+        weight = {t: n * math.log(len(tasks) / df[t]) for t, n in tf.items()}
+        return sorted(weight, key=lambda t: (-weight[t], t))[:4]
+
+    records = []
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for n, r in enumerate(rows):
+        small_code = r["code"][:7] + "-00" if r["code"][:7] + "-00" != r["code"] else r["code"][:4] + "-00-00"
+        small = _occupation_name(names.get(small_code, ""))
+        records.append({"id": r["code"], "pool": "talent", "name": f"学生{n:04d}", "title": _occupation_name(r["name"]),
+                        "tags": keywords(tasks[r["code"]]), "fields": [names.get(r["code"][0] + "-00-00-00", "其他"), small]})
+        by_group[r["code"][:7]].append(r["code"])
+    named: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        for name in [_occupation_name(r["name"]), *r["alias"].split(",")]:
+            if name.strip():
+                named[name.strip().lower()].add(r["code"])
+    queries: list[dict[str, Any]] = []
+    rels: list[tuple[str, str, int]] = []
+    with (SEED_DIR / "zhaopin_wuhan_814.csv").open(encoding="utf-8") as fh:
+        for post in csv.DictReader(fh):
+            found = named.get(post["岗位分类"].strip().lower(), set())
+            if len(found) != 1:
+                continue
+            code = next(iter(found))
+            tags = [t.strip() for t in post["岗位标签"].split(";") if t.strip()]
+            queries.append({"id": post["id"], "text": post["岗位名称"].strip(), "tags": tags})
+            rels.extend((post["id"], other, 2 if other == code else 1) for other in by_group[code[:7]])
+    write_set(root / "jobs-talent", records, queries, rels)
+
+
 # -- an occupation's other name → its name in the taxonomy -----------------------------------
 
 ALIAS_MAX_OVERLAP = 0.5

@@ -97,6 +97,32 @@ def test_expert_records_go_through_need_to_experts(tmp_path: Path) -> None:
     assert any("need_experts" in line and "专家库" in line for line in lines)
 
 
+def test_talent_records_are_asked_by_an_internship_and_internships_by_a_student(tmp_path: Path) -> None:
+    """internship → talent and talent → internship only take a stored record as the question:
+    each query is written as an unpublished record of the asking pool and asks through it."""
+    talents = [{"id": "t1", "pool": "talent", "name": "张同学", "title": "Java后端开发", "tags": ["Java", "Spring"],
+                "fields": ["计算机类", "软件工程"], "text": "做过电商网站的订单模块"},
+               {"id": "t2", "pool": "人才库", "name": "李同学", "title": "数控机床操作", "tags": ["CNC", "数控编程"],
+                "fields": ["机械类", "数控技术"]},
+               {"id": "t3", "pool": "talent", "name": "王同学", "title": "出纳会计", "tags": ["财务核算"], "fields": ["财务会计类", "会计"]}]
+    lines: list[str] = []
+    folder = _write(tmp_path / "talent", talents, [{"id": "q", "text": "招聘数控车床操作工实习生（CNC编程）", "tags": ["CNC"]},
+                                                  {"id": "r", "text": "Java开发实习生", "fields": ["计算机类", "软件工程"]}],
+                    "q 0 t2 2\nr 0 t1 2\n")
+    table = run_eval(folder, "e5", lines.append)
+    assert table["product"]["mrr10"] == pytest.approx(1.0)
+    assert any("internship_talents" in line and "人才库" in line for line in lines)
+
+    posts = [{"id": "i1", "pool": "internship", "name": "数控车床操作实习生", "text": "操作数控车床加工轴类零件", "tags": ["CNC"]},
+             {"id": "i2", "pool": "岗位库", "name": "出纳实习生", "text": "协助出纳做日记账和银行对账", "tags": ["财务核算"]},
+             {"id": "i3", "pool": "internship", "name": "Java开发实习生", "text": "参与订单系统的后端开发", "tags": ["Java"]}]
+    folder = _write(tmp_path / "posts", posts, [{"id": "s", "text": "会计专业学生，熟悉日记账与银行对账，想做出纳"}], "s 0 i2 2\n")
+    lines.clear()
+    table = run_eval(folder, "e5", lines.append)
+    assert table["product"]["mrr10"] == pytest.approx(1.0)
+    assert any("talent_internships" in line for line in lines)
+
+
 @pytest.mark.parametrize(
     "records,queries,qrels,message",
     [([["not", "an", "object"]], None, None, "records.jsonl 第1行: 每行应为一个 JSON 对象"),
