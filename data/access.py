@@ -92,6 +92,17 @@ def member_in_good_standing(user: User) -> bool:
     return in_good_standing(user.org)
 
 
+def acts_for(viewer: Viewer, record: PoolRecord) -> bool:
+    """Whether ``viewer`` speaks for ``record`` — staff, the organization that owns it, or the
+    person whose own profile it is: who may say what its recommendations were worth, which
+    teaches its organization's ranking (a need's feedback is its enterprise's, nobody else's)."""
+    if viewer.staff:
+        return True
+    if viewer.user_id is not None and getattr(record, "user_id", None) == viewer.user_id:
+        return True
+    return viewer.org_id is not None and owner_org_id(record) == viewer.org_id
+
+
 def visible_levels(member: bool) -> list[Visibility]:
     """The visibility levels open in every organization to a viewer (a member in good
     standing, or not); their own organization's 仅本单位 records come on top."""

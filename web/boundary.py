@@ -70,9 +70,25 @@ def form_id(name: str, message: str | None = None) -> int:
     return parse_id(request.form.get(name, ""), name, message)
 
 
+def body_text(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    """A text member of a JSON body: a string, or None when absent (400 naming it when
+    ``required``). A number, list, object or boolean is a 400 naming the member — never stored
+    as its Python spelling (「{'a': 1}」, 「None」)."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise AppError(400, f"「{name}」：必填", name)
+        return None
+    if not isinstance(value, str):
+        raise AppError(400, f"「{name}」：应为文字", name)
+    return value
+
+
 def parse_pool(text: object, field: str | None = None) -> Pool:
     """A pool by its English name or Chinese label. Unknown in a URL path: 404; in a form or query
     field ``field``: 400 naming it."""
+    if field and text is not None and not isinstance(text, str):
+        raise AppError(400, f"参数「{field}」：应为资源库名称（文字），可选：{', '.join(p.value for p in Pool)}", field)
     try:
         return Pool.parse(text if isinstance(text, str) else "")
     except ValueError as exc:

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import Role
-from data.models import Project
+from data.models import Feedback, Project, Subscription
 from data.workflows.accounts import DEMO_PASSWORD, create_user, ensure_demo_accounts
 from tests.matcher.world import World
-from tests.web.helpers import login, token, world_with
+from tests.web.helpers import login, switch, token, world_with
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
 
@@ -65,10 +65,20 @@ def test_roles_and_feedback(client: FlaskClient, world: World) -> None:
     assert client.get("/needs/new").status_code == 403
     url = f"/pool/project/{world.ids['vision_need']}"
     page = client.get(url).get_data(as_text=True)
-    assert "感兴趣" in page and "不合适的原因" in page
+    # Another organization's need: its recommendations are shown, but what they were worth is
+    # the enterprise's to say (it teaches the enterprise's own ranking).
+    assert "陈视觉" in page and "感兴趣" not in page and "不合适的原因" not in page
     data = {"direction": "need_experts", "source_pool": "project", "source_id": world.ids["vision_need"],
             "target_pool": "expert", "target_id": world.ids["vision_expert"], "action": "不合适", "reason": "地区太远",
             "csrf_token": token(client, url)}
+    refused = client.post("/feedback", data=data)
+    assert refused.status_code == 403 and "所属单位" in refused.get_data(as_text=True)
+    with session_scope() as s:
+        assert s.query(Feedback).count() == 0
+    switch(client, "maker")
+    page = client.get(url).get_data(as_text=True)
+    assert "感兴趣" in page and "不合适的原因" in page
+    data["csrf_token"] = token(client, url)
     assert client.post("/feedback", data=data).status_code == 302
     html = client.get(url).get_data(as_text=True)
     section = html.split('id="rec-need_experts"')[1].split('id="rec-need_achievements"')[0]
@@ -131,3 +141,39 @@ def test_register_waits_for_staff_then_logs_in_and_changes_password(client: Flas
 def test_only_staff_review_accounts(client: FlaskClient) -> None:
     login(client, "maker")
     assert client.get("/staff/accounts").status_code == 403
+
+
+def test_api_feedback_speaks_only_for_ones_own_records_and_checks_its_types(client: FlaskClient, world: World) -> None:
+    """Through the API too: feedback naming the record it was recommended for is only taken
+    from who speaks for that record; every text member must be text."""
+    base = {"direction": "need_experts", "target_pool": "expert", "target_id": world.ids["vision_expert"], "action": "不合适",
+            "reason": "地区太远", "source_pool": "project", "source_id": world.ids["vision_need"]}
+    login(client, "student")
+    headers = {"X-CSRFToken": token(client, "/mine")}
+    refused = client.post("/api/v1/feedback", json=base, headers=headers)
+    assert refused.status_code == 403 and refused.get_json()["field"] == "source_id"
+    alone = client.post("/api/v1/feedback", json={**base, "source_id": None}, headers=headers)
+    assert alone.status_code == 400 and alone.get_json()["field"] in ("source_id", "source_pool")
+    for key, value in (("direction", ["need_experts"]), ("action", 1), ("reason", {"a": 1}), ("source_pool", 5)):
+        bad = client.post("/api/v1/feedback", json={**base, key: value}, headers=headers)
+        assert bad.status_code == 400 and bad.get_json()["field"] == key and "应为" in bad.get_json()["message"], (key, bad.get_json())
+    with session_scope() as s:
+        assert s.query(Feedback).count() == 0
+    switch(client, "maker")
+    ok = client.post("/api/v1/feedback", json=base, headers={"X-CSRFToken": token(client, "/mine")})
+    assert ok.status_code == 201
+    with session_scope() as s:
+        stored = s.scalars(select(Feedback)).one()
+        assert (stored.source_pool, stored.source_id) == ("project", world.ids["vision_need"])
+
+
+def test_api_subscription_text_members_must_be_text(client: FlaskClient, world: World) -> None:
+    login(client, "maker")
+    headers = {"X-CSRFToken": token(client, "/mine")}
+    for body, field in (({"q": {"a": 1}}, "q"), ({"q": None}, "q"), ({"q": ["PLC"]}, "q"), ({"q": 123}, "q"),
+                        ({"q": "PLC", "pool": 5}, "pool"),
+                        ({"source_pool": "project", "source_id": world.ids["vision_need"], "direction": ["need_experts"]}, "direction")):
+        bad = client.post("/api/v1/subscriptions", json=body, headers=headers)
+        assert bad.status_code == 400 and bad.get_json()["field"] == field, (body, bad.get_json())
+    with session_scope() as s:
+        assert s.query(Subscription).count() == 0

@@ -202,7 +202,8 @@ def openapi_document() -> dict[str, Any]:
             "/feedback": {"post": {"summary": "对推荐的反馈", "operationId": "feedback", "requestBody": {"required": True, "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
                 "responses": {"201": {"description": "已记录"}, "400": {"description": "参数错误", "content": {"application/json": {"schema": ERROR}}},
-                              "401": {"description": "未登录", "content": {"application/json": {"schema": ERROR}}}}}},
+                              "401": {"description": "未登录", "content": {"application/json": {"schema": ERROR}}},
+                              **_errors("403", "404")}}},
             "/agreements": {
                 "get": {"summary": "合作记录列表（合作双方、涉及本人可见；秘书处可见全部）", "operationId": "listAgreements",
                         "responses": {"200": {"description": "合作记录，含已确认的活动合计", "content": {"application/json": {"schema": {
@@ -290,7 +291,10 @@ def openapi_document() -> dict[str, Any]:
                 "direction": {"type": "string", "enum": sorted(REGISTRY)},
                 "target_pool": {"type": "string", "enum": [p.value for p in Pool]},
                 "target_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "action": {"type": "string", "enum": ["感兴趣", "不合适", "已联系", "已合作"]},
-                "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]}}},
+                "reason": {"type": "string", "enum": ["领域不符", "地区太远", "资历不够", "已有合作", "其他"]},
+                "source_pool": {"type": "string", "enum": [p.value for p in Pool],
+                                "description": "推荐结果所针对的记录（如需求）所在的库；与 source_id 同时给出，仅该记录所属单位、本人或秘书处可用"},
+                "source_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}},
             **APPLICATION_SCHEMAS,
             **ALLOCATION_SCHEMAS,
         }},

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.access import can_see, may_edit
+from data.access import acts_for, can_see, may_edit
 from data.models import MODELS, PoolRecord, Subscription, Teacher, User
 from data.pools import Pool
 from data.sheets.display import Fact, card_facts, facts
@@ -37,6 +37,7 @@ class RecordPage:
     facts: list[Fact]
     contact: ContactPanel
     editable: bool
+    speaks_for: bool  # may give feedback on its recommendations (:func:`data.access.acts_for`)
     can_propose: bool  # a college may propose this teacher for 企业实践
     waiting: bool  # matched by its words only until its vector is computed
     directions: dict[str, Direction]  # the registry: what each panel's direction offers
@@ -51,6 +52,7 @@ def record_page(session: Session, ctx: IndexContext, pool: Pool, record_id: int,
     return RecordPage(pool, record, panels, match_cards(session, panels, viewer),
                       facts(pool, record, staff=viewer.staff), contact_panel(session, user, pool, record),
                       editable=user is not None and may_edit(user, record),
+                      speaks_for=user is not None and acts_for(viewer, record),
                       can_propose=user is not None and isinstance(record, Teacher) and may_propose(user, record),
                       waiting=waits_for_vector(ctx, pool, record.id), directions=REGISTRY,
                       following=following(session, user, pool, record.id))

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from data.errors import Malformed
 from web.api.v1.blueprint import bp, json_body, login_user
-from web.boundary import arg_int, parse_id, parse_pool
+from web.boundary import arg_int, body_text, parse_id, parse_pool
 from web.db import get_session
 from web.schemas.notifications import inbox_json, settings_json, subscription_json
 from web.services import inbox as messages
@@ -64,11 +64,12 @@ def subscribe() -> ResponseReturnValue:
     body, user, session = json_body(), login_user(), get_session()
     if body.get("source_pool") is not None:
         sub = subscriptions.follow_record(session, user, current_viewer(), parse_pool(body.get("source_pool"), "source_pool"),
-                                          parse_id(body.get("source_id"), "source_id"), str(body.get("direction", "")),
-                                          body.get("min_score"))
+                                          parse_id(body.get("source_id"), "source_id"),
+                                          body_text(body, "direction", required=True) or "", body.get("min_score"))
     else:
-        pool = parse_pool(body["pool"], "pool") if body.get("pool") else None
-        sub = subscriptions.follow_search(session, user, str(body.get("q", "")), pool, body.get("min_score"))
+        pool = parse_pool(body["pool"], "pool") if body.get("pool") is not None else None
+        sub = subscriptions.follow_search(session, user, body_text(body, "q", required=True) or "", pool,
+                                          body.get("min_score"))
     return jsonify(subscription_json(sub)), 201
 
 
