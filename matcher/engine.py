@@ -30,6 +30,7 @@ from matcher.scoring import (
     lexical_strength,
     lexical_trust,
     likeness_strength,
+    semantic_floor,
     semantic_strength,
     strengths,
     structured_mean,
@@ -156,6 +157,9 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     for plan in plans:
         filters, visible = index_filters(viewer, plan.filters)
         result = retrieve(ctx, plan.pool, query, filters, candidates)
+        floor = semantic_floor(result)
+        if floor is None:
+            continue  # nothing to look for: an empty state
         records = load_records(session, plan.pool, [h.id for h in result.hits])
         for hit in result.hits:
             record = records.get(hit.id)
@@ -163,7 +167,7 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
                 continue  # deleted since it was indexed
             if plan.gate is not None and plan.gate(query, record, today) is not None:
                 continue
-            if not worth_showing(hit, ctx.embedder.backend):
+            if not worth_showing(hit, ctx.embedder.backend, floor):
                 continue
             found.append(assess(ctx, plan, query, segments, hit, result, record, [*plan.passed, *visible], trust))
     near = neighbourhood(ctx, found)

@@ -13,7 +13,7 @@ from indexer.search import Filters, Hit, search
 from matcher.engine import keyword_share, load_records
 from matcher.features import query_segments
 from matcher.query_text import clean_query
-from matcher.scoring import lexical_trust, strengths, worth_showing
+from matcher.scoring import lexical_trust, semantic_floor, strengths, worth_showing
 
 
 @dataclass
@@ -38,12 +38,15 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
     depth = max(100, page * per_page)
     text = clean_query(text)
     result = search(pool, text, depth, filters, ctx=ctx)
+    floor = semantic_floor(result)
+    if floor is None:
+        return FoundPage([], 0, result.query_terms)  # nothing to look for: an empty state
     segments = query_segments(text) if session is not None else []
     records = load_records(session, pool, [h.id for h in result.hits]) if segments and session is not None else {}
     scored = []
     trust = lexical_trust(len(text))  # as in recommendations: a short query's word matches are weak evidence
     for hit in result.hits:
-        if not worth_showing(hit, ctx.embedder.backend):
+        if not worth_showing(hit, ctx.embedder.backend, floor):
             continue  # nothing in common with the query: an empty page rather than noise
         record = records.get(hit.id)
         phrase = keyword_share(segments, record)[1] if record is not None else None

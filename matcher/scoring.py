@@ -106,14 +106,33 @@ TEXT_WEIGHT = 1 - WEIGHTS.structured
 SEMANTIC_FLOOR = 0.05
 
 
-def worth_showing(hit: Any, backend: str) -> bool:
+# When no record of the pool has a word of the query, meaning alone must go further above
+# "unrelated" to count: 「qwertyzx」 or 「machine vision」 against Chinese records reach 0.05–0.13
+# by chance, while an occupation's other name found only by meaning (「传菜员」, 「Hadoop」 on
+# csco-alias) sits well above.
+NO_WORDS_FLOOR = 0.15
+
+
+def semantic_floor(result: Any) -> float | None:
+    """The meaning a hit of ``result`` (one pool's search) needs to be shown without a word of
+    the query: :data:`SEMANTIC_FLOOR`, or :data:`NO_WORDS_FLOOR` when no hit has any of its
+    words; None when the query has no word to look for at all (「的 了 和」, punctuation,
+    emoji) — an empty state, not the records nearest to nothing."""
+    if not result.query_terms:
+        return None
+    if any(h.lexical > 0 or h.title_lexical > 0 for h in result.hits):
+        return SEMANTIC_FLOOR
+    return NO_WORDS_FLOOR
+
+
+def worth_showing(hit: Any, backend: str, floor: float = SEMANTIC_FLOOR) -> bool:
     """Whether a retrieved hit is evidence of anything: a word of the query in its body or
-    title, or a body or title meaning above :data:`SEMANTIC_FLOOR`."""
+    title, or a body or title meaning above ``floor`` (:func:`semantic_floor`)."""
     if hit.lexical > 0 or hit.title_lexical > 0:
         return True
     strengths = (semantic_strength(hit.semantic, body_backend(hit, backend)),
                  semantic_strength(hit.title_semantic, backend, title=True))
-    return any(s is not None and s > SEMANTIC_FLOOR for s in strengths)
+    return any(s is not None and s > floor for s in strengths)
 
 
 # The model of a stand-in vector, whose cosines have their own calibration.

@@ -24,7 +24,7 @@ def world(live_db: str) -> World:
     return build_world()
 
 
-@pytest.mark.parametrize("nonsense", ["qwertyzx", "asdfgh jkl", "！！！"])
+@pytest.mark.parametrize("nonsense", ["qwertyzx", "asdfgh jkl", "！！！", "的 了 和", "😀😀", "！@#￥%……&*（）"])
 def test_a_query_with_nothing_in_the_pools_gets_an_empty_state(world: World, nonsense: str) -> None:
     ctx = get_context()
     with session_scope() as s:
