@@ -73,8 +73,12 @@ class Analyzer:
         return self
 
     def normalize(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text)
-        return self._converter.convert(text).lower()
+        return self.fold(text).lower()
+
+    def fold(self, text: str) -> str:
+        """Full-width to half-width and 繁体 to 简体, case kept: what a typed query is embedded
+        as, so that 「機器視覺」 means what 「机器视觉」 means to the model too."""
+        return self._converter.convert(unicodedata.normalize("NFKC", text))
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text`` in order: whole words and the dictionary words inside them."""

@@ -71,6 +71,8 @@ class IndexContext:
         workers and restarts reuse it. ``kind="passage"`` embeds (or finds) the text as a
         passage — a stored record asking with its own text reuses the vector it was indexed with.
         None when the model could not embed it (the search goes on by words alone)."""
+        if kind == "query":
+            text = self.analyzer.fold(text)  # as its words are read (a stored record's own text is as indexed)
         key = (kind, text)
         vector = self._queries.get(key)
         if vector is None:

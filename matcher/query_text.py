@@ -23,11 +23,15 @@ _NOTE_WORDS = ("双休", "单休", "五险", "六险", "一金", "包吃", "包�
 # (places and work modes by the words that say so: a bare 站, 线 or 号 is also part of 网站,
 # 生产线 and 型号, which are what a need asks for)
 # Perks said outside brackets too: removed wherever they stand.
-_PERKS = re.compile(r"双休|单休|大小周|[五六]险[一二]金|包吃包?住|接受(小白|应届生?|实习生?|新手)|零基础可?|不加班|无责底薪|"
-                    r"\d+(?:\.\d+)?\s*[-~～到至]\s*\d+(?:\.\d+)?\s*[kK千万](?:/月)?|\d+\s*年(以上)?(工作)?经验|\d+\s*年以上")
+_PERKS = re.compile(r"双休|单休|大小周|[五六56]险[一二12]金|包吃包?住|接受(小白|应届生?|实习生?|新手)|零基础可?|不加班|无责底薪|"
+                    r"\d+(?:\.\d+)?\s*[-~～到至]\s*\d+(?:\.\d+)?\s*[kK千万](?:/月)?|\d+\s*年(以上)?(工作)?经验|\d+\s*年以上|"
+                    # pay however it is written: 月薪8000-12000, 8000-12000元/月, 13薪, 日结200元
+                    r"(?:月薪|年薪|日薪|时薪|底薪|薪资|工资|薪酬)\s*[:：]?\s*\d[\d.,]*\s*[kK千万元]?\s*(?:[-~～到至]\s*\d[\d.,]*\s*[kK千万元]?)?"
+                    r"(?:\s*/\s*[月年天日时])?|(?:工资|薪资|薪酬)面议|\d[\d.,]*\s*(?:[-~～到至]\s*\d[\d.,]*\s*)?元\s*(?:/\s*[月年天日时])?|"
+                    r"\d+\s*薪|日结|周结")
 _BRACKETS = re.compile(r"[(（\[【〔{「]([^()（）\[\]【】〔〕{}「」]*)[)）\]】〕}」]")
 _UNCLOSED = re.compile(r"[(（\[【〔{「]([^()（）\[\]【】〔〕{}「」]*)$")
-_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,3}\d{3,}[A-Za-z0-9]*(?![A-Za-z0-9])")
+_CODE = re.compile(r"(?<![A-Za-z0-9])(?<![A-Za-z]-)(?:[A-Za-z]{0,3}\d{3,}[A-Za-z0-9]*|[A-Za-z]{1,4}(?:[-_]\d{2,}){2,})(?![A-Za-z0-9])")
 _SEPARATORS = re.compile(r"[-—_~～＋|｜·•*＃]+|(?<![A-Za-z+])\+|\s+")
 
 

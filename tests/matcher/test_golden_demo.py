@@ -35,6 +35,15 @@ def _names(pool: Pool, text: str, n: int = 3) -> list[str]:
 def test_golden_cases_on_the_demo() -> None:
     built = CliRunner().invoke(cli, ["demo", "--no-serve"])
     assert built.exit_code == 0, built.output
+    # Nothing to look for, or nothing in the pools by word and nothing close by meaning: an
+    # empty state in every pool (on the demo's thousands of records, some used to come up by chance).
+    for nonsense in ("的 了 和", "！@#￥%……&*（）", "😀😀", "qwertyzx", "zxcvbnm", "asdfghjkl"):
+        for pool in Pool:
+            assert _names(pool, nonsense) == [], (nonsense, pool)
+    # 繁体 means what 简体 means, to the model too.
+    ctx = get_context()
+    assert (ctx.query_vector("機器視覺檢測") == ctx.query_vector("机器视觉检测")).all()
+    assert _names(Pool.ACHIEVEMENT, "機器視覺檢測", 5) == _names(Pool.ACHIEVEMENT, "机器视觉检测", 5)
     # The search box: a word and its parts or synonyms are not the same evidence.
     ai = _names(Pool.ACHIEVEMENT, "人工智能")
     assert not any(w in name for name in ai for w in ("抗原", "全瓷冠", "人工湿地")), ai

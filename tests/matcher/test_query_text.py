@@ -17,15 +17,28 @@ from matcher.query_text import clean_query
     ("某某工作室招聘双休7-9K抖音运营（编导为主、拍摄为辅）", "抖音运营 编导为主、拍摄为辅"),
     ("C++开发(3年以上)", "C++开发"),
     ("招聘油墨制造工（调墨技师）", "油墨制造工 调墨技师"),
+    # pay, however written, and codes with a date in them
+    ("Java开发工程师/后端 15-25K·13薪 JD-2024-0318", "Java开发工程师/后端"),
+    ("CNC数控操机师傅 月薪8000-12000 包吃住", "CNC数控操机师傅"),
+    ("仓库管理员 月薪：1.2万", "仓库管理员"),
+    ("出纳（日结200元）", "出纳"),
+    ("6险1金+高端营销顾问", "高端营销顾问"),
+    ("电焊工 工资面议", "电焊工"),
 ])
 def test_posting_noise_goes(typed: str, meant: str) -> None:
     assert clean_query(typed) == meant
 
 
 @pytest.mark.parametrize("typed", ["PCB板表面缺陷机器视觉检测系统开发", "机器视觉 缺陷检测", "人工智能", "锂电", "C#工程师",
-                                   "machine learning", "基于深度学习的图像识别", "招聘", "qwertyzx"])
+                                   "machine learning", "基于深度学习的图像识别", "招聘", "qwertyzx",
+                                   "薪酬体系设计咨询", "年薪制改革研究"])  # words about pay, not pay
 def test_a_need_is_left_as_typed(typed: str) -> None:
     assert clean_query(typed) == typed
+
+
+@pytest.mark.parametrize("typed", ["miR-29在肺纤维化中的作用", "SAPO-34分子筛", "HFC-134制冷剂", "GB-50016规范"])
+def test_an_identifier_with_a_dash_is_kept_unlike_a_posting_code(typed: str) -> None:
+    assert clean_query(typed).replace(" ", "") == typed.replace("-", "")
 
 
 def test_brackets_that_say_something_stay_as_words() -> None:
