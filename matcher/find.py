@@ -21,6 +21,7 @@ class Found:
     hit: Hit
     score: float  # 0–100
     record: PoolRecord | None = None  # loaded when ``find`` has a session
+    words: float = 0.0  # its strongest BM25 strength, body or title (orders equal scores)
 
 
 @dataclass
@@ -50,10 +51,11 @@ def find(ctx: IndexContext, pool: Pool, text: str, filters: Filters, page: int, 
             continue  # nothing in common with the query: an empty page rather than noise
         record = records.get(hit.id)
         phrase = keyword_share(segments, record)[1] if record is not None else None
-        fused = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase,
-                          trust=trust).text
-        scored.append(Found(hit, 100 * fused))
-    scored.sort(key=lambda f: (-round(f.score, 6), f.hit.id))
+        found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase, trust=trust)
+        scored.append(Found(hit, 100 * found.text, words=max(found.lexical, found.title_lexical)))
+    # Equal scores — a short query such as 「PLC」, whose words the score does not count and
+    # whose meaning the model barely reads — are ordered by how much of it each record has.
+    scored.sort(key=lambda f: (-round(f.score, 6), -round(f.words, 6), f.hit.id))
     start = (page - 1) * per_page
     shown = scored[start : start + per_page]
     if session is not None:
