@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from data.models import Feedback
 from data.pools import Pool
 from data.workflows.feedback import record_feedback
+from matcher.directions import REGISTRY
 from data.access import Viewer, acts_for
 from data.errors import Malformed, NotAllowed
 from web.services.records import get_record
@@ -21,6 +22,9 @@ def give_feedback(session: Session, viewer: Viewer, actor: str, direction: str, 
     that record (:func:`data.access.acts_for`) may give it."""
     if (source_pool is None) != (source_id is None):
         raise Malformed("source_id" if source_id is None else "source_pool", "「source_pool」与「source_id」须同时给出")
+    spec = REGISTRY.get(direction)
+    if spec is not None and source_pool is not None and source_pool is not spec.source:
+        raise Malformed("source_pool", f"推荐方向「{spec.label}」针对的是{spec.source.label}记录，不是{source_pool.label}记录")
     if source_pool is not None and source_id is not None:
         source = get_record(session, source_pool, source_id, viewer)
         if not acts_for(viewer, source):
