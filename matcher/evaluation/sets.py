@@ -6,8 +6,9 @@ into a database as the pool records they stand for.
 internship; Chinese names too), ``organization``, ``fields``, ``tags``, ``region``.
 ``queries.jsonl``: ``id``, ``text``, optional ``fields``, ``tags``, ``region``. A set of talents
 is asked by internships and a set of internships by talents (two-sided directions, which only a
-stored record can ask): each query is written as an unpublished record of the asking pool. ``qrels.tsv``: TREC lines
-``qid 0 docid grade``. Every problem is one Chinese line naming the file and the line.
+stored record can ask): each query is written as an unpublished record of the asking pool.
+``qrels.tsv``: TREC lines ``qid 0 docid grade``. Every problem is one Chinese line naming the
+file and the line.
 """
 
 from __future__ import annotations
