@@ -25,4 +25,5 @@ def enterprises_for_achievement(session: Session, ctx: IndexContext, query: Matc
     return aggregate_by_org(session, found, (OrgKind.ENTERPRISE,), k, viewer)
 
 
-DIRECTION = Direction("achievement_enterprises", "推荐意向企业", Pool.ACHIEVEMENT, enterprises_for_achievement)
+DIRECTION = Direction("achievement_enterprises", "推荐意向企业", Pool.ACHIEVEMENT, enterprises_for_achievement,
+                      targets=(Pool.ORGANIZATION,))

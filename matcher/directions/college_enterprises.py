@@ -30,4 +30,5 @@ def is_college(record: PoolRecord) -> bool:
     return isinstance(record, Organization) and record.kind in COLLEGE_KINDS
 
 
-DIRECTION = Direction("college_enterprises", "推荐合作企业", Pool.ORGANIZATION, enterprises_for_college, is_college)
+DIRECTION = Direction("college_enterprises", "推荐合作企业", Pool.ORGANIZATION, enterprises_for_college, is_college,
+                      targets=(Pool.ORGANIZATION,))

@@ -36,4 +36,5 @@ def is_course(record: PoolRecord) -> bool:
     return isinstance(record, Project) and record.project_kind in COURSE_KINDS
 
 
-DIRECTION = Direction("course_teachers", "企业兼职教师", Pool.PROJECT, enterprise_teachers_for_course, is_course)
+DIRECTION = Direction("course_teachers", "企业兼职教师", Pool.PROJECT, enterprise_teachers_for_course, is_course,
+                      targets=(Pool.TEACHER,))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -39,3 +39,4 @@ class Direction:
     applies: Callable[[PoolRecord], bool] = any_record  # which records of ``source`` may ask it
     needs_record: bool = False  # two-sided: only a stored record (``query.source``) can ask, never free text
     proposes_practice: bool = False  # a teacher may propose a 企业实践 placement at each match
+    targets: tuple[Pool, ...] = field(kw_only=True)  # the pools of the records it recommends

@@ -30,4 +30,5 @@ def is_enterprise(record: PoolRecord) -> bool:
     return isinstance(record, Organization) and record.kind in (OrgKind.ENTERPRISE,)
 
 
-DIRECTION = Direction("enterprise_colleges", "推荐合作院校", Pool.ORGANIZATION, colleges_for_enterprise, is_enterprise)
+DIRECTION = Direction("enterprise_colleges", "推荐合作院校", Pool.ORGANIZATION, colleges_for_enterprise, is_enterprise,
+                      targets=(Pool.ORGANIZATION,))

@@ -26,4 +26,5 @@ def talents_for_internship(session: Session, ctx: IndexContext, query: MatchQuer
     return rank(session, ctx, query, [plan], viewer=viewer, k=k)
 
 
-DIRECTION = Direction("internship_talents", "推荐学生", Pool.INTERNSHIP, talents_for_internship, needs_record=True)
+DIRECTION = Direction("internship_talents", "推荐学生", Pool.INTERNSHIP, talents_for_internship, needs_record=True,
+                      targets=(Pool.TALENT,))

@@ -21,4 +21,5 @@ def achievements_for_need(session: Session, ctx: IndexContext, query: MatchQuery
     return rank(session, ctx, query, [plan], viewer=viewer, k=k, candidates=candidates)
 
 
-DIRECTION = Direction("need_achievements", "匹配科技成果", Pool.PROJECT, achievements_for_need)
+DIRECTION = Direction("need_achievements", "匹配科技成果", Pool.PROJECT, achievements_for_need,
+                      targets=(Pool.ACHIEVEMENT,))

@@ -37,4 +37,5 @@ def experts_for_need(session: Session, ctx: IndexContext, query: MatchQuery, *, 
     return rank(session, ctx, query, plans, viewer=viewer, k=k, adjust=adjust)
 
 
-DIRECTION = Direction("need_experts", "匹配专家与教师", Pool.PROJECT, experts_for_need)
+DIRECTION = Direction("need_experts", "匹配专家与教师", Pool.PROJECT, experts_for_need,
+                      targets=(Pool.EXPERT, Pool.TEACHER))

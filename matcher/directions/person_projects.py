@@ -20,5 +20,5 @@ def projects_for_person(session: Session, ctx: IndexContext, query: MatchQuery, 
     return rank(session, ctx, query, [plan], viewer=viewer, k=k)
 
 
-FOR_EXPERT = Direction("expert_projects", "需要您的项目", Pool.EXPERT, projects_for_person)
-FOR_TEACHER = Direction("teacher_projects", "需要您的项目", Pool.TEACHER, projects_for_person)
+FOR_EXPERT = Direction("expert_projects", "需要您的项目", Pool.EXPERT, projects_for_person, targets=(Pool.PROJECT,))
+FOR_TEACHER = Direction("teacher_projects", "需要您的项目", Pool.TEACHER, projects_for_person, targets=(Pool.PROJECT,))

@@ -27,4 +27,5 @@ def internships_for_talent(session: Session, ctx: IndexContext, query: MatchQuer
     return rank(session, ctx, query, [plan], viewer=viewer, k=k)
 
 
-DIRECTION = Direction("talent_internships", "推荐实习岗位", Pool.TALENT, internships_for_talent, needs_record=True)
+DIRECTION = Direction("talent_internships", "推荐实习岗位", Pool.TALENT, internships_for_talent, needs_record=True,
+                      targets=(Pool.INTERNSHIP,))

@@ -27,4 +27,5 @@ def is_full_time(record: PoolRecord) -> bool:
 
 
 DIRECTION = Direction("teacher_enterprises", "教师企业实践", Pool.TEACHER, enterprises_for_teacher, is_full_time,
-                      proposes_practice=True)
+                      proposes_practice=True,
+                      targets=(Pool.ORGANIZATION,))

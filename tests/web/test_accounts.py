@@ -156,6 +156,12 @@ def test_api_feedback_speaks_only_for_ones_own_records_and_checks_its_types(clie
     assert alone.status_code == 400 and alone.get_json()["field"] in ("source_id", "source_pool")
     wrong_source = client.post("/api/v1/feedback", json={**base, "direction": "talent_internships"}, headers=headers)
     assert wrong_source.status_code == 400 and wrong_source.get_json()["field"] == "source_pool"
+    # the recommended record must be of a pool the direction recommends, with or without a source
+    for extra in ({}, {"source_pool": None, "source_id": None}):
+        wrong_target = client.post("/api/v1/feedback", json={**base, **extra, "direction": "need_achievements"},
+                                   headers=headers)
+        assert wrong_target.status_code == 400 and wrong_target.get_json()["field"] == "target_pool", wrong_target.get_json()
+        assert "成果库" in wrong_target.get_json()["message"]
     for key, value in (("direction", ["need_experts"]), ("action", 1), ("reason", {"a": 1}), ("source_pool", 5)):
         bad = client.post("/api/v1/feedback", json={**base, key: value}, headers=headers)
         assert bad.status_code == 400 and bad.get_json()["field"] == key and "应为" in bad.get_json()["message"], (key, bad.get_json())

@@ -25,6 +25,9 @@ def give_feedback(session: Session, viewer: Viewer, actor: str, direction: str, 
     spec = REGISTRY.get(direction)
     if spec is not None and source_pool is not None and source_pool is not spec.source:
         raise Malformed("source_pool", f"推荐方向「{spec.label}」针对的是{spec.source.label}记录，不是{source_pool.label}记录")
+    if spec is not None and target_pool not in spec.targets:
+        raise Malformed("target_pool", f"推荐方向「{spec.label}」推荐的是" + "、".join(p.label for p in spec.targets)
+                        + f"记录，不是{target_pool.label}记录")
     if source_pool is not None and source_id is not None:
         source = get_record(session, source_pool, source_id, viewer)
         if not acts_for(viewer, source):
