@@ -23,10 +23,12 @@ from indexer.context import IndexContext
 from indexer.search import Filters, Hit, SearchResult, centroid, likeness, search, similarity_to, term_weights
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
+from indexer.embedders.calibration import calibration_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
     blend,
     WEIGHTS,
+    body_backend,
     lexical_strength,
     lexical_trust,
     likeness_strength,
@@ -46,6 +48,7 @@ CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) 
 # role 0.7: :mod:`matcher.directions.two_sided`).
 WISHED_BY_MEANING = 1.0
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
+CONDITION_FLOOR = 0.85  # the factor of a condition feature at 0 (an expert who paused consulting)
 
 
 @dataclass
@@ -57,6 +60,10 @@ class Feature:
     weight: float
     reason: str = ""  # Chinese sentence when it applies
     side: str = ""  # two-sided matches: "post" (the post's requirements) or "student" (their wishes)
+    # A condition rather than a fit (an expert's or a teacher's time): it scales the score
+    # (``CONDITION_FLOOR`` at 0, unchanged at 1) instead of joining the structured mean, so
+    # that a pool whose records always state it is not lifted over one whose records may not.
+    condition: bool = False
 
 
 @dataclass
@@ -132,17 +139,19 @@ class _Candidate:
     title_semantic: float | None = None
     ranks: float = 0.0  # the channel ranks' strength, as the query weighs them
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
+    condition: float = field(init=False)  # the factor of the condition features (1: none holds it back)
     two_sided: bool = field(init=False)
     first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
 
     def __post_init__(self) -> None:
-        self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side)
+        self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side and not f.condition)
+        self.condition = float(np.prod([condition_factor(f.value) for f in self.features if f.condition]))
         self.two_sided = any(f.side for f in self.features)
         self.first = self.score(self.text, {})
 
     def score(self, text: float, parts: dict[str, float]) -> float:
         """The 0–1 score for a text score (two-sided: fills in both sides' parts)."""
-        return _two_sided(text, self.features, parts) if self.two_sided else blend(text, self.structured)
+        return _two_sided(text, self.features, parts) if self.two_sided else blend(text, self.structured) * self.condition
 
 
 def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence[PoolPlan], *,
@@ -154,12 +163,16 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     segments = query_keywords(query)
     trust = lexical_trust(len(query.text))
     found: list[_Candidate] = []
+    retrieved = []
     for plan in plans:
         filters, visible = index_filters(viewer, plan.filters)
         result = retrieve(ctx, plan.pool, query, filters, candidates)
         floor = semantic_floor(result)
-        if floor is None:
-            continue  # nothing to look for: an empty state
+        if floor is not None:  # None: nothing to look for, an empty state
+            retrieved.append((plan, visible, result, floor))
+    if len(retrieved) > 1:
+        ranks_across([result for _, _, result, _ in retrieved], ctx.embedder.backend)
+    for plan, visible, result, floor in retrieved:
         records = load_records(session, plan.pool, [h.id for h in result.hits])
         for hit in result.hits:
             record = records.get(hit.id)
@@ -176,6 +189,27 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
     return matches[:k]
+
+
+def ranks_across(results: Sequence[SearchResult], backend: str) -> None:
+    """Re-rank the hits of several pools' searches for one query as one list per channel, in
+    place: a direction that ranks two pools (experts and teachers) credits a channel rank
+    among all its candidates, not within each pool, where the best of a pool with only weak
+    matches would be credited as first. The lexical channel orders by BM25 over each pool's
+    ceiling, the semantic one by calibrated cosine (a stand-in's on its own scale)."""
+    def lexical(result: SearchResult, hit: Hit) -> float:
+        return hit.lexical / result.lexical_ceiling if result.lexical_ceiling > 0 else 0.0
+
+    def semantic(result: SearchResult, hit: Hit) -> float:
+        cal = calibration_of(body_backend(hit, backend))
+        return ((hit.semantic or 0.0) - cal.unrelated) / (cal.same_topic - cal.unrelated)
+
+    for channel, strength in (("lexical_rank", lexical), ("semantic_rank", semantic)):
+        ranked = [(strength(result, hit), getattr(hit, channel), n, hit)
+                  for n, result in enumerate(results) for hit in result.hits if getattr(hit, channel)]
+        ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+        for new_rank, (_, _, _, hit) in enumerate(ranked, 1):
+            setattr(hit, channel, new_rank)
 
 
 def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, result: SearchResult,
@@ -284,19 +318,23 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     extra = [t for t in extra if not any(t != u and t in u for u in extra)]
     if extra and alike is not None and alike >= LIKENESS_SAID and not seed:
         reasons.append(f"与本次最匹配的「{near.best}」用词相近，都提到：" + "、".join(extra[:6]))
+    notes = []
     for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
-            if f.reason and f.value >= FIT_SAID:
+            if f.condition and f.value < 1:
+                notes.append(f"{f.reason}，已降低排序")
+            elif f.reason and f.value >= FIT_SAID:
                 reasons.append(f.reason)
     record, hit = c.record, c.hit
     owner = getattr(record, "owner_org", None)
     return Match(c.plan.pool, record.id, record.name, 100 * score, parts, hit.matched_terms, list(c.passed), reasons,
-                 org_id=c.facets.org_id, org_name=getattr(owner, "name", None),
+                 notes, org_id=c.facets.org_id, org_name=getattr(owner, "name", None),
                  detail={"lexical": hit.lexical, "semantic": -1.0 if hit.semantic is None else hit.semantic,
                          "text": c.text, "lexical_strength": lexical_strength(hit.lexical, c.ceiling), "ceiling": c.ceiling,
                          "lexical_rank": float(hit.lexical_rank or 0), "semantic_rank": float(hit.semantic_rank or 0),
                          "structured": -1.0 if c.structured is None else c.structured,
+                         "condition": c.condition,
                          "phrase": -1.0 if c.phrase is None else c.phrase,
                          "title_lexical": hit.title_lexical, "title_ceiling": c.title_ceiling,
                          "title_semantic": -1.0 if hit.title_semantic is None else hit.title_semantic,
@@ -320,6 +358,11 @@ def keyword_share(segments: list[str], record: PoolRecord, facets: Facets | None
     tags = (facets or facets_of(record)).tags
     found = fx.keywords_found(segments, " ".join([record.name, record.description or "", *tags]))
     return found, len(found) / len(segments)
+
+
+def condition_factor(value: float | None) -> float:
+    """What a condition feature's value (None: not stated) makes of the score."""
+    return 1.0 if value is None else CONDITION_FLOOR + (1 - CONDITION_FLOOR) * value
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:

@@ -53,8 +53,6 @@ FIELD_WEIGHT = 1.0  # 领域
 TAG_WEIGHT = 1.0  # 技能, 研究方向, 关键词, 产业/专业
 REGION_WEIGHT = 0.5  # 地区
 TAGS_SAID = 5  # the matching tags a reason names
-# An expert's or a teacher's time.
-SCHEDULE_WEIGHT = 0.5  # 档期
 # A 成果: where it was made counts less than for people; how far along it is and its IP count too.
 ACHIEVEMENT_REGION_WEIGHT = 0.3
 MATURITY_WEIGHT = 0.3  # 成熟度
@@ -111,10 +109,10 @@ def person_features(query: MatchQuery, record: PoolRecord, facets: Facets) -> li
     features = _common(query, facets, "研究方向" if isinstance(record, Expert) else "技能")
     if isinstance(record, Expert):
         value = AVAILABILITY[record.availability]
-        features.append(Feature("档期", value, SCHEDULE_WEIGHT, f"咨询状态：{record.availability.label}"))
+        features.append(Feature("档期", value, 0.0, f"咨询状态：{record.availability.label}", condition=True))
     elif isinstance(record, Teacher) and record.hours_available is not None:
         value = 1.0 if record.hours_available > 0 else 0.0
-        features.append(Feature("档期", value, SCHEDULE_WEIGHT, f"可投入 {record.hours_available} 学时"))
+        features.append(Feature("档期", value, 0.0, f"可投入 {record.hours_available} 学时", condition=True))
     return features
 
 

@@ -56,6 +56,7 @@ class Prepared:
     wording: np.ndarray  # tf-idf cosines between candidates' wordings
     has_vector: np.ndarray
     length: int = 0  # characters of the cleaned query (:func:`matcher.scoring.lexical_trust`)
+    condition: np.ndarray | float = 1.0  # the factor of the condition features (an expert's time)
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
@@ -92,7 +93,7 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
                     gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has,
-                    len(clean_query(query.text)))
+                    len(clean_query(query.text)), np.where(col("condition") < 0, 1.0, col("condition")))
 
 
 def _credit(ranks: np.ndarray, k: float) -> np.ndarray:
@@ -140,7 +141,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
     rank_weight, ranks = rank_strengths(p, f)
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
                       (f.title_semantic, p.title_semantic), (rank_weight, ranks)])
-    first = _blend(text, p.structured, f.structured, f.structured_scales)
+    first = p.condition * _blend(text, p.structured, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
         order = np.lexsort((np.arange(n), -np.round(first, 6)))
@@ -159,7 +160,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
             topic = np.where(p.has_vector, np.clip((cos - _CAL_LO) / (_CAL_HI - _CAL_LO), 0, 1), np.nan)
             parts.append((f.topic, topic))
         text = _weighted(parts)
-    return _blend(text, p.structured, f.structured, f.structured_scales)
+    return p.condition * _blend(text, p.structured, f.structured, f.structured_scales)
 
 
 _CAL_LO, _CAL_HI = calibration_of("e5").unrelated, calibration_of("e5").same_topic
@@ -210,7 +211,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
                            (_column(fs, "title_semantic"), p.title_semantic), (rank_weight, ranks)])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
-    first = _blend(text, p.structured, structured, scales)
+    first = p.condition * _blend(text, p.structured, structured, scales)
     topic_weight, likeness_weight = _column(fs, "topic"), _column(fs, "likeness")
     applies = ((topic_weight > 0) | (likeness_weight > 0))[:, 0] & (n > 2 * seeds)
     if applies.any():
@@ -233,7 +234,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
             parts.append((topic_weight[at], topic))
         text = text.copy()
         text[at] = _weighted_rows(parts)
-    return _blend(text, p.structured, structured, scales)
+    return p.condition * _blend(text, p.structured, structured, scales)
 
 
 def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:

@@ -37,7 +37,9 @@ def test_need_to_experts_with_conflict_of_interest_and_reasons(world: World) -> 
         assert any(r.startswith("地区：同城") for r in top.reasons)
         assert "不推荐需求方本单位的人员（利益回避）" in top.passed
         busy = next(m for m in matches if m.id == world.ids["busy_expert"] and m.pool is Pool.EXPERT)
-        assert busy.score < top.score and "咨询状态：档期紧张" in busy.reasons
+        # being busy is a condition, not a fit: it ranks down and is said as a note, never as a reason
+        assert busy.score < top.score and "咨询状态：档期紧张，已降低排序" in busy.notes
+        assert not any("档期" in r for r in busy.reasons)
         own = recommend_for(s, Pool.PROJECT, "vision_need", "need_experts", world)
         assert [m.id for m in own] == [m.id for m in matches]  # deterministic
 
@@ -198,6 +200,7 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
                             target_pool=Pool.EXPERT, target_id=world.ids[target], action="不合适", reason=reason)
 
     busy, near = (Pool.EXPERT, world.ids["busy_expert"]), (Pool.EXPERT, world.ids["vision_expert"])
+    busy_note = "咨询状态：档期紧张，已降低排序"  # their own condition, whoever asks
     before = ranked()
     decline("ferment_expert", "地区太远")  # 重庆, the need is in 广州
     assert ranked() == before  # one decline teaches nothing
@@ -206,12 +209,12 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
     decline("busy_expert", "地区太远")
     after = ranked()
     assert after[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
-    assert after[busy].notes == ["需求方曾以「地区太远」谢绝 2 位人选，广东省以外的人选已降低排序"]
+    assert after[busy].notes == [busy_note, "需求方曾以「地区太远」谢绝 2 位人选，广东省以外的人选已降低排序"]
     assert after[near].score == pytest.approx(before[near].score) and not after[near].notes
     # What the maker declined is its own business: its users and staff rank by it, nobody else.
     assert ranked(viewer=Viewer(org_id=world.ids["maker"], member=True))[busy].notes == after[busy].notes
     for outsider in (Viewer(), Viewer(org_id=world.ids["food"], member=True)):
-        assert not ranked(viewer=outsider)[busy].notes
+        assert ranked(viewer=outsider)[busy].notes == [busy_note]
     # Declined again for another reason: the latest word counts. People without a 正高 title
     # rank lower now, a professor is spared, and distance no longer counts.
     with session_scope() as s:
@@ -221,6 +224,6 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
     decline("ferment_expert", "资历不够")
     decline("busy_expert", "资历不够")
     last = ranked()
-    assert last[busy].notes == ["需求方曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
+    assert last[busy].notes == [busy_note, "需求方曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
     assert last[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
     assert not last[near].notes

@@ -4,20 +4,21 @@ and the keywords a query is scored by."""
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
 import matcher.engine
 from data.db import session_scope
-from data.enums import AchievementKind
-from data.models import Achievement
+from data.enums import AchievementKind, Availability
+from data.models import Achievement, Expert, Teacher
 from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
-from matcher.directions.common import achievement_features
-from matcher.engine import (WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess, keyword_share, neighbourhood,
-                            query_keywords)
+from matcher.directions.common import achievement_features, person_features
+from matcher.engine import (CONDITION_FLOOR, WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
+                            keyword_share, neighbourhood, query_keywords, ranks_across)
 from matcher.query import Facets, MatchQuery
 from tests.matcher.world import World, build_world, recommend_for
 
@@ -111,3 +112,33 @@ def test_a_student_wish_compared_by_characters_alone_does_not_sink_a_close_post(
     unwanted_city = _two_sided(0.8, [role, Feature("城市", 0.0, 1.0, side="student")], {})
     wanted_city = _two_sided(0.8, [role, Feature("城市", 1.0, 1.0, side="student")], {})
     assert unwanted_city < close < wanted_city
+
+
+def test_a_channel_rank_counts_among_every_pool_of_the_direction() -> None:
+    """Two pools searched for one query: a pool whose best hit is weak must not have it credited
+    as first in its channel beside the other pool's strong hits."""
+    strong = SearchResult([Hit(1, 9.0, 0.95, lexical_rank=1, semantic_rank=1), Hit(2, 8.0, 0.90, lexical_rank=2, semantic_rank=2)],
+                          2, ["视觉"], lexical_ceiling=10.0)
+    weak = SearchResult([Hit(7, 2.0, 0.80, lexical_rank=1, semantic_rank=1), Hit(8, 0.0, 0.92, semantic_rank=2)],
+                        1, ["视觉"], lexical_ceiling=10.0)
+    ranks_across([strong, weak], "e5")
+    assert [(h.lexical_rank, h.semantic_rank) for h in strong.hits] == [(1, 1), (2, 3)]
+    assert [(h.lexical_rank, h.semantic_rank) for h in weak.hits] == [(3, 4), (None, 2)]
+
+
+def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() -> None:
+    """An expert's availability (always stated) and a teacher's hours (often not) do not make
+    one pool score above the other for the same text; a paused expert ranks lower."""
+    ctx = SimpleNamespace(embedder=SimpleNamespace(backend="e5"))
+    query = MatchQuery(text="机器视觉缺陷检测")
+    people = {"available": Expert(name="甲", availability=Availability.AVAILABLE, research_areas=[]),
+              "paused": Expert(name="乙", availability=Availability.PAUSED, research_areas=[]),
+              "teacher": Teacher(name="丙", hours_available=None, skills=[], courses=[]),
+              "teacher_without_hours": Teacher(name="丁", hours_available=0, skills=[], courses=[])}
+    first = {}
+    for key, record in people.items():
+        plan = PoolPlan(Pool.EXPERT if isinstance(record, Expert) else Pool.TEACHER, person_features)
+        hit = Hit(1, 5.0, 0.9, lexical_rank=1, semantic_rank=1)
+        first[key] = assess(ctx, plan, query, [], hit, SearchResult([hit], 1, ["视觉"], 10.0), record, []).first  # type: ignore[arg-type]
+    assert first["available"] == first["teacher"] > 0
+    assert first["paused"] == first["teacher_without_hours"] == pytest.approx(first["teacher"] * CONDITION_FLOOR)

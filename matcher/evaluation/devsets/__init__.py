@@ -17,7 +17,8 @@ Labels come from the data itself, never from judgement by hand. Each set: ``reco
 - Patents (:mod:`.patents`): ``patent-need`` (the problem a patent solves, as a need → the
   patent, among 3,720 patents and 2,000 papers).
 - People (:mod:`.people`): ``person-expert`` (a held-out title of a person → that person, among
-  profiles built from their other titles; through need → experts).
+  profiles built from their other titles; through need → experts), and ``person-two-pools``
+  (the same, every second person a teacher: need → experts ranks both pools at once).
 """
 
 from __future__ import annotations

@@ -55,7 +55,8 @@ def build_person_set(root: Path = EVAL_DIR) -> None:
     """``person-expert``: one held-out title of a person finds that person (2) among every
     profile — the people of the papers and of the patents, and as many again built the same
     way from the 8,000 titles without keywords (grouped by a shared character pair), who are
-    never the answer. Records have ``pool: expert``, so the set runs through need → experts."""
+    never the answer. Records have ``pool: expert``, so the set runs through need → experts;
+    ``person-two-pools`` is the same set with every second profile a teacher."""
     rng = random.Random(SEED)
     papers, patents = load_papers(), load_patents()
     people: list[tuple[list[str], list[str]]] = []  # (titles, fields)
@@ -78,3 +79,7 @@ def build_person_set(root: Path = EVAL_DIR) -> None:
     for m, group in enumerate(group_by_key(others, lambda t: _bigrams(t[1]), FILLER_MIN, FILLER_MAX)):
         records.append(_profile(f"f{m:05d}", [others[n][1] for n in group], [others[group[0]][2]]))
     write_set(root / "person-expert", records, queries, rels)
+    # ``person-two-pools``: the same people, every second one a teacher (师资库) — need → experts
+    # ranks both pools at once, and a person must not rank higher or lower for the pool they are in.
+    write_set(root / "person-two-pools", [{**r, "pool": "teacher"} if n % 2 else r for n, r in enumerate(records)],
+              queries, rels)
