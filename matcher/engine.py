@@ -23,12 +23,10 @@ from indexer.context import IndexContext
 from indexer.search import Filters, Hit, SearchResult, centroid, likeness, search, similarity_to, term_weights
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
-from indexer.embedders.calibration import calibration_of
 from matcher.scoring import (
     NEIGHBOUR_SEEDS,
     blend,
     WEIGHTS,
-    body_backend,
     lexical_strength,
     lexical_trust,
     likeness_strength,
@@ -163,16 +161,12 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     segments = query_keywords(query)
     trust = lexical_trust(len(query.text))
     found: list[_Candidate] = []
-    retrieved = []
     for plan in plans:
         filters, visible = index_filters(viewer, plan.filters)
         result = retrieve(ctx, plan.pool, query, filters, candidates)
         floor = semantic_floor(result)
-        if floor is not None:  # None: nothing to look for, an empty state
-            retrieved.append((plan, visible, result, floor))
-    if len(retrieved) > 1:
-        ranks_across([result for _, _, result, _ in retrieved], ctx.embedder.backend)
-    for plan, visible, result, floor in retrieved:
+        if floor is None:
+            continue  # nothing to look for: an empty state
         records = load_records(session, plan.pool, [h.id for h in result.hits])
         for hit in result.hits:
             record = records.get(hit.id)
@@ -189,27 +183,6 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
     return matches[:k]
-
-
-def ranks_across(results: Sequence[SearchResult], backend: str) -> None:
-    """Re-rank the hits of several pools' searches for one query as one list per channel, in
-    place: a direction that ranks two pools (experts and teachers) credits a channel rank
-    among all its candidates, not within each pool, where the best of a pool with only weak
-    matches would be credited as first. The lexical channel orders by BM25 over each pool's
-    ceiling, the semantic one by calibrated cosine (a stand-in's on its own scale)."""
-    def lexical(result: SearchResult, hit: Hit) -> float:
-        return hit.lexical / result.lexical_ceiling if result.lexical_ceiling > 0 else 0.0
-
-    def semantic(result: SearchResult, hit: Hit) -> float:
-        cal = calibration_of(body_backend(hit, backend))
-        return ((hit.semantic or 0.0) - cal.unrelated) / (cal.same_topic - cal.unrelated)
-
-    for channel, strength in (("lexical_rank", lexical), ("semantic_rank", semantic)):
-        ranked = [(strength(result, hit), getattr(hit, channel), n, hit)
-                  for n, result in enumerate(results) for hit in result.hits if getattr(hit, channel)]
-        ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
-        for new_rank, (_, _, _, hit) in enumerate(ranked, 1):
-            setattr(hit, channel, new_rank)
 
 
 def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, result: SearchResult,

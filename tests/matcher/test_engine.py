@@ -18,7 +18,7 @@ from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
 from matcher.directions.common import achievement_features, person_features
 from matcher.engine import (CONDITION_FLOOR, WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
-                            keyword_share, neighbourhood, query_keywords, ranks_across)
+                            keyword_share, neighbourhood, query_keywords)
 from matcher.query import Facets, MatchQuery
 from tests.matcher.world import World, build_world, recommend_for
 
@@ -112,18 +112,6 @@ def test_a_student_wish_compared_by_characters_alone_does_not_sink_a_close_post(
     unwanted_city = _two_sided(0.8, [role, Feature("城市", 0.0, 1.0, side="student")], {})
     wanted_city = _two_sided(0.8, [role, Feature("城市", 1.0, 1.0, side="student")], {})
     assert unwanted_city < close < wanted_city
-
-
-def test_a_channel_rank_counts_among_every_pool_of_the_direction() -> None:
-    """Two pools searched for one query: a pool whose best hit is weak must not have it credited
-    as first in its channel beside the other pool's strong hits."""
-    strong = SearchResult([Hit(1, 9.0, 0.95, lexical_rank=1, semantic_rank=1), Hit(2, 8.0, 0.90, lexical_rank=2, semantic_rank=2)],
-                          2, ["视觉"], lexical_ceiling=10.0)
-    weak = SearchResult([Hit(7, 2.0, 0.80, lexical_rank=1, semantic_rank=1), Hit(8, 0.0, 0.92, semantic_rank=2)],
-                        1, ["视觉"], lexical_ceiling=10.0)
-    ranks_across([strong, weak], "e5")
-    assert [(h.lexical_rank, h.semantic_rank) for h in strong.hits] == [(1, 1), (2, 3)]
-    assert [(h.lexical_rank, h.semantic_rank) for h in weak.hits] == [(3, 4), (None, 2)]
 
 
 def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() -> None:
