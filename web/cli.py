@@ -171,9 +171,9 @@ def demo_command(serve: bool, port: int) -> None:
         click.echo(f"  {username}\t{role}\t{org}")
     if serve:
         click.echo(f"网站已启动：http://127.0.0.1:{port}/ （Ctrl+C 停止）")
-        from werkzeug.serving import run_simple
+        from web.devserver import serve as serve_demo
 
-        run_simple("127.0.0.1", port, create_app(), use_reloader=False, threaded=True)
+        serve_demo(create_app(), port)
 
 
 @cli.group("token")
