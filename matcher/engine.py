@@ -46,7 +46,6 @@ CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) 
 # role 0.7: :mod:`matcher.directions.two_sided`).
 WISHED_BY_MEANING = 1.0
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
-CONDITION_FLOOR = 0.85  # the factor of a condition feature at 0 (an expert who paused consulting)
 
 
 @dataclass
@@ -58,10 +57,12 @@ class Feature:
     weight: float
     reason: str = ""  # Chinese sentence when it applies
     side: str = ""  # two-sided matches: "post" (the post's requirements) or "student" (their wishes)
-    # A condition rather than a fit (an expert's or a teacher's time): it scales the score
-    # (``CONDITION_FLOOR`` at 0, unchanged at 1) instead of joining the structured mean, so
-    # that a pool whose records always state it is not lifted over one whose records may not.
+    # A condition rather than a fit (a person's time, a 成果's maturity): it scales the score —
+    # at 0 by ``1 - weight``, at 1 not at all — instead of joining the structured mean, so that
+    # records that state it are not lifted over records that do not (a pool that always states
+    # it over one that may not; a mature but unrelated 成果 over a related one).
     condition: bool = False
+    noted: bool = False  # a condition below 1 is said as a note (ranked down), not as a reason
 
 
 @dataclass
@@ -143,7 +144,7 @@ class _Candidate:
 
     def __post_init__(self) -> None:
         self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side and not f.condition)
-        self.condition = float(np.prod([condition_factor(f.value) for f in self.features if f.condition]))
+        self.condition = float(np.prod([condition_factor(f.value, f.weight) for f in self.features if f.condition]))
         self.two_sided = any(f.side for f in self.features)
         self.first = self.score(self.text, {})
 
@@ -295,7 +296,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     for f in c.features:
         if f.value is not None:
             parts[f.label] = 100 * f.value
-            if f.condition and f.value < 1:
+            if f.noted and f.value < 1:
                 notes.append(f"{f.reason}，已降低排序")
             elif f.reason and f.value >= FIT_SAID:
                 reasons.append(f.reason)
@@ -333,9 +334,10 @@ def keyword_share(segments: list[str], record: PoolRecord, facets: Facets | None
     return found, len(found) / len(segments)
 
 
-def condition_factor(value: float | None) -> float:
-    """What a condition feature's value (None: not stated) makes of the score."""
-    return 1.0 if value is None else CONDITION_FLOOR + (1 - CONDITION_FLOOR) * value
+def condition_factor(value: float | None, weight: float) -> float:
+    """What a condition feature's value (None: not stated) makes of the score: ``weight`` is
+    the share it takes off at 0."""
+    return 1.0 if value is None else 1.0 - weight * (1.0 - value)
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:

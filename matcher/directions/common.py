@@ -53,10 +53,13 @@ FIELD_WEIGHT = 1.0  # 领域
 TAG_WEIGHT = 1.0  # 技能, 研究方向, 关键词, 产业/专业
 REGION_WEIGHT = 0.5  # 地区
 TAGS_SAID = 5  # the matching tags a reason names
-# A 成果: where it was made counts less than for people; how far along it is and its IP count too.
+# A 成果: where it was made counts less than for people.
 ACHIEVEMENT_REGION_WEIGHT = 0.3
-MATURITY_WEIGHT = 0.3  # 成熟度
-IP_WEIGHT = 0.2  # 知识产权
+# Conditions (:attr:`matcher.engine.Feature.condition`): the share of the score each takes off
+# at its worst — a person without time, a 成果 still in the lab or without IP; unknown takes nothing.
+SCHEDULE_WEIGHT = 0.15  # 档期
+MATURITY_WEIGHT = 0.1  # 成熟度
+IP_WEIGHT = 0.05  # 知识产权
 
 # Ranking busy people down: the 已合作 feedback of this long counts as an active engagement.
 ENGAGEMENT_WINDOW = dt.timedelta(days=365)
@@ -109,10 +112,12 @@ def person_features(query: MatchQuery, record: PoolRecord, facets: Facets) -> li
     features = _common(query, facets, "研究方向" if isinstance(record, Expert) else "技能")
     if isinstance(record, Expert):
         value = AVAILABILITY[record.availability]
-        features.append(Feature("档期", value, 0.0, f"咨询状态：{record.availability.label}", condition=True))
+        features.append(Feature("档期", value, SCHEDULE_WEIGHT, f"咨询状态：{record.availability.label}",
+                                condition=True, noted=True))
     elif isinstance(record, Teacher) and record.hours_available is not None:
         value = 1.0 if record.hours_available > 0 else 0.0
-        features.append(Feature("档期", value, 0.0, f"可投入 {record.hours_available} 学时", condition=True))
+        features.append(Feature("档期", value, SCHEDULE_WEIGHT, f"可投入 {record.hours_available} 学时",
+                                condition=True, noted=True))
     return features
 
 
@@ -122,9 +127,10 @@ def achievement_features(query: MatchQuery, record: PoolRecord, facets: Facets) 
     features = _common(query, facets, "关键词", region_weight=ACHIEVEMENT_REGION_WEIGHT)
     if record.maturity is not None:
         features.append(Feature("成熟度", MATURITY[record.maturity], MATURITY_WEIGHT, f"成熟度：{record.maturity.label}"
-                                + (f"（TRL {record.trl}）" if record.trl else "")))
+                                + (f"（TRL {record.trl}）" if record.trl else ""), condition=True))
     if record.ip_status is not None:
-        features.append(Feature("知识产权", IP[record.ip_status], IP_WEIGHT, f"知识产权：{record.ip_status.label}"))
+        features.append(Feature("知识产权", IP[record.ip_status], IP_WEIGHT, f"知识产权：{record.ip_status.label}",
+                                condition=True))
     return features
 
 

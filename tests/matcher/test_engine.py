@@ -16,8 +16,8 @@ from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
-from matcher.directions.common import achievement_features, person_features
-from matcher.engine import (CONDITION_FLOOR, WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
+from matcher.directions.common import SCHEDULE_WEIGHT, achievement_features, person_features
+from matcher.engine import (WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
                             keyword_share, neighbourhood, query_keywords)
 from matcher.query import Facets, MatchQuery
 from tests.matcher.world import World, build_world, recommend_for
@@ -129,4 +129,4 @@ def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() ->
         hit = Hit(1, 5.0, 0.9, lexical_rank=1, semantic_rank=1)
         first[key] = assess(ctx, plan, query, [], hit, SearchResult([hit], 1, ["视觉"], 10.0), record, []).first  # type: ignore[arg-type]
     assert first["available"] == first["teacher"] > 0
-    assert first["paused"] == first["teacher_without_hours"] == pytest.approx(first["teacher"] * CONDITION_FLOOR)
+    assert first["paused"] == first["teacher_without_hours"] == pytest.approx(first["teacher"] * (1 - SCHEDULE_WEIGHT))
