@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 import werkzeug.test
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from data import events
-from data.workflows import notifications
+from data.workflows import accounts, notifications
 from data.db import make_engine
 from data.enums import OrgKind
 from data.migrate import upgrade_to_head
@@ -30,6 +31,38 @@ BACKENDS = ["sqlite", "postgresql"]
 # closes (an unclosed-file ResourceWarning whenever the collector happens to run); the tests'
 # uploads are encoded in memory instead. The server side is unchanged.
 werkzeug.test.stream_encode_multipart = functools.partial(werkzeug.test.stream_encode_multipart, use_tempfile=False)
+
+
+# argon2 at its lowest cost: hashing and verifying a password take microseconds instead of a
+# quarter of a second each (hundreds of users are created and logged in over the suite). A
+# verification uses the parameters stored in the hash, so every check still runs real argon2.
+# Tests marked ``production_hasher`` get the production hasher (see ``_production_hasher``).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+PRODUCTION_HASHER = accounts._hasher
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_hasher() -> Iterator[None]:
+    """The cheap argon2 parameters for the whole session, set before any fixture creates a user."""
+    accounts._hasher = CHEAP_HASHER
+    accounts.dummy_hash.cache_clear()
+    yield
+    accounts._hasher = PRODUCTION_HASHER
+    accounts.dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _production_hasher(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a test marked ``production_hasher``: argon2 as in production (the dummy hash too, made
+    again with those parameters, so unknown names cost what real ones do)."""
+    if request.node.get_closest_marker("production_hasher") is None:
+        yield
+        return
+    accounts._hasher = PRODUCTION_HASHER
+    accounts.dummy_hash.cache_clear()
+    yield
+    accounts._hasher = CHEAP_HASHER
+    accounts.dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True)
