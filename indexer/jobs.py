@@ -32,6 +32,10 @@ JOB_TTL_SECONDS = 7 * 24 * 3600
 HEARTBEAT_SECONDS = 5.0
 STALE_SECONDS = 60.0  # a heartbeat this old means its runner is gone (on another host)
 MAX_ATTEMPTS = 3
+# How long a job's Redis lock lives if its holder never releases it (a worker killed inside
+# ``_locked``). It is held only for one read and one write of the job in Redis — milliseconds —
+# so a few seconds are ample; a longer expiry only delays whoever takes the job up next.
+LOCK_SECONDS = 5
 TERMINAL = ("SUCCESS", "FAILURE")
 _HOST = socket.gethostname()
 
@@ -56,7 +60,7 @@ def _locked(job_id: str) -> Iterator[None]:
     """One read-modify-write of a job at a time, across processes."""
     client = _redis()
     if client is not None:
-        with client.lock(f"chanjiao:joblock:{job_id}", timeout=30, blocking_timeout=30):
+        with client.lock(f"chanjiao:joblock:{job_id}", timeout=LOCK_SECONDS, blocking_timeout=30):
             yield
         return
     with open(_folder() / f"{job_id}.lock", "w") as fh:

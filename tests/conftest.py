@@ -8,13 +8,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import faiss
+import flask
+import jinja2
 import pytest
+import werkzeug.routing
 import werkzeug.test
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from data import events
-from data.workflows import notifications
+from data.workflows import accounts, notifications
 from data.db import make_engine
 from data.enums import OrgKind
 from data.migrate import upgrade_to_head
@@ -30,6 +35,83 @@ BACKENDS = ["sqlite", "postgresql"]
 # closes (an unclosed-file ResourceWarning whenever the collector happens to run); the tests'
 # uploads are encoded in memory instead. The server side is unchanged.
 werkzeug.test.stream_encode_multipart = functools.partial(werkzeug.test.stream_encode_multipart, use_tempfile=False)
+
+# One OpenMP thread for FAISS: the indexes of the tests are tiny, and on a small machine a team
+# of threads per search (beside the embedder processes and the test's own threads) only
+# oversubscribes the cores.
+faiss.omp_set_num_threads(1)
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app of the session: each test makes an app
+    of its own, whose Jinja environment would otherwise compile every template it renders again.
+    Entries are keyed by template name and file and checked against the source's checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _SharedBytecode()}
+
+# Werkzeug compiles two URL builders per rule (Python source generated and compiled) for every
+# app: about 900 rules, a third of a second per app. A builder depends only on the rule's
+# parsed form and its defaults (converters are looked up on the rule when a URL is built), so
+# one compiled builder serves the same rule in every app.
+_compile_builder = werkzeug.routing.Rule._compile_builder
+_builders: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+
+
+def _shared_builder(rule: werkzeug.routing.Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+    key = (append_unknown, rule.rule, rule.host, rule.subdomain, rule.map.host_matching if rule.map else None,
+           tuple(rule._trace), tuple((name, type(conv)) for name, conv in rule._converters.items()),
+           tuple((name, type(value), repr(value)) for name, value in (rule.defaults or {}).items()))
+    builder = _builders.get(key)
+    if builder is None:
+        builder = _builders[key] = _compile_builder(rule, append_unknown)
+    return builder
+
+
+werkzeug.routing.Rule._compile_builder = _shared_builder  # type: ignore[method-assign]
+
+
+# argon2 at its lowest cost: hashing and verifying a password take microseconds instead of a
+# quarter of a second each (hundreds of users are created and logged in over the suite). A
+# verification uses the parameters stored in the hash, so every check still runs real argon2.
+# Tests marked ``production_hasher`` get the production hasher (see ``_production_hasher``).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+PRODUCTION_HASHER = accounts._hasher
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_hasher() -> Iterator[None]:
+    """The cheap argon2 parameters for the whole session, set before any fixture creates a user."""
+    accounts._hasher = CHEAP_HASHER
+    accounts.dummy_hash.cache_clear()
+    yield
+    accounts._hasher = PRODUCTION_HASHER
+    accounts.dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _production_hasher(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a test marked ``production_hasher``: argon2 as in production (the dummy hash too, made
+    again with those parameters, so unknown names cost what real ones do)."""
+    if request.node.get_closest_marker("production_hasher") is None:
+        yield
+        return
+    accounts._hasher = PRODUCTION_HASHER
+    accounts.dummy_hash.cache_clear()
+    yield
+    accounts._hasher = CHEAP_HASHER
+    accounts.dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +22,26 @@ def _minilm_path() -> str | None:
     return str(model) if (model / "config.json").exists() else None
 
 
+@pytest.fixture(scope="session")
+def st_embedder() -> Iterator[Embedder]:
+    """The sentence-transformers embedder, made by ``get_embedder`` (bypassing its process-wide
+    cache) once per session: its child process loads torch and the model, which takes seconds."""
+    path = _minilm_path()
+    if path is None or importlib.util.find_spec("sentence_transformers") is None:
+        pytest.skip("the st extra is not installed: pip install -e '.[st]' -c constraints.txt")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HF_HUB_OFFLINE", "1")
+        env.setenv("EMBEDDING_MODEL", path)
+        embedder = get_embedder.__wrapped__("st")
+        embedder.embed_passages(["预热"])  # the child starts now, with this environment
+    yield embedder
+    embedder.close()
+
+
 @pytest.fixture(params=["e5", "use", "st", "static"])
-def embedder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Embedder:
+def embedder(request: pytest.FixtureRequest) -> Embedder:
     if request.param == "st":
-        path = _minilm_path()
-        if path is None or importlib.util.find_spec("sentence_transformers") is None:
-            pytest.skip("the st extra is not installed: pip install -e '.[st]' -c constraints.txt")
-        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-        monkeypatch.setenv("EMBEDDING_MODEL", path)
-        get_embedder.cache_clear()
+        return request.getfixturevalue("st_embedder")
     return get_embedder(request.param)
 
 

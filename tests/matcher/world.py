@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from data.db import session_scope
@@ -34,6 +37,12 @@ from tests.makers import (
     make_talent,
     make_teacher,
 )
+
+
+# The vectors of the world's texts, by vector-cache key (model, kind, text), kept for the whole
+# session: every test has an instance folder (and so a vector cache) of its own, and would
+# otherwise run the model over the same texts again each time it builds the world.
+_SESSION_VECTORS: dict[str, np.ndarray] = {}
 
 
 @dataclass
@@ -111,8 +120,15 @@ def build_world() -> World:
                                                available_to=dt.date(2028, 3, 1), visibility=Visibility.MEMBERS,
                                                description="工业机器人技术专业，希望去北京做数据分析").id
     ctx = get_context()
+    if _SESSION_VECTORS:
+        ctx.cache.put_many(_SESSION_VECTORS)
     for pool in Pool:
         rebuild_pool(ctx, pool)
+    with closing(sqlite3.connect(ctx.cache.path)) as conn:
+        for key, blob in conn.execute("SELECT key, vec FROM vectors"):
+            vector = np.frombuffer(blob, dtype=np.float32)
+            if np.isfinite(vector).all():  # a text the model failed on is tried again next time
+                _SESSION_VECTORS[key] = vector
     return World(ids)
 
 

@@ -213,6 +213,7 @@ def argon2_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.mark.production_hasher
 def test_unknown_name_wrong_password_and_waiting_look_the_same(app: Flask, argon2_calls: list[str]) -> None:
     answers, work = {}, {}
     for case, username, password in (("unknown", "nobody-here", PASSWORD), ("wrong", "maker", "wrong-pass")):
@@ -226,6 +227,16 @@ def test_unknown_name_wrong_password_and_waiting_look_the_same(app: Flask, argon
     assert work == {"unknown": 1, "wrong": 1, "waiting": 1}
     argon2_calls.clear()
     assert _login(_client(app, "10.0.0.1")).status_code == 302 and len(argon2_calls) == 1
+
+
+@pytest.mark.production_hasher
+def test_passwords_are_hashed_with_the_production_parameters() -> None:
+    """The suite hashes at the lowest cost (tests/conftest.py); the site with argon2's own
+    defaults (RFC 9106, low memory), which a test marked ``production_hasher`` gets."""
+    from argon2 import extract_parameters, profiles
+
+    assert extract_parameters(accounts.hash_password(PASSWORD)) == profiles.RFC_9106_LOW_MEMORY
+    assert extract_parameters(accounts.dummy_hash()) == profiles.RFC_9106_LOW_MEMORY
 
 
 # -- back-off per (account, address), a generous cap per account --------------------------
