@@ -46,6 +46,7 @@ CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) 
 # role 0.7: :mod:`matcher.directions.two_sided`).
 WISHED_BY_MEANING = 1.0
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
+TOPIC_SAID_SHARE = 0.25  # the share of the candidates, closest to the best matches' topic first, told so
 
 
 @dataclass
@@ -209,6 +210,7 @@ class Neighbourhood:
     likeness: dict[Key, tuple[float, list[str]]] = field(default_factory=dict)  # to the best match's wording: strength, shared terms
     seeds: set[Key] = field(default_factory=set)
     best: str = ""  # the best match's name, for the reasons
+    topic_said: float = 1.0  # the topic closeness from which it is a reason (see :func:`neighbourhood`)
 
 
 def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourhood:
@@ -240,6 +242,13 @@ def neighbourhood(ctx: IndexContext, found: Sequence[_Candidate]) -> Neighbourho
                 strength = semantic_strength(None if np.isnan(cosine) else float(cosine), ctx.embedder.backend)
                 if strength is not None:
                     near.topic[(pool, record_id)] = strength
+    # The centroid of a few vectors is closer to most records than one record is to another:
+    # for a query with weak words nearly every candidate is "close to the topic". It is said as
+    # a reason only of the candidates closest to it (the top ``TOPIC_SAID_SHARE`` of those that
+    # are not seeds), and never below ``CLOSE_SAID``.
+    others = [strength for key, strength in near.topic.items() if key not in near.seeds]
+    if others:
+        near.topic_said = max(CLOSE_SAID, float(np.quantile(others, 1 - TOPIC_SAID_SHARE)))
     # The best match is worded exactly like itself; on that scale it would tower over every
     # other. It counts as alike as the closest other candidate is to it.
     key = (best.plan.pool, best.hit.id)
@@ -284,7 +293,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= CLOSE_SAID:
         reasons.append(f"名称与所需内容相近（{100 * c.title_semantic:.0f}/100）")
     seed = key in near.seeds
-    if neighbour is not None and neighbour >= CLOSE_SAID and not seed:
+    if neighbour is not None and neighbour >= near.topic_said and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
     # words the query did not already bring, each once: 深度学习, not also 深度 (nor 神经网 beside
     # the query's 神经网络)
