@@ -354,6 +354,7 @@ def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) ->
     student's fit is their wishes (city, dates, role) beside how close the post is in meaning
     to what they study and want to do (the text score): a role wish compared by its characters
     alone misses 「数控车工」 for 「数控车床操作员」 and cannot tell a near job from a far one."""
+    assert not any(f.condition for f in features), "a two-sided match has no condition features"
     post = blend(text, structured_mean((f.value, f.weight) for f in features if f.side == "post"))
     wishes = [(f.value, f.weight) for f in features if f.side == "student"]
     student = structured_mean([*wishes, (text, WISHED_BY_MEANING)])

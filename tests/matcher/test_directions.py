@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from data.db import session_scope
 from data.enums import FeedbackAction, ProfTitle
-from data.models import Expert
+from data.models import MODELS, Expert
 from data.pools import Pool
 from data.workflows.feedback import FeedbackError, feedback_summary, record_feedback
 from indexer.context import get_context
+from matcher.directions import REGISTRY, directions_for
 from matcher.directions.common import DECLINE_PENALTY
 from matcher.engine import Match, Viewer
-from matcher.recommend import RecommendError
+from matcher.recommend import RecommendError, recommend
 from tests.matcher.world import World, build_world, recommend_for
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -227,3 +228,18 @@ def test_people_like_those_an_organization_declined_rank_lower(world: World) -> 
     assert last[busy].notes == [busy_note, "需求方曾以「资历不够」谢绝 2 位人选，非正高职称的人选已降低排序"]
     assert last[busy].score == pytest.approx(before[busy].score * DECLINE_PENALTY)
     assert not last[near].notes
+
+
+def test_every_direction_recommends_only_the_pools_it_declares(world: World) -> None:
+    """Feedback is refused for a pool a direction does not declare (``Direction.targets``), so a
+    declaration that missed a pool its ranking returns would refuse every feedback on it."""
+    seen: dict[str, set[Pool]] = {}
+    with session_scope() as s:
+        for pool in Pool:
+            for record in s.scalars(select(MODELS[pool]).order_by(MODELS[pool].id)):
+                for direction in directions_for(record):
+                    for m in recommend(s, get_context(), pool, record.id, direction.key, k=20):
+                        assert m.pool in direction.targets, (direction.key, record.name, m.pool)
+                        seen.setdefault(direction.key, set()).add(m.pool)
+    assert set(seen) == set(REGISTRY), set(REGISTRY) - set(seen)  # the world asks every direction
+    assert seen["need_experts"] == {Pool.EXPERT, Pool.TEACHER}
