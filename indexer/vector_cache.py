@@ -77,6 +77,12 @@ class VectorCache:
                 found[key] = seed[key].astype(np.float32)
         return found
 
+    def stored(self) -> dict[str, np.ndarray]:
+        """Every vector this cache has computed and kept (not the shipped seed vectors)."""
+        with self._lock:
+            return {key: np.frombuffer(blob, dtype=np.float32)
+                    for key, blob in self._conn.execute("SELECT key, vec FROM vectors")}
+
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         with self._lock:
             self._conn.executemany(

@@ -9,6 +9,7 @@ candidate (their topic, the best one's wording: the neighbourhood) → 0–100 �
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -145,7 +146,7 @@ class _Candidate:
 
     def __post_init__(self) -> None:
         self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side and not f.condition)
-        self.condition = float(np.prod([condition_factor(f.value, f.weight) for f in self.features if f.condition]))
+        self.condition = math.prod(condition_factor(f.value, f.weight) for f in self.features if f.condition)
         self.two_sided = any(f.side for f in self.features)
         self.first = self.score(self.text, {})
 

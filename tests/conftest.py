@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 from collections.abc import Callable, Iterator
@@ -90,28 +91,37 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PRODUCTION_HASHER = accounts._hasher
 
 
+def _set_hasher(hasher: PasswordHasher) -> None:
+    """``hasher`` for passwords and for the dummy hash, made again with its parameters (so
+    unknown names cost what real ones do)."""
+    accounts._hasher = hasher
+    accounts.dummy_hash.cache_clear()
+
+
+@contextlib.contextmanager
+def _hashing_with(hasher: PasswordHasher, then: PasswordHasher) -> Iterator[None]:
+    _set_hasher(hasher)
+    try:
+        yield
+    finally:
+        _set_hasher(then)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_hasher() -> Iterator[None]:
     """The cheap argon2 parameters for the whole session, set before any fixture creates a user."""
-    accounts._hasher = CHEAP_HASHER
-    accounts.dummy_hash.cache_clear()
-    yield
-    accounts._hasher = PRODUCTION_HASHER
-    accounts.dummy_hash.cache_clear()
+    with _hashing_with(CHEAP_HASHER, then=PRODUCTION_HASHER):
+        yield
 
 
 @pytest.fixture(autouse=True)
 def _production_hasher(request: pytest.FixtureRequest) -> Iterator[None]:
-    """For a test marked ``production_hasher``: argon2 as in production (the dummy hash too, made
-    again with those parameters, so unknown names cost what real ones do)."""
+    """For a test marked ``production_hasher``: argon2 as in production."""
     if request.node.get_closest_marker("production_hasher") is None:
         yield
         return
-    accounts._hasher = PRODUCTION_HASHER
-    accounts.dummy_hash.cache_clear()
-    yield
-    accounts._hasher = CHEAP_HASHER
-    accounts.dummy_hash.cache_clear()
+    with _hashing_with(PRODUCTION_HASHER, then=CHEAP_HASHER):
+        yield
 
 
 @pytest.fixture(autouse=True)

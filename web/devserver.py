@@ -25,14 +25,15 @@ class ChineseRefusals(WSGIRequestHandler):
         body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{code} {text}</title>'
                 f"<h1>{text}</h1><p>错误代码 {code}</p></html>").encode("utf-8")
         self.log_error("code %d, message %s", code, message)
+        has_body = code >= 200 and code not in (204, 304)
         self.send_response(code)
         self.send_header("Connection", "close")
         self.close_connection = True
-        if code >= 200 and code not in (204, 304):
+        if has_body:
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+        if has_body and self.command != "HEAD":
             self.wfile.write(body)
 
 

@@ -141,7 +141,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
     rank_weight, ranks = rank_strengths(p, f)
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
                       (f.title_semantic, p.title_semantic), (rank_weight, ranks)])
-    first = p.condition * _blend(text, p.structured, f.structured, f.structured_scales)
+    first = _blend(p, text, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
         order = np.lexsort((np.arange(n), -np.round(first, 6)))
@@ -160,7 +160,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
             topic = np.where(p.has_vector, np.clip((cos - _CAL_LO) / (_CAL_HI - _CAL_LO), 0, 1), np.nan)
             parts.append((f.topic, topic))
         text = _weighted(parts)
-    return p.condition * _blend(text, p.structured, f.structured, f.structured_scales)
+    return _blend(p, text, f.structured, f.structured_scales)
 
 
 _CAL_LO, _CAL_HI = calibration_of("e5").unrelated, calibration_of("e5").same_topic
@@ -211,7 +211,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
                            (_column(fs, "title_semantic"), p.title_semantic), (rank_weight, ranks)])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
-    first = p.condition * _blend(text, p.structured, structured, scales)
+    first = _blend(p, text, structured, scales)
     topic_weight, likeness_weight = _column(fs, "topic"), _column(fs, "likeness")
     applies = ((topic_weight > 0) | (likeness_weight > 0))[:, 0] & (n > 2 * seeds)
     if applies.any():
@@ -234,7 +234,7 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
             parts.append((topic_weight[at], topic))
         text = text.copy()
         text[at] = _weighted_rows(parts)
-    return p.condition * _blend(text, p.structured, structured, scales)
+    return _blend(p, text, structured, scales)
 
 
 def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
@@ -251,11 +251,12 @@ def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
     return (gains / np.log2(np.arange(2, order.shape[1] + 2))).sum(axis=1) / best
 
 
-def _blend(text: np.ndarray, structured: np.ndarray, weight: float | np.ndarray,
-           scales: bool | np.ndarray = False) -> np.ndarray:
-    known = np.nan_to_num(structured)
+def _blend(p: Prepared, text: np.ndarray, weight: float | np.ndarray, scales: bool | np.ndarray = False) -> np.ndarray:
+    """The text score with the structured features (:func:`matcher.scoring.blend`), scaled by
+    the conditions (:class:`matcher.engine.Feature`)."""
+    known = np.nan_to_num(p.structured)
     mixed = np.where(scales, text * ((1 - weight) + weight * known), (1 - weight) * text + weight * known)
-    return np.where(np.isfinite(structured), mixed, text)
+    return p.condition * np.where(np.isfinite(p.structured), mixed, text)
 
 
 def ndcg_of(p: Prepared, s: np.ndarray) -> float:

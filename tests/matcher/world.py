@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,11 +122,8 @@ def build_world() -> World:
         ctx.cache.put_many(_SESSION_VECTORS)
     for pool in Pool:
         rebuild_pool(ctx, pool)
-    with closing(sqlite3.connect(ctx.cache.path)) as conn:
-        for key, blob in conn.execute("SELECT key, vec FROM vectors"):
-            vector = np.frombuffer(blob, dtype=np.float32)
-            if np.isfinite(vector).all():  # a text the model failed on is tried again next time
-                _SESSION_VECTORS[key] = vector
+    # a text the model failed on is tried again next time
+    _SESSION_VECTORS.update((key, vector) for key, vector in ctx.cache.stored().items() if np.isfinite(vector).all())
     return World(ids)
 
 
