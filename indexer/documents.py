@@ -7,6 +7,7 @@ the meaning.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,3 +89,34 @@ def title_lexical_text(pool: Pool, record: PoolRecord) -> str:
     """The title field searched by words: the title, and for people their own name too."""
     parts = [record.name] if pool in PERSON_POOLS and record.name else []
     return "。".join([*parts, title_text(pool, record)])
+
+
+# Per pool: where a person's listed works are (papers, projects, results, courses taught). A
+# profile that lists many works is about each of them; one vector of the whole profile is about
+# their blur, and a need that matches one work well matches the blur poorly. Each work gets its
+# own vector too (the record's best work is a signal beside its body).
+ITEM_FIELDS: dict[Pool, tuple[str, ...]] = {
+    Pool.EXPERT: ("description",),
+    Pool.TEACHER: ("description",),
+}
+ITEM_MAX = 16  # works embedded per record (the first ones: a profile lists its main work first)
+ITEM_MIN_CHARS = 4
+ITEM_MAX_CHARS = 100
+_QUOTED = re.compile(r"[「《“]([^」》”]{%d,%d})[」》”]" % (ITEM_MIN_CHARS, ITEM_MAX_CHARS))
+_SEPARATORS = re.compile(r"[；;\n\r。！？!?|•·]+")
+
+
+def item_texts(pool: Pool, record: PoolRecord) -> list[str]:
+    """The works a person's profile lists, each embedded on its own: the titles it quotes
+    (「…」, 《…》) and the pieces between list and sentence separators (；, a new line, 。).
+    Empty when the profile has fewer than two: then its body is its one work."""
+    found: dict[str, None] = {}
+    for text in _parts(record, ITEM_FIELDS.get(pool, ())):
+        for quoted in _QUOTED.findall(text):
+            found[quoted.strip()] = None
+        for piece in _SEPARATORS.split(_QUOTED.sub(" ", text) if _QUOTED.search(text) else text):
+            piece = piece.strip(" ，,、：:\t")
+            if len(piece) >= ITEM_MIN_CHARS:
+                found[piece[:ITEM_MAX_CHARS]] = None
+    items = list(found)[:ITEM_MAX]
+    return items if len(items) >= 2 else []

@@ -30,9 +30,9 @@ from data.enums import Status
 from data.models import MODELS, PoolRecord, owner_org_id
 from data.pools import Pool
 from indexer.context import IndexContext
-from indexer.documents import lexical_text, semantic_text, title_lexical_text, title_text
+from indexer.documents import item_texts, lexical_text, semantic_text, title_lexical_text, title_text
 from indexer.lexical import LexicalIndex
-from indexer.store import Doc, IndexMissing, PoolIndex
+from indexer.store import ITEM_SLOTS, Doc, IndexMissing, PoolIndex, item_ids
 from indexer.vector_cache import cache_key
 from indexer.vectors import VectorIndex
 
@@ -51,14 +51,22 @@ class Prepared:
     text: str  # semantic text of the body
     title_tokens: list[str]
     title: str  # the embedded title ("" when the record has none)
+    items: list[str]  # a person's listed works, each embedded on its own (empty for most records)
+
+    @property
+    def hashes(self) -> tuple[str, str, str]:
+        """What its vectors were computed from: body, title and works."""
+        return self.doc.semantic_hash, self.doc.title_hash, self.doc.item_hash
 
 
 def prepare(ctx: IndexContext, pool: Pool, record: PoolRecord) -> Prepared:
     lexical, semantic, title = lexical_text(pool, record), semantic_text(pool, record), title_text(pool, record)
+    items = item_texts(pool, record)[:ITEM_SLOTS]
     doc = Doc(record.id, record.field, record.region_code, record.visibility.value, owner_org_id(record),
-              _hash(lexical), _hash(semantic), _hash(title) if title else "")
+              _hash(lexical), _hash(semantic), _hash(title) if title else "", len(items),
+              _hash("\n".join(items)) if items else "")
     return Prepared(doc, ctx.analyzer.tokens(lexical), semantic, ctx.analyzer.tokens(title_lexical_text(pool, record)),
-                    title)
+                    title, items)
 
 
 def published_records(session: Session, pool: Pool, ids: Iterable[int] | None = None) -> list[PoolRecord]:
@@ -73,9 +81,9 @@ def published_records(session: Session, pool: Pool, ids: Iterable[int] | None = 
     return found
 
 
-def _new_index(ctx: IndexContext, pool: Pool, expected: int) -> PoolIndex:
+def _new_index(ctx: IndexContext, pool: Pool, expected: int, expected_items: int = 0) -> PoolIndex:
     return PoolIndex.empty(pool, ctx.embedder.backend, ctx.embedder.model, ctx.embedder.dim,
-                           ctx.analyzer.dictionary_hash, expected)
+                           ctx.analyzer.dictionary_hash, expected, expected_items)
 
 
 def _current_or_empty(ctx: IndexContext, pool: Pool) -> PoolIndex:
@@ -85,18 +93,21 @@ def _current_or_empty(ctx: IndexContext, pool: Pool) -> PoolIndex:
         return _new_index(ctx, pool, 0)
 
 
-# The two vector fields of a document: where its vector goes, and the text embedded for it.
-Field = tuple[Callable[[PoolIndex], VectorIndex], Callable[[Prepared], str]]
-FIELDS: tuple[Field, ...] = ((lambda index: index.vectors, lambda p: p.text),
-                             (lambda index: index.title_vectors, lambda p: p.title))
+# The vector fields of a document: where its vectors go, and each vector's id and embedded text.
+Field = tuple[Callable[[PoolIndex], VectorIndex], Callable[[Prepared], list[tuple[int, str]]]]
+FIELDS: tuple[Field, ...] = (
+    (lambda index: index.vectors, lambda p: [(p.doc.id, p.text)] if p.text else []),
+    (lambda index: index.title_vectors, lambda p: [(p.doc.id, p.title)] if p.title else []),
+    (lambda index: index.item_vectors, lambda p: list(zip(item_ids(p.doc.id, len(p.items)).tolist(), p.items))),
+)
 
 
 def _from_cache(ctx: IndexContext, index: PoolIndex, items: list[Prepared]) -> list[str]:
     """Put every cached vector of ``items`` into ``index`` (a copy being built); returns the
     texts still to embed, each once."""
     missing: dict[str, None] = {}
-    for vectors_of, text_of in FIELDS:
-        wanted = [(p.doc.id, text_of(p)) for p in items if text_of(p)]
+    for vectors_of, pairs_of in FIELDS:
+        wanted = [pair for p in items for pair in pairs_of(p)]
         keys = [cache_key(ctx.embedder.model, "passage", text) for _, text in wanted]
         found = ctx.cache.get_many(keys)
         hits = [(i, found[k]) for (i, _), k in zip(wanted, keys) if k in found]
@@ -110,8 +121,8 @@ def _add_vectors(index: PoolIndex, items: list[Prepared], vector_of: dict[str, n
     """Put the computed vectors of ``items`` into ``index`` (a copy being built); returns how
     many documents got their body vector."""
     added = 0
-    for n, (vectors_of, text_of) in enumerate(FIELDS):
-        have = [(p.doc.id, vector_of[text_of(p)]) for p in items if text_of(p) in vector_of]
+    for n, (vectors_of, pairs_of) in enumerate(FIELDS):
+        have = [(i, vector_of[text]) for p in items for i, text in pairs_of(p) if text in vector_of]
         if have:
             vectors_of(index).upsert(np.array([i for i, _ in have], dtype=np.int64), np.stack([v for _, v in have]))
             added += len(have) if n == 0 else 0
@@ -163,16 +174,17 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
         items = [prepare(ctx, pool, r) for r in records]
     if progress:
         progress(0, len(items), "lexical")
-    empty = _new_index(ctx, pool, len(items))
+    empty = _new_index(ctx, pool, len(items), sum(len(p.items) for p in items))
     index = PoolIndex(empty.meta, [p.doc for p in items], LexicalIndex.build([p.tokens for p in items]), empty.vectors,
-                      None, LexicalIndex.build([p.title_tokens for p in items]), empty.title_vectors)
+                      None, LexicalIndex.build([p.title_tokens for p in items]), empty.title_vectors,
+                      item_vectors=empty.item_vectors)
     missing = _from_cache(ctx, index, items)
     _add_standins(ctx, index, items)
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
         # counted in texts to embed: a record has a body and often a title
-        texts = len({text for _, text_of in FIELDS for p in items if (text := text_of(p))})
+        texts = len({text for _, pairs_of in FIELDS for p in items for _, text in pairs_of(p)})
         done = texts - len(missing)
 
         def step(n: int) -> None:
@@ -216,6 +228,7 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
         old = {d.id: (d, current.lexical.corpus[row], current.titles.corpus[row]) for row, d in enumerate(current.docs)}
         gone_body = [i for i in ids if i in old and (i not in items or old[i][0].semantic_hash != items[i].doc.semantic_hash)]
         gone_title = [i for i in ids if i in old and (i not in items or old[i][0].title_hash != items[i].doc.title_hash)]
+        gone_items = [i for i in ids if i in old and (i not in items or old[i][0].item_hash != items[i].doc.item_hash)]
         for record_id in ids:
             old.pop(record_id, None)
         for record_id, item in items.items():
@@ -225,6 +238,8 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
                                      LexicalIndex.build([t for _, _, t in ordered]))
         index.vectors.delete(np.array(gone_body, dtype=np.int64))
         index.title_vectors.delete(np.array(gone_title, dtype=np.int64))
+        if gone_items:
+            index.item_vectors.delete(np.concatenate([item_ids(i) for i in gone_items]))
         _drop_standins(index, gone_body)
         lacking = _lacking(index, items.values())
         _from_cache(ctx, index, lacking)
@@ -235,9 +250,12 @@ def sync_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> list[int]
 
 
 def _lacking(index: PoolIndex, items: Iterable[Prepared]) -> list[Prepared]:
-    """The items whose body vector, or title vector where they have a title, is not in ``index``."""
+    """The items whose body vector, or title vector where they have a title, or a work's
+    vector where they list works, is not in ``index``."""
     body, titles = set(int(i) for i in index.vectors.ids()), set(int(i) for i in index.title_vectors.ids())
-    return [p for p in items if p.doc.id not in body or (p.title and p.doc.id not in titles)]
+    works = set(int(i) for i in index.item_vectors.ids())
+    return [p for p in items if p.doc.id not in body or (p.title and p.doc.id not in titles)
+            or any(int(i) not in works for i in item_ids(p.doc.id, len(p.items)))]
 
 
 def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
@@ -248,13 +266,13 @@ def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
     items = _lacking(_current_or_empty(ctx, pool), items)
     if not items:
         return 0
-    texts = list(dict.fromkeys(t for p in items for t in (p.text, p.title) if t))
+    texts = list(dict.fromkeys(t for p in items for t in (p.text, p.title, *p.items) if t))
     computed = _embed(ctx, texts)
     with ctx.store.writer(pool):
         current = _current_or_empty(ctx, pool)
         # Keep only vectors whose text is still the indexed one (an edit may have raced us).
-        live = {d.id: (d.semantic_hash, d.title_hash) for d in current.docs}
-        keep = [p for p in items if live.get(p.doc.id) == (p.doc.semantic_hash, p.doc.title_hash)]
+        live = {d.id: (d.semantic_hash, d.title_hash, d.item_hash) for d in current.docs}
+        keep = [p for p in items if live.get(p.doc.id) == p.hashes]
         if not keep:
             return 0
         index = current.with_changes()

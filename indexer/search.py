@@ -16,7 +16,7 @@ import numpy as np
 from data.pools import Pool
 from indexer.context import IndexContext, get_context
 from indexer.lexical import top_rows
-from indexer.store import PoolIndex
+from indexer.store import PoolIndex, item_ids, record_of_item
 from indexer.vectors import VectorIndex
 
 
@@ -72,6 +72,11 @@ class Hit:
     title_semantic: float | None = None  # cosine similarity of the title; None without one
     title_lexical_rank: int | None = None
     title_semantic_rank: int | None = None
+    # a person's listed works (:func:`indexer.documents.item_texts`): the best one's cosine and
+    # position; None for a record that lists none
+    item_semantic: float | None = None
+    item_semantic_rank: int | None = None
+    item_best: int | None = None
     # ``semantic`` is a stand-in's cosine (the fast static model's, on its own scale) while the
     # body's own vector is being computed
     standin: bool = False
@@ -86,7 +91,7 @@ class SearchResult:
     title_ceiling: float = 0.0  # the same for the title field
 
 
-CHANNELS = {"hybrid": ("lexical", "semantic", "title_lexical", "title_semantic"), "lexical": ("lexical",),
+CHANNELS = {"hybrid": ("lexical", "semantic", "title_lexical", "title_semantic", "item_semantic"), "lexical": ("lexical",),
             "semantic": ("semantic",)}
 
 
@@ -94,7 +99,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
            mode: str = "hybrid", ctx: IndexContext | None = None, semantic_text: str | None = None,
            semantic_kind: str = "query") -> SearchResult:
     """Candidates for ``text`` from each channel ``mode`` asks for — BM25 and vectors of the
-    body and of the title (``hybrid``), or one of the body's alone (``lexical``,
+    body and of the title, and the vectors of a person's listed works (``hybrid``), or one of
+    the body's alone (``lexical``,
     ``semantic``) — ordered by their best channel rank, ties by id. Every candidate carries
     every channel's score. ``semantic_text`` (default ``text``) is what gets embedded, as a
     query or — for a stored record — as the passage it already is."""
@@ -121,7 +127,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             for rank, row in enumerate(top_rows(scores, k).rows, start=1):
                 setattr(hit(int(index.ids[row])), f"{channel}_rank", rank)
     query = None
-    if ("semantic" in channels and len(index.vectors)) or ("title_semantic" in channels and len(index.title_vectors)):
+    vectored = (("semantic", index.vectors), ("title_semantic", index.title_vectors), ("item_semantic", index.item_vectors))
+    if any(channel in channels and len(vectors) for channel, vectors in vectored):
         query = ctx.query_vector(semantic_text or text, semantic_kind)  # None: could not be embedded
     if query is not None:
         for channel, vectors in (("semantic", index.vectors), ("title_semantic", index.title_vectors)):
@@ -138,6 +145,8 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             sims = vectors.scores_for(query, np.array([h.id for h in lacking], dtype=np.int64))
             for found, sim in zip(lacking, sims):
                 setattr(found, channel, None if np.isnan(sim) else float(sim))
+        if "item_semantic" in channels and len(index.item_vectors):
+            _item_channel(index, query, k, mask, hit, candidates)
     if "semantic" in channels and index.standins is not None and len(index.standins):
         _standin_channel(ctx, index, semantic_text or text, semantic_kind, k, mask, hit, candidates)
     idf = {t: index.lexical.idf(t) for t in terms}
@@ -169,6 +178,42 @@ def _standin_channel(ctx: IndexContext, index: PoolIndex, text: str, kind: str, 
     for found, sim in zip(lacking, sims):
         if not np.isnan(sim):
             found.semantic, found.standin = float(sim), True
+
+
+def _item_channel(index: PoolIndex, query: np.ndarray, k: int, mask: np.ndarray | None,
+                  hit: Callable[[int], Hit], candidates: dict[int, Hit]) -> None:
+    """The records whose best listed work is nearest the query join the candidates, ranked by
+    it; every candidate that lists works gets its best work's cosine and position."""
+    fetch = min(len(index.item_vectors), max(8 * k, 400))
+    found = index.item_vectors.search(query, fetch)
+    ranked: list[int] = []
+    for item_id in found.ids:
+        record_id = record_of_item(int(item_id))
+        row = index.row_of.get(record_id)
+        if row is None or (mask is not None and not mask[row]) or record_id in ranked:
+            continue
+        ranked.append(record_id)
+        if len(ranked) == k:
+            break
+    for rank, record_id in enumerate(ranked, start=1):
+        hit(record_id).item_semantic_rank = rank
+    for found_hit in candidates.values():
+        best = best_item(index, query, found_hit.id)
+        if best is not None:
+            found_hit.item_semantic, found_hit.item_best = best
+
+
+def best_item(index: PoolIndex, vector: np.ndarray, record_id: int) -> tuple[float, int] | None:
+    """The cosine of ``vector`` with the record's nearest listed work, and that work's
+    position; None when the record lists none (or their vectors are pending)."""
+    row = index.row_of.get(record_id)
+    if row is None or not index.docs[row].items:
+        return None
+    sims = index.item_vectors.scores_for(vector, item_ids(record_id, index.docs[row].items))
+    if np.isnan(sims).all():
+        return None
+    best = int(np.nanargmax(sims))
+    return float(sims[best]), best
 
 
 def _filtered(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:

@@ -53,7 +53,18 @@ class IndexMismatch(IndexError_):
     pass
 
 
-LAYOUT = 2  # 2: a title field (its own BM25 and vectors) beside the body
+LAYOUT = 3  # 2: a title field (its own BM25 and vectors) beside the body; 3: a person's works' vectors
+# A record's works have the vector ids record id × ITEM_SLOTS + their position.
+ITEM_SLOTS = 16
+
+
+def item_ids(record_id: int, count: int = ITEM_SLOTS) -> np.ndarray:
+    """The vector ids of a record's first ``count`` works."""
+    return np.arange(count, dtype=np.int64) + int(record_id) * ITEM_SLOTS
+
+
+def record_of_item(item_id: int) -> int:
+    return int(item_id) // ITEM_SLOTS
 
 
 @dataclass
@@ -73,6 +84,8 @@ class Meta:
     standin_model: str = ""  # the fast model of the stand-in vectors ("" when there are none)
     standin_dim: int = 0
     standin_count: int = 0
+    item_vector_count: int = 0
+    item_vector_kind: str = "flat"
 
 
 @dataclass
@@ -87,6 +100,8 @@ class Doc:
     lexical_hash: str
     semantic_hash: str
     title_hash: str = ""  # of the title text that is embedded ("" when the record has none)
+    items: int = 0  # how many works of the record are embedded on their own (indexer.documents.item_texts)
+    item_hash: str = ""  # of those works ("" when there are none)
 
 
 def library_versions() -> dict[str, str]:
@@ -96,14 +111,17 @@ def library_versions() -> dict[str, str]:
 class PoolIndex:
     """One loaded version of a pool's index: documents, and two searchable fields — the body
     (everything said of the record) and the title (its name or headline) — each with BM25 and
-    vectors. Rows of both lexical indexes are the documents' positions."""
+    vectors, and for a person the vectors of each work their profile lists (ids
+    :func:`item_ids`). Rows of both lexical indexes are the documents' positions."""
 
     def __init__(self, meta: Meta, docs: list[Doc], lexical: LexicalIndex, vectors: VectorIndex,
                  folder: Path | None = None, titles: LexicalIndex | None = None,
-                 title_vectors: VectorIndex | None = None, standins: VectorIndex | None = None) -> None:
+                 title_vectors: VectorIndex | None = None, standins: VectorIndex | None = None,
+                 item_vectors: VectorIndex | None = None) -> None:
         self.meta, self.docs, self.lexical, self.vectors, self.folder = meta, docs, lexical, vectors, folder
         self.titles = titles if titles is not None else LexicalIndex.build([[] for _ in docs])
         self.title_vectors = title_vectors if title_vectors is not None else new_vector_index(meta.dim, 0)
+        self.item_vectors = item_vectors if item_vectors is not None else new_vector_index(meta.dim, 0, meta.item_vector_kind)
         # Stand-ins: vectors of the fast (static) model for documents whose body vector is still
         # being computed, so that they are found by meaning at once (see indexer.operations).
         self.standins = standins
@@ -124,8 +142,9 @@ class PoolIndex:
         vectors = self.vectors.copy() if copy_vectors else self.vectors
         title_vectors = self.title_vectors.copy() if copy_vectors else self.title_vectors
         standins = self.standins.copy() if copy_vectors and self.standins is not None else self.standins
+        item_vectors = self.item_vectors.copy() if copy_vectors else self.item_vectors
         return PoolIndex(self.meta, self.docs if docs is None else docs, lexical or self.lexical, vectors, None,
-                         titles or self.titles, title_vectors, standins)
+                         titles or self.titles, title_vectors, standins, item_vectors)
 
     def with_standins(self, model: str, dim: int) -> VectorIndex:
         """The stand-in vector index of this (unpublished) version, created for ``model``
@@ -149,6 +168,9 @@ class PoolIndex:
             (folder / "standins").mkdir(exist_ok=True)
             assert self.standins is not None
             self.standins.save(folder / "standins")
+        self.meta.item_vector_count, self.meta.item_vector_kind = len(self.item_vectors), self.item_vectors.kind
+        (folder / "items").mkdir(exist_ok=True)
+        self.item_vectors.save(folder / "items")
         meta = asdict(self.meta) | {"title_vector_kind": self.title_vectors.kind}
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         self.folder = folder
@@ -162,16 +184,20 @@ class PoolIndex:
         if meta.layout < LAYOUT:
             return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
         standins = load_vector_index(folder / "standins", "flat", meta.standin_dim) if meta.standin_count else None
+        items = load_vector_index(folder / "items", meta.item_vector_kind, meta.dim) if (folder / "items").is_dir() else None
         return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder,
                    LexicalIndex.load(folder / "titles"), load_vector_index(folder / "titles", title_kind, meta.dim),
-                   standins)
+                   standins, items)
 
     @classmethod
-    def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0) -> "PoolIndex":
-        vectors = new_vector_index(dim, expected)
+    def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0,
+              expected_items: int = 0) -> "PoolIndex":
+        vectors, items = new_vector_index(dim, expected), new_vector_index(dim, expected_items)
         meta = Meta(pool.value, backend, model, dim, 0, 0, vectors.kind, dictionary_hash,
-                    dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), library_versions(), LAYOUT)
-        return cls(meta, [], LexicalIndex.build([]), vectors, None, LexicalIndex.build([]), new_vector_index(dim, expected))
+                    dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), library_versions(), LAYOUT,
+                    item_vector_kind=items.kind)
+        return cls(meta, [], LexicalIndex.build([]), vectors, None, LexicalIndex.build([]), new_vector_index(dim, expected),
+                   item_vectors=items)
 
 
 class IndexStore:
@@ -213,7 +239,7 @@ class IndexStore:
                     f"请运行 chanjiao reindex {pool.value} 重建索引"
                 )
         if meta.layout < LAYOUT:
-            raise IndexMismatch(f"{pool.label}的索引是旧版格式（没有标题字段），请运行 chanjiao reindex {pool.value} 重建索引")
+            raise IndexMismatch(f"{pool.label}的索引是旧版格式（缺少标题或代表作字段），请运行 chanjiao reindex {pool.value} 重建索引")
         if backend is not None and meta.backend != backend:
             raise IndexMismatch(
                 f"{pool.label}的索引由 {meta.backend} 向量模型建立，当前配置为 {backend}，请运行 chanjiao reindex {pool.value}"

@@ -21,6 +21,7 @@ from data.access import Viewer
 from data.models import MODELS, PoolRecord
 from data.pools import Pool
 from indexer.context import IndexContext
+from indexer.documents import item_texts
 from indexer.search import Filters, Hit, SearchResult, centroid, likeness, search, similarity_to, term_weights
 from matcher import features as fx
 from matcher.query import Facets, MatchQuery, facets_of
@@ -139,6 +140,7 @@ class _Candidate:
     title_lexical: float = 0.0
     title_semantic: float | None = None
     ranks: float = 0.0  # the channel ranks' strength, as the query weighs them
+    item_semantic: float | None = None  # a person's best listed work; None without works
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
     condition: float = field(init=False)  # the factor of the condition features (1: none holds it back)
     two_sided: bool = field(init=False)
@@ -197,7 +199,7 @@ def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[
     found = strengths(hit, result.lexical_ceiling, result.title_ceiling, ctx.embedder.backend, phrase, trust=trust)
     return _Candidate(plan, hit, record, passed, found.lexical, found.semantic, found.text,
                       plan.features(query, record, facets), facets, keywords, phrase, result.lexical_ceiling,
-                      result.title_ceiling, found.title_lexical, found.title_semantic, found.ranks)
+                      result.title_ceiling, found.title_lexical, found.title_semantic, found.ranks, found.item_semantic)
 
 
 Key = tuple[Pool, int]
@@ -274,6 +276,8 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         parts["名称相关"] = 100 * c.title_lexical
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None:
         parts["名称相近"] = 100 * c.title_semantic
+    if WEIGHTS.item_semantic > 0 and c.item_semantic is not None:
+        parts["代表作相近"] = 100 * c.item_semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
     if WEIGHTS.lexical_ranks + WEIGHTS.semantic_ranks > 0:
@@ -293,6 +297,9 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         reasons.append("精确语义向量计算中，暂按快速估计的语义排序")
     if WEIGHTS.title_semantic > 0 and c.title_semantic is not None and c.title_semantic >= CLOSE_SAID:
         reasons.append(f"名称与所需内容相近（{100 * c.title_semantic:.0f}/100）")
+    work = _best_work(c)
+    if work:
+        reasons.append(f"代表作「{work}」与所需内容相近（{100 * (c.item_semantic or 0):.0f}/100）")
     seed = key in near.seeds
     if neighbour is not None and neighbour >= near.topic_said and not seed:
         reasons.append(f"与本次最匹配的几条结果主题相近（{100 * neighbour:.0f}/100）")
@@ -324,8 +331,19 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
                          "title_semantic": -1.0 if hit.title_semantic is None else hit.title_semantic,
                          "title_lexical_rank": float(hit.title_lexical_rank or 0),
                          "title_semantic_rank": float(hit.title_semantic_rank or 0),
+                         "item_semantic": -1.0 if hit.item_semantic is None else hit.item_semantic,
+                         "item_semantic_rank": float(hit.item_semantic_rank or 0),
                          "neighbour": -1.0 if neighbour is None else neighbour,
                          "likeness": -1.0 if alike is None else alike})
+
+
+def _best_work(c: _Candidate) -> str:
+    """The listed work of a person that is said as a reason: their nearest one, when it counts
+    and is close ("" otherwise)."""
+    if WEIGHTS.item_semantic <= 0 or c.item_semantic is None or c.item_semantic < CLOSE_SAID or c.hit.item_best is None:
+        return ""
+    works = item_texts(c.plan.pool, c.record)
+    return works[c.hit.item_best] if c.hit.item_best < len(works) else ""
 
 
 def query_keywords(query: MatchQuery) -> list[str]:

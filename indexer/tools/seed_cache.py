@@ -1,7 +1,7 @@
 """Compute the demo's vectors once and ship them, so the demo's first run is short.
 
 ``chanjiao cache-demo-vectors`` builds the demo alliance in a throw-away SQLite database,
-embeds every record's semantic text and title with the project's own pipeline, and writes
+embeds every record's semantic text, title and listed works with the project's own pipeline, and writes
 ``data/seed/vectors/<model>.npz`` (keys + float16 vectors). A text not in it is simply
 embedded on first use.
 """
@@ -20,14 +20,14 @@ from data.demo import load_demo
 from data.migrate import upgrade_to_head
 from data.models import MODELS
 from data.reference.regions import seed_regions
-from indexer.documents import semantic_text, title_text
+from indexer.documents import item_texts, semantic_text, title_text
 from indexer.embedders import get_embedder
 from indexer.vector_cache import SEED_VECTORS_DIR, VectorCache, cache_key, model_slug
 
 
 def demo_texts() -> list[str]:
-    """The embedded texts of every demo record — its body's semantic text and its title — in
-    pool order, without duplicates."""
+    """The embedded texts of every demo record — its body's semantic text, its title and a
+    person's listed works — in pool order, without duplicates."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         upgrade_to_head(url)
@@ -42,6 +42,8 @@ def demo_texts() -> list[str]:
                     texts.setdefault(semantic_text(pool, record), None)
                     if title := title_text(pool, record):
                         texts.setdefault(title, None)
+                    for work in item_texts(pool, record):
+                        texts.setdefault(work, None)
         engine.dispose()
     return list(texts)
 

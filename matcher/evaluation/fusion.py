@@ -57,6 +57,7 @@ class Prepared:
     has_vector: np.ndarray
     length: int = 0  # characters of the cleaned query (:func:`matcher.scoring.lexical_trust`)
     condition: np.ndarray | float = 1.0  # the factor of the condition features (an expert's time)
+    item_semantic: np.ndarray | None = None  # calibrated, of a person's best listed work; NaN without works
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
@@ -93,7 +94,8 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
                     gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has,
-                    len(clean_query(query.text)), np.where(col("condition") < 0, 1.0, col("condition")))
+                    len(clean_query(query.text)), np.where(col("condition") < 0, 1.0, col("condition")),
+                    _calibrated(col("item_semantic"), backend, title=True))
 
 
 def _credit(ranks: np.ndarray, k: float) -> np.ndarray:
@@ -140,7 +142,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
         lexical_weight *= lexical_trust(p.length, f)
     rank_weight, ranks = rank_strengths(p, f)
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
-                      (f.title_semantic, p.title_semantic), (rank_weight, ranks)])
+                      (f.title_semantic, p.title_semantic), (f.item_semantic, _items(p)), (rank_weight, ranks)])
     first = _blend(p, text, f.structured, f.structured_scales)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
@@ -208,7 +210,8 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
     rank_weight, ranks = _rank_rows(p, fs)
     text = _weighted_rows([(lexical_weight, lexical), (semantic_weight, p.semantic),
                            (_column(fs, "title_lexical"), p.title_lexical),
-                           (_column(fs, "title_semantic"), p.title_semantic), (rank_weight, ranks)])
+                           (_column(fs, "title_semantic"), p.title_semantic),
+                           (_column(fs, "item_semantic"), _items(p)), (rank_weight, ranks)])
     structured = _column(fs, "structured")
     scales = np.array([f.structured_scales for f in fs])[:, None]
     first = _blend(p, text, structured, scales)
@@ -235,6 +238,10 @@ def _scores_same_seeds(p: Prepared, fs: Sequence[Fusion], seeds: int) -> np.ndar
         text = text.copy()
         text[at] = _weighted_rows(parts)
     return _blend(p, text, structured, scales)
+
+
+def _items(p: Prepared) -> np.ndarray:
+    return p.item_semantic if p.item_semantic is not None else np.full(len(p.docs), np.nan)
 
 
 def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
@@ -353,12 +360,14 @@ def studies_from(paths: Sequence[object], echo: Echo) -> list[SetStudy]:
 # The fusions ``chanjiao eval --explore`` compares: the product's and the one before this
 # study, and a grid around them (a body's lexical weight, the title's meaning, the
 # neighbourhood's topic, each channel's rank weight and the constant, and the query lengths
-# over which the lexical channel comes to count).
+# over which the lexical channel comes to count), and the weight of a person's best listed work.
 def candidates() -> list[Fusion]:
     around = grid(PRODUCT, lexical=[0.5, 0.65], title_semantic=[0.3, 0.45], topic=[0.3, 0.45], lexical_ranks=[0.25, 0.5],
                   semantic_ranks=[0.25, 0.5], rank_k=[2.0, 4.0], short_query=[(0, 0), (4, 12), (4, 20), (6, 24)],
                   short_lexical=[False, True])
-    return list(dict.fromkeys([PRODUCT, BEFORE, *around]))
+    # a person's best listed work beside the body: only sets of people who list works move
+    works = grid(PRODUCT, item_semantic=[0.0, 0.15, 0.3, 0.45, 0.6, 0.9])
+    return list(dict.fromkeys([PRODUCT, BEFORE, *around, *works]))
 
 
 def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:

@@ -11,10 +11,12 @@ from data.models import MODELS, Expert
 from data.pools import Pool
 from data.workflows.feedback import FeedbackError, feedback_summary, record_feedback
 from indexer.context import get_context
+from indexer.operations import rebuild_pool
 from matcher.directions import REGISTRY, directions_for
 from matcher.directions.common import DECLINE_PENALTY
 from matcher.engine import Match, Viewer
 from matcher.recommend import RecommendError, recommend
+from tests.makers import make_expert
 from tests.matcher.world import World, build_world, recommend_for
 
 pytestmark = pytest.mark.parametrize("live_db", ["sqlite"], indirect=True)
@@ -243,3 +245,23 @@ def test_every_direction_recommends_only_the_pools_it_declares(world: World) -> 
                         seen.setdefault(direction.key, set()).add(m.pool)
     assert set(seen) == set(REGISTRY), set(REGISTRY) - set(seen)  # the world asks every direction
     assert seen["need_experts"] == {Pool.EXPERT, Pool.TEACHER}
+
+
+def test_a_person_is_found_and_explained_by_the_work_closest_to_the_need(world: World) -> None:
+    """A profile listing many works is about each of them: the one the need is about lifts the
+    person, and the page names it."""
+    works = ["城市轨道交通客流预测模型", "冲压零件表面划痕的机器视觉在线检测系统", "高校图书馆读者服务满意度调查"]
+    with session_scope() as s:
+        listed = make_expert(s, world.ids["cq_college"], "周多面", natural_key="e-works", field="综合",
+                             description="；".join(works)).id
+        blurred = make_expert(s, world.ids["cq_college"], "吴综合", natural_key="e-blur", field="综合",
+                              description="从事城市轨道交通、图书馆服务与零件检测等方面的研究").id
+    rebuild_pool(get_context(), Pool.EXPERT)
+    with session_scope() as s:
+        matches = {m.id: m for m in recommend_for(s, Pool.PROJECT, "vision_need", "need_experts", world, k=50)
+                   if m.pool is Pool.EXPERT}
+    person = matches[listed]
+    assert "代表作相近" in person.parts and person.parts["代表作相近"] >= 50
+    assert f"代表作「{works[1]}」与所需内容相近（{person.parts['代表作相近']:.0f}/100）" in person.reasons
+    assert person.score > matches[blurred].score  # the same words, blurred into one text
+    assert "代表作相近" not in matches[world.ids["vision_expert"]].parts  # one work: the body is it

@@ -3,9 +3,10 @@
 For each pool the published records' ids must be the indexed ids; each indexed document must
 carry what :func:`indexer.operations.prepare` computes from the record now (filter attributes:
 field, region, visibility, owner; the lexical, semantic and title text hashes; the BM25 tokens
-of body and title); every document must have its body vector, and its title vector when it has
-a title, equal to the vector of its current text (none left pending or failed, none stale,
-none for a record that is gone).
+of body and title); every document must have its body vector, its title vector when it has
+a title and one vector per listed work when it lists works, each equal to the vector of its
+current text (none left pending or failed, none stale, none for a record that is gone, none of
+a work it no longer lists).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from data.db import session_scope
 from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.operations import Prepared, prepare, published_records
-from indexer.store import Doc, IndexMissing, PoolIndex
+from indexer.store import Doc, IndexMissing, PoolIndex, item_ids, record_of_item
 from indexer.vector_cache import cache_key
 
 ATTRIBUTES = ("field", "region_code", "visibility", "owner_org_id")
-HASHES = ("lexical_hash", "semantic_hash", "title_hash")
+HASHES = ("lexical_hash", "semantic_hash", "title_hash", "items", "item_hash")
 LABELS = {"field": "行业领域", "region_code": "地区", "visibility": "可见范围", "owner_org_id": "所属单位",
           "lexical_hash": "检索文本摘要", "semantic_hash": "语义文本摘要", "title_hash": "标题文本摘要",
-          "body": "正文", "title": "标题"}
+          "items": "代表作条数", "item_hash": "代表作文本摘要", "body": "正文", "title": "标题", "item": "代表作"}
 SAME_VECTOR = 0.999  # cosine: the shipped seed vectors are float16
 
 
@@ -87,21 +88,25 @@ def _vector_ids(pool: Pool, index: PoolIndex, indexed: set[int], result: Compari
     for name, vectors in (("body", index.vectors), ("title", index.title_vectors)):
         for record_id in sorted(set(int(i) for i in vectors.ids()) - indexed):
             result.add(f"{LABELS[name]}向量属于不在索引中的记录", pool, f"id {record_id}")
+    listed = {int(i) for d in index.docs for i in item_ids(d.id, d.items)}
+    for item_id in sorted(set(int(i) for i in index.item_vectors.ids()) - listed):
+        result.add("代表作向量不属于索引中记录所列的代表作", pool, f"id {record_of_item(item_id)}, vector {item_id}")
 
 
 def _vectors(ctx: IndexContext, pool: Pool, index: PoolIndex, items: dict[int, Prepared], result: Comparison) -> None:
     """Each document's vectors are there and are those of its current texts."""
-    wanted: list[tuple[str, int, str]] = []  # (field, id, text)
+    wanted: list[tuple[str, int, str]] = []  # (field, vector id, text)
     for record_id, item in items.items():
         wanted.append(("body", record_id, item.text))
         if item.title:
             wanted.append(("title", record_id, item.title))
         elif index.title_vectors.vector_of(record_id) is not None:
             result.add("无标题却有标题向量", pool, f"id {record_id}")
+        wanted.extend(("item", int(i), work) for i, work in zip(item_ids(record_id, len(item.items)), item.items))
     keys = [cache_key(ctx.embedder.model, "passage", text) for _, _, text in wanted]
     cached = ctx.cache.get_many(keys)
     for (name, record_id, text), key in zip(wanted, keys):
-        vectors = index.vectors if name == "body" else index.title_vectors
+        vectors = {"body": index.vectors, "title": index.title_vectors, "item": index.item_vectors}[name]
         stored = vectors.vector_of(record_id)
         if stored is None:
             result.add(f"{LABELS[name]}向量缺失（待计算或计算失败）", pool, f"id {record_id}")

@@ -1,4 +1,4 @@
-"""The demo's shipped vectors cover every text the demo embeds (bodies and titles), so a fresh
+"""The demo's shipped vectors cover every text the demo embeds (bodies, titles and listed works), so a fresh
 demo indexes without running the model on its records."""
 
 from __future__ import annotations
