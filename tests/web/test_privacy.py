@@ -2,7 +2,7 @@
 only to the enterprises and colleges that recruit and place students and to staff
 (``data.access.RECOMMENDED_ONLY_TO``). A student, an expert or an anonymous visitor may not run
 a direction that recommends students: the API answers 403 in Chinese, the detail page shows no
-such panel."""
+such panel. Applicants' résumés are read by those who speak for the posting organization."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from data.db import session_scope
 from data.enums import Role
-from data.models import Expert, Talent, User
+from data.models import Application, Expert, Talent, User
 from tests.matcher.world import World
 from tests.web.helpers import act, login, refused, world_with
 from web import create_app
@@ -28,13 +28,17 @@ PHONE, EMAIL = "100-0009-0001", "vision@demo.example.com"
 def world(live_db: str) -> World:
     world = world_with(("owner", "企业", Role.ENTERPRISE, "maker"), ("college", "院校", Role.COLLEGE, "gz_college"),
                        ("student", "学生", Role.STUDENT, "gz_college"), ("expert", "专家", Role.EXPERT, "gz_college"),
-                       ("staff", "秘书处", Role.STAFF, None),
+                       ("maker_expert", "企业专家", Role.EXPERT, "maker"), ("staff", "秘书处", Role.STAFF, None),
                        members=("maker", "gz_college"))
     with session_scope() as s:
         student = s.query(User).filter_by(username="student").one()
         s.get_one(Talent, world.ids["fit_student"]).user_id = student.id  # the student's own profile
         expert = s.get_one(Expert, world.ids["vision_expert"])
         expert.phone, expert.email = PHONE, EMAIL
+        application = Application(talent_id=world.ids["fit_student"], internship_id=world.ids["post"])
+        s.add(application)
+        s.flush()
+        world.ids["application"] = application.id
     return world
 
 
@@ -98,3 +102,16 @@ def test_following_new_students_is_refused_by_role(client: FlaskClient, world: W
                  direction="internship_talents")
     assert answer.status_code == 403 and "专家/教师账号不能查看「推荐学生」" in answer.get_data(as_text=True)
 
+
+def test_an_expert_of_the_posting_enterprise_does_not_read_its_applicants(client: FlaskClient, world: World) -> None:
+    login(client, "maker_expert")
+    listed = client.get("/api/v1/applications")
+    assert listed.status_code == 200 and listed.get_json()["total"] == 0, listed.get_json()
+    assert STUDENT_NAME not in listed.get_data(as_text=True)
+    refused(client.get(f"/api/v1/applications/{world.ids['application']}"), 404, "application_id")
+    with create_app({"TESTING": True}).test_client() as owner:
+        login(owner, "owner")
+        mine = owner.get("/api/v1/applications").get_json()
+        assert mine["side"] == "org" and [i["talent"]["name"] for i in mine["items"]] == [STUDENT_NAME]
+        assert mine["items"][0]["fit"] is not None  # ranked by the 推荐学生 direction, which it may run
+        assert owner.get(f"/api/v1/applications/{world.ids['application']}").status_code == 200
