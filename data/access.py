@@ -48,6 +48,12 @@ CREATES: dict[Role, tuple[Pool, ...]] = {
     Role.STUDENT: (),
 }
 ORG_REPRESENTATIVES = (Role.ENTERPRISE, Role.COLLEGE)  # the roles that speak for their organization
+# The pools whose records are recommended only to staff and to users of these roles. A 人才库
+# record is a student's own profile, published for those who recruit and place students (the
+# enterprises and colleges that speak for their organization) to find: other students, experts
+# and anonymous visitors are never recommended one. A direction recommending from such a pool
+# is refused to everyone else (``may_be_recommended``; ``matcher.directions.Direction.open_to``).
+RECOMMENDED_ONLY_TO: dict[Pool, tuple[Role, ...]] = {Pool.TALENT: ORG_REPRESENTATIVES}
 OWN_PROFILE = (Pool.EXPERT, Pool.TEACHER)  # an expert-role user creates one record here: their own
 # The one record a user of these roles may create (besides CREATES): their own profile.
 OWN_PROFILES: dict[Role, tuple[Pool, ...]] = {Role.EXPERT: OWN_PROFILE, Role.STUDENT: (Pool.TALENT,)}
@@ -101,6 +107,16 @@ def acts_for(viewer: Viewer, record: PoolRecord) -> bool:
     if viewer.user_id is not None and getattr(record, "user_id", None) == viewer.user_id:
         return True
     return viewer.org_id is not None and owner_org_id(record) == viewer.org_id
+
+
+def may_be_recommended(user: User | None, pool: Pool) -> bool:
+    """Whether records of ``pool`` may be recommended to ``user`` (None: anonymous): staff and,
+    for a pool of ``RECOMMENDED_ONLY_TO``, the roles it names; every pool else to everyone
+    (each record still at the visibility levels open to them)."""
+    roles = RECOMMENDED_ONLY_TO.get(pool)
+    if roles is None:
+        return True
+    return user is not None and (user.role.is_staff or user.role in roles)
 
 
 def visible_levels(member: bool) -> list[Visibility]:

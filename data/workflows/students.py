@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.access import MAX_ID
-from data.enums import ApplicationRejection, ApplicationStatus, AuditAction, NotificationKind, Role, Status
+from data.access import MAX_ID, ORG_REPRESENTATIVES
+from data.enums import ApplicationRejection, ApplicationStatus, AuditAction, NotificationKind, Status
 from data.errors import FieldError, NotAllowed, NotFound
 from data.models import Application, ApplicationMessage, Internship, Talent, User
 from data.models.base import aware, utcnow
@@ -128,9 +128,11 @@ def received_applications(session: Session, user: User) -> list[Application]:
 
 
 def _side(user: User, application: Application) -> str | None:
-    """"org" for the posting organization's users and staff, "student" for the applicant."""
+    """"org" for staff and the users who speak for the posting organization (its enterprise or
+    college accounts — those told of the application, ``org_users``; never its experts), "student"
+    for the applicant."""
     if user.role.is_staff or (user.org_id is not None and application.internship.owner_org_id == user.org_id
-                              and user.role is not Role.STUDENT):
+                              and user.role in ORG_REPRESENTATIVES):
         return "org"
     if application.talent.user_id is not None and application.talent.user_id == user.id:
         return "student"

@@ -9,7 +9,8 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from data.models import PoolRecord
+from data.access import RECOMMENDED_ONLY_TO, may_be_recommended
+from data.models import PoolRecord, User
 from data.pools import Pool
 from indexer.context import IndexContext
 from matcher.engine import Match, Viewer
@@ -40,3 +41,18 @@ class Direction:
     needs_record: bool = False  # two-sided: only a stored record (``query.source``) can ask, never free text
     proposes_practice: bool = False  # a teacher may propose a 企业实践 placement at each match
     targets: tuple[Pool, ...] = field(kw_only=True)  # the pools of the records it recommends
+
+    def open_to(self, user: User | None) -> bool:
+        """Whether ``user`` (None: anonymous) may run this direction: every pool it recommends
+        from may be recommended to them (``data.access.may_be_recommended``)."""
+        return all(may_be_recommended(user, pool) for pool in self.targets)
+
+    def refusal(self, user: User | None) -> str:
+        """Why ``user`` may not run this direction, in Chinese (for a 403)."""
+        closed = [pool for pool in self.targets if not may_be_recommended(user, pool)]
+        roles = dict.fromkeys(role for pool in closed for role in RECOMMENDED_ONLY_TO[pool])
+        allowed = "、".join(role.label for role in roles) + "和秘书处"
+        pools = "、".join(pool.label for pool in closed)
+        if user is None:
+            return f"「{self.label}」推荐的是{pools}中的个人档案，请以{allowed}的账号登录后查看"
+        return f"{user.role.label}账号不能查看「{self.label}」：{pools}中的个人档案只推荐给{allowed}"

@@ -80,3 +80,18 @@ def test_each_direction_file_declares_what_the_registry_lists() -> None:
         assert f"matcher.directions.{path.stem}" in registered, f"{path.name} registers no direction"
         assert any(isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Direction"
                    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def test_only_enterprises_colleges_and_staff_run_a_direction_that_recommends_students() -> None:
+    """A 人才库 record is a student's own profile: the directions recommending from it are closed
+    to students, experts and visitors, and only those."""
+    from data.enums import Role
+    from data.models import User
+    from data.pools import Pool
+
+    students = {k for k, d in REGISTRY.items() if Pool.TALENT in d.targets}
+    assert students == {"internship_talents"}
+    for role in Role:
+        closed = {k for k, d in REGISTRY.items() if not d.open_to(User(role=role))}
+        assert closed == (students if role in (Role.STUDENT, Role.EXPERT) else set()), role
+    assert {k for k, d in REGISTRY.items() if not d.open_to(None)} == students

@@ -196,9 +196,10 @@ def openapi_document() -> dict[str, Any]:
                 _param("region", "query", {"type": "string", "maxLength": 12}, False, "地区编码前缀，如 44（广东）、4401（广州）")],
                 "responses": _responses("检索结果")}},
             **_inbox_paths(),
-            "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐", "operationId": "recommend", "parameters": [
+            "/recommendations/{pool_name}/{record_id}": {"get": {"summary": "智能推荐（推荐人才库学生档案的方向仅限企业、院校用户与秘书处）", "operationId": "recommend", "parameters": [
                 POOL, RECORD_ID, _param("direction", "query", {"type": "string", "enum": sorted(REGISTRY)}, True, "推荐方向"),
-                _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": _responses("推荐结果，含得分构成与理由")}},
+                _param("k", "query", {"type": "integer", "minimum": 1, "maximum": MAX_K})], "responses": {
+                    **_responses("推荐结果，含得分构成与理由"), **_errors("403")}}},
             "/feedback": {"post": {"summary": "对推荐的反馈", "operationId": "feedback", "requestBody": {"required": True, "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
                 "responses": {"201": {"description": "已记录"}, "400": {"description": "参数错误", "content": {"application/json": {"schema": ERROR}}},

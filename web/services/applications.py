@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from data.access import MAX_ID, Viewer
+from data.access import MAX_ID, ORG_REPRESENTATIVES, Viewer
 from data.enums import ApplicationStatus, EducationLevel, Role
 from data.errors import Malformed, NotAllowed
 from data.models import Application, ApplicationMessage, Internship, Talent, User
@@ -123,12 +123,14 @@ class ApplicationList:
 
 def _query(user: User, own: bool = False) -> tuple[str, Select[Application]]:
     """The side the user lists as, and the base query of the applications they may list
-    (``own``: those the user sent as a student, whatever their role)."""
+    (``own``: those the user sent as a student, whatever their role). Only staff and the users
+    who speak for an organization list its received ones (``students.application_for`` asks the
+    same): a student or an expert lists what they sent themselves."""
     wanted = select(Application).join(Application.talent).join(Application.internship)
-    if user.role is Role.STUDENT or own:
-        return "student", wanted.where(Talent.user_id == user.id)
-    if user.role.is_staff:
+    if user.role.is_staff and not own:
         return "org", wanted
+    if user.role not in ORG_REPRESENTATIVES or own:
+        return "student", wanted.where(Talent.user_id == user.id)
     return "org", wanted.where(Internship.owner_org_id == (user.org_id or 0))
 
 

@@ -48,7 +48,7 @@ def record_page(session: Session, ctx: IndexContext, pool: Pool, record_id: int,
                 user: User | None, actor: str | None) -> RecordPage:
     """The detail page of a record the viewer may see (NotFound otherwise)."""
     record = get_record(session, pool, record_id, viewer)
-    panels = recommendations(session, ctx, pool, record, viewer, actor)
+    panels = recommendations(session, ctx, pool, record, viewer, user, actor)
     return RecordPage(pool, record, panels, match_cards(session, panels, viewer),
                       facts(pool, record, staff=viewer.staff), contact_panel(session, user, pool, record),
                       editable=user is not None and may_edit(user, record),

@@ -9,14 +9,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from data.db import session_scope
-from data.errors import Malformed
-from data.models import PoolRecord
+from data.errors import Malformed, NotAllowed
+from data.models import PoolRecord, User
 from data.pools import Pool
 from data.workflows.dashboard import count_shown
 from indexer import operations
 from indexer.context import IndexContext
 from indexer.store import IndexError_
 from data.access import Viewer
+from matcher import directions
 from matcher.directions import directions_for
 from matcher.engine import Match
 from matcher.recommend import RecommendError, recommend
@@ -26,10 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def recommendations(session: Session, ctx: IndexContext, pool: Pool, record: PoolRecord, viewer: Viewer,
-                    actor: str | None, k: int = 5) -> list[tuple[str, str, list[Match] | str]]:
-    """Every applicable direction's matches: (key, label, matches or a Chinese problem)."""
+                    user: User | None, actor: str | None, k: int = 5) -> list[tuple[str, str, list[Match] | str]]:
+    """Every applicable direction ``user`` may run (``Direction.open_to``): (key, label, matches
+    or a Chinese problem). A direction they may not run has no panel at all."""
     panels: list[tuple[str, str, list[Match] | str]] = []
     for direction in directions_for(record):
+        if not direction.open_to(user):
+            continue
         try:
             panels.append((direction.key, direction.label,
                            recommend(session, ctx, pool, record.id, direction.key, viewer=viewer, actor=actor, k=k)))
@@ -71,10 +75,21 @@ def note_shown(shown: dict[str, int]) -> None:
         log.warning("could not count shown matches", exc_info=True)
 
 
+def check_may_run(user: User | None, direction: str) -> None:
+    """NotAllowed (403) naming ``direction`` when ``user`` may not run it (``Direction.open_to``:
+    a student's or an expert's account is never recommended students); an unknown direction
+    passes here and is refused by the recommendation itself."""
+    spec = directions.get(direction)
+    if spec is not None and not spec.open_to(user):
+        raise NotAllowed("direction", spec.refusal(user))
+
+
 def direction_matches(session: Session, ctx: IndexContext, pool: Pool, record_id: int, direction: str,
-                      viewer: Viewer, actor: str | None, k: int) -> list[Match]:
+                      viewer: Viewer, user: User | None, actor: str | None, k: int) -> list[Match]:
     """One direction's matches of a record the viewer may see (NotFound otherwise), counted as
-    shown; an unknown direction is Malformed naming ``direction``."""
+    shown; a direction ``user`` may not run is NotAllowed whatever the record (checked first),
+    an unknown one Malformed naming ``direction``."""
+    check_may_run(user, direction)
     get_record(session, pool, record_id, viewer)
     try:
         matches = recommend(session, ctx, pool, record_id, direction, viewer=viewer, actor=actor, k=k)

@@ -11,6 +11,7 @@ from data.models import Subscription, User
 from data.pools import Pool
 from data.workflows import subscriptions
 from matcher.directions import get as direction_named
+from web.services.matching import check_may_run
 from web.services.records import get_record
 
 
@@ -23,6 +24,7 @@ def follow_search(session: Session, user: User, text: str, pool: Pool | None, mi
 def follow_record(session: Session, user: User, viewer: Viewer, pool: Pool, record_id: int, direction: str,
                   min_score: object) -> Subscription:
     """Follow new matches of one of the user's records in a direction it offers."""
+    check_may_run(user, direction)
     record = get_record(session, pool, record_id, viewer)
     spec = direction_named(direction)
     if spec is None or spec.source is not pool or not spec.applies(record):
