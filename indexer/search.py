@@ -186,13 +186,13 @@ def _item_channel(index: PoolIndex, query: np.ndarray, k: int, mask: np.ndarray 
     it; every candidate that lists works gets its best work's cosine and position."""
     fetch = min(len(index.item_vectors), max(8 * k, 400))
     found = index.item_vectors.search(query, fetch)
-    ranked: list[int] = []
+    ranked: dict[int, None] = {}  # records by their best work, best first
     for item_id in found.ids:
         record_id = record_of_item(int(item_id))
         row = index.row_of.get(record_id)
         if row is None or (mask is not None and not mask[row]) or record_id in ranked:
             continue
-        ranked.append(record_id)
+        ranked[record_id] = None
         if len(ranked) == k:
             break
     for rank, record_id in enumerate(ranked, start=1):
