@@ -14,6 +14,7 @@ from typing import Any
 from data.enums import LabeledEnum
 from data.models import PoolRecord
 from data.pools import Pool
+from indexer.store import ITEM_SLOTS
 
 SEMANTIC_MAX_CHARS = 256
 
@@ -99,7 +100,6 @@ ITEM_FIELDS: dict[Pool, tuple[str, ...]] = {
     Pool.EXPERT: ("description",),
     Pool.TEACHER: ("description",),
 }
-ITEM_MAX = 16  # works embedded per record (the first ones: a profile lists its main work first)
 ITEM_MIN_CHARS = 4
 ITEM_MAX_CHARS = 100
 _QUOTED = re.compile(r"[「《“]([^」》”]{%d,%d})[」》”]" % (ITEM_MIN_CHARS, ITEM_MAX_CHARS))
@@ -118,5 +118,5 @@ def item_texts(pool: Pool, record: PoolRecord) -> list[str]:
             piece = piece.strip(" ，,、：:\t")
             if len(piece) >= ITEM_MIN_CHARS:
                 found[piece[:ITEM_MAX_CHARS]] = None
-    items = list(found)[:ITEM_MAX]
+    items = list(found)[:ITEM_SLOTS]  # the first ones: a profile lists its main work first
     return items if len(items) >= 2 else []

@@ -32,7 +32,7 @@ from data.pools import Pool
 from indexer.context import IndexContext
 from indexer.documents import item_texts, lexical_text, semantic_text, title_lexical_text, title_text
 from indexer.lexical import LexicalIndex
-from indexer.store import ITEM_SLOTS, Doc, IndexMissing, PoolIndex, item_ids
+from indexer.store import Doc, IndexMissing, PoolIndex, item_ids
 from indexer.vector_cache import cache_key
 from indexer.vectors import VectorIndex
 
@@ -53,15 +53,10 @@ class Prepared:
     title: str  # the embedded title ("" when the record has none)
     items: list[str]  # a person's listed works, each embedded on its own (empty for most records)
 
-    @property
-    def hashes(self) -> tuple[str, str, str]:
-        """What its vectors were computed from: body, title and works."""
-        return self.doc.semantic_hash, self.doc.title_hash, self.doc.item_hash
-
 
 def prepare(ctx: IndexContext, pool: Pool, record: PoolRecord) -> Prepared:
     lexical, semantic, title = lexical_text(pool, record), semantic_text(pool, record), title_text(pool, record)
-    items = item_texts(pool, record)[:ITEM_SLOTS]
+    items = item_texts(pool, record)
     doc = Doc(record.id, record.field, record.region_code, record.visibility.value, owner_org_id(record),
               _hash(lexical), _hash(semantic), _hash(title) if title else "", len(items),
               _hash("\n".join(items)) if items else "")
@@ -183,7 +178,7 @@ def rebuild_pool(ctx: IndexContext, pool: Pool, progress: Progress | None = None
     with ctx.store.writer(pool):
         ctx.store.publish(pool, index)
     if missing:
-        # counted in texts to embed: a record has a body and often a title
+        # counted in texts to embed: a record has a body, often a title, and a person works
         texts = len({text for _, pairs_of in FIELDS for p in items for _, text in pairs_of(p)})
         done = texts - len(missing)
 
@@ -271,8 +266,8 @@ def embed_records(ctx: IndexContext, pool: Pool, ids: Iterable[int]) -> int:
     with ctx.store.writer(pool):
         current = _current_or_empty(ctx, pool)
         # Keep only vectors whose text is still the indexed one (an edit may have raced us).
-        live = {d.id: (d.semantic_hash, d.title_hash, d.item_hash) for d in current.docs}
-        keep = [p for p in items if live.get(p.doc.id) == p.hashes]
+        live = {d.id: d.vector_hashes for d in current.docs}
+        keep = [p for p in items if live.get(p.doc.id) == p.doc.vector_hashes]
         if not keep:
             return 0
         index = current.with_changes()

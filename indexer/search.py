@@ -127,18 +127,18 @@ def search(pool: Pool, text: str, k: int = 10, filters: Filters | None = None, *
             for rank, row in enumerate(top_rows(scores, k).rows, start=1):
                 setattr(hit(int(index.ids[row])), f"{channel}_rank", rank)
     query = None
-    vectored = (("semantic", index.vectors), ("title_semantic", index.title_vectors), ("item_semantic", index.item_vectors))
-    if any(channel in channels and len(vectors) for channel, vectors in vectored):
+    per_record = (("semantic", index.vectors), ("title_semantic", index.title_vectors))  # one vector a record
+    if any(channel in channels and len(vectors) for channel, vectors in (*per_record, ("item_semantic", index.item_vectors))):
         query = ctx.query_vector(semantic_text or text, semantic_kind)  # None: could not be embedded
     if query is not None:
-        for channel, vectors in (("semantic", index.vectors), ("title_semantic", index.title_vectors)):
+        for channel, vectors in per_record:
             if channel not in channels or not len(vectors):
                 continue
             for rank, (record_id, score) in enumerate(_nearest(index, vectors, query, k, mask), start=1):
                 found = hit(record_id)
                 setattr(found, channel, score)
                 setattr(found, f"{channel}_rank", rank)
-        for channel, vectors in (("semantic", index.vectors), ("title_semantic", index.title_vectors)):
+        for channel, vectors in per_record:
             if channel not in channels:
                 continue
             lacking = [h for h in candidates.values() if getattr(h, channel) is None]

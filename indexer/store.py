@@ -54,7 +54,7 @@ class IndexMismatch(IndexError_):
 
 
 LAYOUT = 3  # 2: a title field (its own BM25 and vectors) beside the body; 3: a person's works' vectors
-# A record's works have the vector ids record id × ITEM_SLOTS + their position.
+# A record's works (at most ITEM_SLOTS) have the vector ids record id × ITEM_SLOTS + their position.
 ITEM_SLOTS = 16
 
 
@@ -102,6 +102,11 @@ class Doc:
     title_hash: str = ""  # of the title text that is embedded ("" when the record has none)
     items: int = 0  # how many works of the record are embedded on their own (indexer.documents.item_texts)
     item_hash: str = ""  # of those works ("" when there are none)
+
+    @property
+    def vector_hashes(self) -> tuple[str, str, str]:
+        """What its vectors were computed from: body, title and works."""
+        return self.semantic_hash, self.title_hash, self.item_hash
 
 
 def library_versions() -> dict[str, str]:
@@ -184,10 +189,9 @@ class PoolIndex:
         if meta.layout < LAYOUT:
             return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder)
         standins = load_vector_index(folder / "standins", "flat", meta.standin_dim) if meta.standin_count else None
-        items = load_vector_index(folder / "items", meta.item_vector_kind, meta.dim) if (folder / "items").is_dir() else None
         return cls(meta, docs, LexicalIndex.load(folder), load_vector_index(folder, meta.vector_kind, meta.dim), folder,
                    LexicalIndex.load(folder / "titles"), load_vector_index(folder / "titles", title_kind, meta.dim),
-                   standins, items)
+                   standins, load_vector_index(folder / "items", meta.item_vector_kind, meta.dim))
 
     @classmethod
     def empty(cls, pool: Pool, backend: str, model: str, dim: int, dictionary_hash: str, expected: int = 0,

@@ -17,8 +17,8 @@ from indexer import operations
 from indexer.context import IndexContext
 from indexer.store import IndexError_
 from data.access import Viewer
-from matcher import directions
 from matcher.directions import directions_for
+from matcher.directions import get as direction_named
 from matcher.engine import Match
 from matcher.recommend import RecommendError, recommend
 from web.services.records import get_record
@@ -79,7 +79,7 @@ def check_may_run(user: User | None, direction: str) -> None:
     """NotAllowed (403) naming ``direction`` when ``user`` may not run it (``Direction.open_to``:
     a student's or an expert's account is never recommended students); an unknown direction
     passes here and is refused by the recommendation itself."""
-    spec = directions.get(direction)
+    spec = direction_named(direction)
     if spec is not None and not spec.open_to(user):
         raise NotAllowed("direction", spec.refusal(user))
 

@@ -105,16 +105,17 @@ def _vectors(ctx: IndexContext, pool: Pool, index: PoolIndex, items: dict[int, P
         wanted.extend(("item", int(i), work) for i, work in zip(item_ids(record_id, len(item.items)), item.items))
     keys = [cache_key(ctx.embedder.model, "passage", text) for _, _, text in wanted]
     cached = ctx.cache.get_many(keys)
-    for (name, record_id, text), key in zip(wanted, keys):
+    for (name, vector_id, text), key in zip(wanted, keys):
         vectors = {"body": index.vectors, "title": index.title_vectors, "item": index.item_vectors}[name]
-        stored = vectors.vector_of(record_id)
+        who = f"id {record_of_item(vector_id)}, vector {vector_id}" if name == "item" else f"id {vector_id}"
+        stored = vectors.vector_of(vector_id)
         if stored is None:
-            result.add(f"{LABELS[name]}向量缺失（待计算或计算失败）", pool, f"id {record_id}")
+            result.add(f"{LABELS[name]}向量缺失（待计算或计算失败）", pool, who)
             continue
         expected = cached.get(key)
         if expected is None:  # never embedded in this run's cache: the stored one came from elsewhere
-            result.add(f"{LABELS[name]}向量不是当前文本的向量", pool, f"id {record_id}: {text[:60]}")
+            result.add(f"{LABELS[name]}向量不是当前文本的向量", pool, f"{who}: {text[:60]}")
             continue
         cosine = float(np.dot(stored, expected) / ((np.linalg.norm(stored) * np.linalg.norm(expected)) or 1.0))
         if cosine < SAME_VECTOR:
-            result.add(f"{LABELS[name]}向量过期", pool, f"id {record_id}: cosine {cosine:.3f} with its current text")
+            result.add(f"{LABELS[name]}向量过期", pool, f"{who}: cosine {cosine:.3f} with its current text")

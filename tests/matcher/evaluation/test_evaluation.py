@@ -176,12 +176,13 @@ def test_a_grid_of_fusions_scores_as_each_fusion_alone(keyword: bool) -> None:
         phrase=rng.random(n) if keyword else np.full(n, np.nan), structured=nan_some(rng.random(n), 0.5),
         gram=vectors @ vectors.T, lexical_rank=np.where(rng.random(n) < 0.3, 0, rng.integers(1, 60, n)),
         semantic_rank=np.where(rng.random(n) < 0.3, 0, rng.integers(1, 60, n)), wording=(wording + wording.T) / 2,
-        has_vector=has, length=int(rng.integers(2, 40)))
+        has_vector=has, length=int(rng.integers(2, 40)), item_semantic=nan_some(rng.random(n), 0.6))
     grid = fusion.candidates()[::7] + [fusion.replace(fusion.PRODUCT, seeds=2, keyword_semantic=None),
                                        fusion.replace(fusion.PRODUCT, structured_scales=True, structured=0.4),
                                        fusion.replace(fusion.PRODUCT, rank_k=0.5, lexical_ranks=1.0, semantic_ranks=0.5),
                                        fusion.replace(fusion.PRODUCT, short_query=(4, 20), short_lexical=True),
-                                       fusion.replace(fusion.PRODUCT, short_query=(p.length + 1, p.length + 9))]
+                                       fusion.replace(fusion.PRODUCT, short_query=(p.length + 1, p.length + 9)),
+                                       fusion.replace(fusion.PRODUCT, item_semantic=0.3)]
     many = fusion.scores_many(p, grid)
     ndcgs = fusion.ndcg_many(p, many)
     for row, f in enumerate(grid):
