@@ -98,12 +98,19 @@ def _check(row: Any, where: str, is_record: bool) -> dict[str, Any]:
     return row
 
 
+def _lines(path: Path) -> list[str]:
+    """The file's lines as JSON Lines and TSV count them: split at line feeds only. A record's
+    text may hold a line or paragraph separator (U+2028, U+0085, a form feed), which
+    :meth:`str.splitlines` would break the line at."""
+    return [line.removesuffix("\r") for line in path.read_text(encoding="utf-8").split("\n")]
+
+
 def _read_jsonl(path: Path, is_record: bool) -> list[dict[str, Any]]:
     if not path.exists():
         raise EvalSetError(f"缺少文件 {path}")
     rows, seen = [], set()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _lines(path)
     except UnicodeDecodeError as exc:
         raise EvalSetError(f"{path.name}: 不是 UTF-8 编码的文本文件") from exc
     for n, line in enumerate(lines, start=1):
@@ -132,7 +139,11 @@ def load_set(folder: Path) -> EvalSet:
     path = folder / "qrels.tsv"
     if not path.exists():
         raise EvalSetError(f"缺少文件 {path}")
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        qrel_lines = _lines(path)
+    except UnicodeDecodeError as exc:
+        raise EvalSetError("qrels.tsv: 不是 UTF-8 编码的文本文件") from exc
+    for n, line in enumerate(qrel_lines, start=1):
         parts = line.split()
         if not parts:
             continue
