@@ -13,7 +13,8 @@ Labels come from the data itself, never from judgement by hand. Each set: ``reco
   occupation — a job-site title, an abbreviation, English — → its name in the taxonomy,
   among 10,051 names and titles, the two sharing under half their characters), and
   ``jobs-talent`` (the same postings with their skill tags asking internship → talent for
-  students who want their occupation).
+  students who want their occupation) and ``talent-jobs`` (the other way: such a student asks
+  talent → internship for the postings of their occupation).
 - Patents (:mod:`.patents`): ``patent-need`` (the problem a patent solves, as a need → the
   patent, among 3,720 patents and 2,000 papers).
 - People (:mod:`.people`): ``person-expert`` (a held-out title of a person → that person, among
@@ -36,6 +37,7 @@ def build_all(root: Path = EVAL_DIR) -> list[Path]:
     csco.build_csco_set(root)
     csco.build_jobs_taxonomy_set(root)
     csco.build_jobs_talent_set(root)
+    csco.build_talent_jobs_set(root)
     csco.build_alias_set(root)
     patents.build_patent_need_set(root)
     people.build_person_set(root)

@@ -7,6 +7,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +126,10 @@ def build_jobs_taxonomy_set(root: Path = EVAL_DIR) -> None:
 
 # -- a real posting → students who want its occupation (internship → talent) -----------------
 
-def build_jobs_talent_set(root: Path = EVAL_DIR) -> None:
-    """``jobs-talent``: a real posting as its employer wrote it — its title and its own skill
-    tags — asks internship → talent for students: one student per occupation of the taxonomy
-    (1,624), who wants that occupation (their expected role), studied its small category and
-    lists its tasks' four TF-IDF keywords as skills. The posting's occupation, by the job site's
-    own category as in ``jobs-taxonomy``, is the answer (2); students wanting another occupation
-    of its small category are near (1)."""
+def _talent_records() -> list[dict[str, Any]]:
+    """One student per occupation of the taxonomy (1,624) who wants that occupation (their
+    expected role), studied its small category and lists its tasks' four TF-IDF keywords as
+    skills; the id is the occupation's code."""
     rows, seen = [], set()
     names: dict[str, str] = {}
     with (SEED_DIR / "csco22.csv").open(encoding="utf-8") as fh:
@@ -150,30 +148,84 @@ def build_jobs_talent_set(root: Path = EVAL_DIR) -> None:
         return sorted(weight, key=lambda t: (-weight[t], t))[:4]
 
     records = []
-    by_group: dict[str, list[str]] = defaultdict(list)
     for n, r in enumerate(rows):
         small_code = r["code"][:7] + "-00" if r["code"][:7] + "-00" != r["code"] else r["code"][:4] + "-00-00"
         small = _occupation_name(names.get(small_code, ""))
         records.append({"id": r["code"], "pool": "talent", "name": f"学生{n:04d}", "title": _occupation_name(r["name"]),
-                        "tags": keywords(tasks[r["code"]]), "fields": [names.get(r["code"][0] + "-00-00-00", "其他"), small]})
-        by_group[r["code"][:7]].append(r["code"])
+                        "tags": keywords(tasks[r["code"]]), "fields": [names.get(r["code"][0] + "-00-00-00", "其他"), small],
+                        "aliases": [_occupation_name(r["name"]), *r["alias"].split(",")]})
+    return records
+
+
+def _labelled_postings(codes: dict[str, list[str]]) -> Iterator[tuple[dict[str, str], str | None]]:
+    """Every real posting with its occupation among ``codes``: the job site's own category,
+    where it is a name or alias of exactly one of them (else None)."""
     named: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        for name in [_occupation_name(r["name"]), *r["alias"].split(",")]:
+    for code, aliases in codes.items():
+        for name in aliases:
             if name.strip():
-                named[name.strip().lower()].add(r["code"])
-    queries: list[dict[str, Any]] = []
-    rels: list[tuple[str, str, int]] = []
+                named[name.strip().lower()].add(code)
     with (SEED_DIR / "zhaopin_wuhan_814.csv").open(encoding="utf-8") as fh:
         for post in csv.DictReader(fh):
             found = named.get(post["岗位分类"].strip().lower(), set())
-            if len(found) != 1:
-                continue
-            code = next(iter(found))
-            tags = [t.strip() for t in post["岗位标签"].split(";") if t.strip()]
-            queries.append({"id": post["id"], "text": post["岗位名称"].strip(), "tags": tags})
-            rels.extend((post["id"], other, 2 if other == code else 1) for other in by_group[code[:7]])
+            yield post, (next(iter(found)) if len(found) == 1 else None)
+
+
+def build_jobs_talent_set(root: Path = EVAL_DIR) -> None:
+    """``jobs-talent``: a real posting as its employer wrote it — its title and its own skill
+    tags — asks internship → talent for students: one student per occupation of the taxonomy
+    (:func:`_talent_records`). The posting's occupation, by the job site's own category as in
+    ``jobs-taxonomy``, is the answer (2); students wanting another occupation of its small
+    category are near (1)."""
+    records = _talent_records()
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for r in records:
+        by_group[r["id"][:7]].append(r["id"])
+    queries: list[dict[str, Any]] = []
+    rels: list[tuple[str, str, int]] = []
+    for post, code in _labelled_postings({r["id"]: r.pop("aliases") for r in records}):
+        if code is None:
+            continue
+        tags = [t.strip() for t in post["岗位标签"].split(";") if t.strip()]
+        queries.append({"id": post["id"], "text": post["岗位名称"].strip(), "tags": tags})
+        rels.extend((post["id"], other, 2 if other == code else 1) for other in by_group[code[:7]])
     write_set(root / "jobs-talent", records, queries, rels)
+
+
+# -- a student → real postings of the occupation they want (talent → internship) -------------
+
+def build_talent_jobs_set(root: Path = EVAL_DIR) -> None:
+    """``talent-jobs``, ``jobs-talent`` the other way round: a student who wants an occupation
+    (expected role, studied its small category, its tasks' four TF-IDF keywords as skills)
+    asks talent → internship among the real postings (all 814: title, description and skill
+    tags as the employer wrote them). The postings the job site filed under that occupation
+    are the answer (2), those filed under another occupation of its small category are near
+    (1). One student per occupation of a small category that has a labelled posting (217: the
+    postings are filed under 46 occupations of 37 small categories, so most students find only
+    near posts)."""
+    students = {r["id"]: r for r in _talent_records()}
+    aliases = {code: r.pop("aliases") for code, r in students.items()}
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for code in students:
+        by_group[code[:7]].append(code)
+    records: list[dict[str, Any]] = []
+    filed: dict[str, list[str]] = defaultdict(list)
+    for post, code in _labelled_postings(aliases):
+        tags = [t.strip() for t in post["岗位标签"].split(";") if t.strip()]
+        records.append({"id": post["id"], "pool": "internship", "name": post["岗位名称"].strip(),
+                        "text": post["工作简介"].strip(), "tags": tags, "region": post["城市"].strip() or None})
+        if code is not None:
+            filed[code].append(post["id"])
+    queries: list[dict[str, Any]] = []
+    rels: list[tuple[str, str, int]] = []
+    asked = {code[:7] for code in filed}
+    for code in sorted(c for c in students if c[:7] in asked):
+        student = students[code]
+        qid = f"t{code}"
+        queries.append({"id": qid, "text": student["title"], "title": student["title"], "tags": student["tags"],
+                        "fields": student["fields"]})
+        rels.extend((qid, post, 2 if other == code else 1) for other in by_group[code[:7]] for post in filed.get(other, []))
+    write_set(root / "talent-jobs", records, queries, rels)
 
 
 # -- an occupation's other name → its name in the taxonomy -----------------------------------
