@@ -32,6 +32,7 @@ from matcher.scoring import (
     lexical_strength,
     lexical_trust,
     likeness_strength,
+    rank_strength,
     semantic_floor,
     semantic_strength,
     strengths,
@@ -47,6 +48,11 @@ CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) 
 # Two-sided matches: the weight of the text score among the student's wishes (city 1, dates 1,
 # role 0.7: :mod:`matcher.directions.two_sided`).
 WISHED_BY_MEANING = 1.0
+# ... and the share of the two body channels' plain reciprocal-rank fusion beside the two sides'
+# fit (``Weights.two_sided_channels``): the student's wishes (a role compared by its characters,
+# city, dates) reorder the candidates the words and the meaning agree on, and where both
+# channels rank a candidate among their first tens is the evidence that survives it.
+TWO_SIDED_CHANNELS = WEIGHTS.two_sided_channels
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 TOPIC_SAID_SHARE = 0.25  # the share of the candidates, closest to the best matches' topic first, told so
 
@@ -144,17 +150,21 @@ class _Candidate:
     structured: float | None = field(init=False)  # the mean of the applicable one-sided features
     condition: float = field(init=False)  # the factor of the condition features (1: none holds it back)
     two_sided: bool = field(init=False)
+    channels: float = field(init=False)  # the two channels' plain RRF on 0–1 (two-sided matches)
     first: float = field(init=False)  # the score before the neighbourhood blend, which picks its seeds
 
     def __post_init__(self) -> None:
         self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side and not f.condition)
         self.condition = math.prod(condition_factor(f.value, f.weight) for f in self.features if f.condition)
         self.two_sided = any(f.side for f in self.features)
+        self.channels = rank_strength(self.hit.lexical_rank, self.hit.semantic_rank, WEIGHTS.two_sided_k)
         self.first = self.score(self.text, {})
 
     def score(self, text: float, parts: dict[str, float]) -> float:
         """The 0–1 score for a text score (two-sided: fills in both sides' parts)."""
-        return _two_sided(text, self.features, parts) if self.two_sided else blend(text, self.structured) * self.condition
+        if self.two_sided:
+            return _two_sided(text, self.features, parts, self.channels)
+        return blend(text, self.structured) * self.condition
 
 
 def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence[PoolPlan], *,
@@ -334,7 +344,16 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
                          "item_semantic": -1.0 if hit.item_semantic is None else hit.item_semantic,
                          "item_semantic_rank": float(hit.item_semantic_rank or 0),
                          "neighbour": -1.0 if neighbour is None else neighbour,
-                         "likeness": -1.0 if alike is None else alike})
+                         "likeness": -1.0 if alike is None else alike, **_sides_detail(c)})
+
+
+def _sides_detail(c: _Candidate) -> dict[str, float]:
+    """A two-sided match's structured parts (:func:`sides`), for evaluation; none for one-sided."""
+    if not c.two_sided:
+        return {}
+    required, wished, wish_weight = sides(c.features)
+    return {"post_required": -1.0 if required is None else required, "student_wished": wished,
+            "student_wish_weight": wish_weight}
 
 
 def _best_work(c: _Candidate) -> str:
@@ -368,15 +387,24 @@ def condition_factor(value: float | None, weight: float) -> float:
     return 1.0 if value is None else 1.0 - weight * (1.0 - value)
 
 
-def _two_sided(text: float, features: list[Feature], parts: dict[str, float]) -> float:
+def sides(features: Sequence[Feature]) -> tuple[float | None, float, float]:
+    """A two-sided match's structured parts: the mean of what the post requires (None: nothing
+    applies), and the student's applicable wishes as Σ weight × value and Σ weight."""
+    required = structured_mean((f.value, f.weight) for f in features if f.side == "post")
+    wishes = [(f.value, f.weight) for f in features if f.side == "student" and f.value is not None]
+    return required, sum(w * v for v, w in wishes), sum(w for _, w in wishes)
+
+
+def _two_sided(text: float, features: list[Feature], parts: dict[str, float], channels: float) -> float:
     """Both sides must fit: the geometric mean of the post's fit and the student's fit. The
     student's fit is their wishes (city, dates, role) beside how close the post is in meaning
     to what they study and want to do (the text score): a role wish compared by its characters
-    alone misses 「数控车工」 for 「数控车床操作员」 and cannot tell a near job from a far one."""
+    alone misses 「数控车工」 for 「数控车床操作员」 and cannot tell a near job from a far one.
+    ``channels`` (where the words and the meaning rank the candidate) takes
+    :data:`TWO_SIDED_CHANNELS` of the score."""
     assert not any(f.condition for f in features), "a two-sided match has no condition features"
-    post = blend(text, structured_mean((f.value, f.weight) for f in features if f.side == "post"))
-    wishes = [(f.value, f.weight) for f in features if f.side == "student"]
-    student = structured_mean([*wishes, (text, WISHED_BY_MEANING)])
-    assert student is not None
-    parts["岗位要求"], parts["学生意愿"] = 100 * post, 100 * student
-    return (post * student) ** 0.5
+    required, wished, wish_weight = sides(features)
+    post = blend(text, required)
+    student = (wished + WISHED_BY_MEANING * text) / (wish_weight + WISHED_BY_MEANING)
+    parts["岗位要求"], parts["学生意愿"], parts["两路检索综合名次"] = 100 * post, 100 * student, 100 * channels
+    return (1 - TWO_SIDED_CHANNELS) * (post * student) ** 0.5 + TWO_SIDED_CHANNELS * channels

@@ -75,6 +75,11 @@ class Weights:
     # alone — 0.25 helps short queries (csco-alias +0.044, jobs-taxonomy +0.005) and costs
     # csl-need-title 0.014; a full share costs it 0.071 (the static table reads long needs poorly)
     standin: float = 0.25
+    # Two-sided matches (a post and a student): the share of the score the two body channels'
+    # plain reciprocal-rank fusion takes (constant ``two_sided_k``; 1 when both put the
+    # candidate first) beside the two sides' fit (:func:`matcher.engine._two_sided`)
+    two_sided_channels: float = 0.0
+    two_sided_k: float = 60.0
 
     def label(self) -> str:
         return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
@@ -92,9 +97,12 @@ class Weights:
 # so their margins do not move). Left out, person-expert gets 0.9 (chosen on person-two-pools):
 # 0.1694 against 0.1629 without it; person-two-pools gets 0.9 (chosen on person-expert): 0.1677
 # against 0.1623.
+# The two-sided share was chosen the same way on the two two-sided sets (jobs-talent, talent-jobs),
+# the one-sided weights fixed: each, left out, gets a share and constant that put it above plain
+# RRF with an interval above zero (see the README).
 WEIGHTS = Weights(lexical=0.65, semantic=0.5, title_lexical=0.0, title_semantic=0.45, item_semantic=0.9, topic=0.3,
                   likeness=0.0, lexical_ranks=0.5, semantic_ranks=0.25, rank_k=4.0, short_query=(4, 20),
-                  short_lexical=True)
+                  short_lexical=True, two_sided_channels=0.2, two_sided_k=100.0)
 # Kept for the names the rest of the code reads.
 SEMANTIC_WEIGHT = WEIGHTS.semantic
 KEYWORD_SEMANTIC_WEIGHT = WEIGHTS.keyword_semantic

@@ -15,6 +15,7 @@ import numpy as np
 from data.db import session_scope
 from indexer.search import term_weights
 from data.access import Viewer
+from matcher.engine import query_keywords
 from matcher.evaluation.run import Echo, ask, channel_ranking, indexed_set
 from matcher.recommend import recommend_text
 
@@ -28,11 +29,14 @@ class QueryDump:
     text: str
     judged: dict[str, int]
     docs: list[str]  # set ids of the candidates
-    detail: list[dict[str, float]]  # the engine's raw signals of each candidate
+    detail: list[dict[str, float]]  # the engine's raw signals of each candidate, its score and the score's parts (part:…), 0–1
     vectors: np.ndarray  # float16, one row per candidate (NaN where it has none)
     terms: list[dict[str, float]]  # each candidate's strongest tf-idf term weights
     bm25: list[str] = field(default_factory=list)  # the channels alone, best first
     semantic: list[str] = field(default_factory=list)
+    # whether the engine scored the query as a keyword list (a stored record asking never is);
+    # None in dumps written before it was kept: read off the text
+    keywords: bool | None = None
 
 
 @dataclass
@@ -61,9 +65,10 @@ def dump_set(folder: Path, out: Path, backend: str | None, echo: Echo) -> SetDum
                     terms.append(dict(sorted(weights.items(), key=lambda kv: -kv[1])[:TERMS_KEPT]))
                 dumps.append(QueryDump(
                     row["id"], query.text, data.qrels.get(row["id"], {}), [indexed.set_id[(m.pool, m.id)] for m in matches],
-                    [dict(m.detail) for m in matches], vectors, terms,
+                    [{**m.detail, "score": m.score / 100, **{f'part:{k}': v / 100 for k, v in m.parts.items()}} for m in matches], vectors, terms,
                     channel_ranking(ctx, data.pools, query.text, "lexical", indexed.set_id),
-                    channel_ranking(ctx, data.pools, query.text, "semantic", indexed.set_id)))
+                    channel_ranking(ctx, data.pools, query.text, "semantic", indexed.set_id),
+                    bool(query_keywords(query))))
         result = SetDump(folder.name, ctx.embedder.backend, dumps)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:

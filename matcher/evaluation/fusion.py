@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from indexer.embedders.calibration import calibration_of
+from matcher.engine import WISHED_BY_MEANING
 from matcher.evaluation.dump import QueryDump, SetDump
 from matcher.evaluation.metrics import ndcg_at
 from matcher.evaluation.run import rrf_ranking
@@ -58,6 +59,9 @@ class Prepared:
     length: int = 0  # characters of the cleaned query (:func:`matcher.scoring.lexical_trust`)
     condition: np.ndarray | float = 1.0  # the factor of the condition features (an expert's time)
     item_semantic: np.ndarray | None = None  # calibrated, of a person's best listed work; NaN without works
+    # a two-sided match's structured parts (:func:`matcher.engine.sides`), one row each: what the
+    # post requires (NaN: nothing applies), the student's wishes Σ weight × value and Σ weight
+    sides: np.ndarray | None = None
 
 
 def _calibrated(cosines: np.ndarray, backend: str, title: bool = False) -> np.ndarray:
@@ -90,12 +94,17 @@ def prepare(query: QueryDump, backend: str) -> Prepared:
     safe = np.where(has[:, None], vectors, 0.0)
     gram = safe @ safe.T
     phrase, structured = col("phrase"), col("structured")
-    return Prepared(query.docs, query.judged, bool(query_segments(query.text)), lexical, title,
+    sides = None
+    if d and "student_wish_weight" in d[0]:
+        required = col("post_required")
+        sides = np.stack([np.where(required < 0, np.nan, required), col("student_wished"), col("student_wish_weight")])
+    keyword = bool(query_segments(query.text)) if query.keywords is None else query.keywords
+    return Prepared(query.docs, query.judged, keyword, lexical, title,
                     _calibrated(col("semantic"), backend), _calibrated(col("title_semantic"), backend, title=True),
                     np.where(phrase < 0, np.nan, phrase), np.where(structured < 0, np.nan, structured),
                     gram, col("lexical_rank").clip(0), col("semantic_rank").clip(0), _wording(query.terms), has,
                     len(clean_query(query.text)), np.where(col("condition") < 0, 1.0, col("condition")),
-                    _calibrated(col("item_semantic"), backend, title=True))
+                    _calibrated(col("item_semantic"), backend, title=True), sides)
 
 
 def _credit(ranks: np.ndarray, k: float) -> np.ndarray:
@@ -143,7 +152,7 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
     rank_weight, ranks = rank_strengths(p, f)
     text = _weighted([(lexical_weight, lexical), (semantic_weight, p.semantic), (f.title_lexical, p.title_lexical),
                       (f.title_semantic, p.title_semantic), (f.item_semantic, _items(p)), (rank_weight, ranks)])
-    first = _blend(p, text, f.structured, f.structured_scales)
+    first = _final(p, text, f)
     n = len(first)
     if (f.topic > 0 or f.likeness > 0) and n > 2 * f.seeds:
         order = np.lexsort((np.arange(n), -np.round(first, 6)))
@@ -162,7 +171,22 @@ def scores(p: Prepared, f: Fusion) -> np.ndarray:
             topic = np.where(p.has_vector, np.clip((cos - _CAL_LO) / (_CAL_HI - _CAL_LO), 0, 1), np.nan)
             parts.append((f.topic, topic))
         text = _weighted(parts)
-    return _blend(p, text, f.structured, f.structured_scales)
+    return _final(p, text, f)
+
+
+def _final(p: Prepared, text: np.ndarray, f: Fusion) -> np.ndarray:
+    """The score from the text score: blended with the structured features, or — a two-sided
+    match — the two sides' fit beside the channels' ranks (:func:`matcher.engine._two_sided`)."""
+    if p.sides is None:
+        return _blend(p, text, f.structured, f.structured_scales)
+    required, wished, wish_weight = p.sides
+    known = np.nan_to_num(required)
+    mixed = np.where(f.structured_scales, text * ((1 - f.structured) + f.structured * known),
+                     (1 - f.structured) * text + f.structured * known)
+    post = np.where(np.isfinite(required), mixed, text)
+    student = (wished + WISHED_BY_MEANING * text) / (wish_weight + WISHED_BY_MEANING)
+    channels = (_credit(p.lexical_rank, f.two_sided_k) + _credit(p.semantic_rank, f.two_sided_k)) / 2
+    return (1 - f.two_sided_channels) * np.sqrt(post * student) + f.two_sided_channels * channels
 
 
 _CAL_LO, _CAL_HI = calibration_of("e5").unrelated, calibration_of("e5").same_topic
@@ -172,6 +196,8 @@ def scores_many(p: Prepared, fusions: Sequence[Fusion]) -> np.ndarray:
     """:func:`scores` of many fusions at once: one row per fusion (the same numbers, computed
     as arrays, so that a grid of hundreds of fusions is compared on thousands of queries in
     seconds)."""
+    if p.sides is not None:  # two-sided sets are few and small: each fusion alone
+        return np.stack([scores(p, f) for f in fusions]) if fusions else np.empty((0, len(p.docs)))
     out = np.empty((len(fusions), len(p.docs)))
     for seeds in sorted({f.seeds for f in fusions}):
         rows = [n for n, f in enumerate(fusions) if f.seeds == seeds]
@@ -320,6 +346,12 @@ def choose(margins: np.ndarray) -> int:
     return int(np.lexsort((-mean, -worst))[0])
 
 
+def described(f: Fusion) -> str:
+    """A fusion as it differs from the product's (「产品的权重」 when it does not)."""
+    changed = [f"{k}={v}" for k, v in asdict(f).items() if v != getattr(PRODUCT, k)]
+    return "产品的权重" + (f"，但 {' '.join(changed)}" if changed else "")
+
+
 def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion], echo: Echo,
                       results: np.ndarray | None = None) -> tuple[Fusion, np.ndarray]:
     """For each set: the fusion chosen on the others, scored on it. Returns the fusion chosen
@@ -329,13 +361,16 @@ def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion],
     margins = results - floors
     echo(f"{'留出的集':26s} {'在其余集上选出的融合在该集的 nDCG@10':>12s} {'两通道及其RRF之最':>8s} {'差':>8s}")
     worst = np.inf
-    for n, s in enumerate(studies):
+    for n, s in enumerate(studies if len(studies) > 1 else []):
         others = np.delete(margins, n, axis=0)
         pick = choose(others)
-        echo(f"{s.name:26s} {results[n, pick]:12.4f} {s.floor:10.4f} {margins[n, pick]:+8.4f}   {candidates[pick].label()}")
+        echo(f"{s.name:26s} {results[n, pick]:12.4f} {s.floor:10.4f} {margins[n, pick]:+8.4f}   {described(candidates[pick])}")
         worst = min(worst, margins[n, pick])
     chosen = choose(margins)
-    echo(f"留一法最差的留出差值 {worst:+.4f}；在全部集上选出：{candidates[chosen].label()}")
+    if len(studies) < 2:
+        echo(f"只有一个集，无法留一：在该集上选出：{described(candidates[chosen])}")
+    else:
+        echo(f"留一法最差的留出差值 {worst:+.4f}；在全部集上选出：{described(candidates[chosen])}")
     return candidates[chosen], results
 
 
@@ -370,15 +405,34 @@ def candidates() -> list[Fusion]:
     return list(dict.fromkeys([PRODUCT, BEFORE, *around, *works]))
 
 
+# Two-sided sets (a post and a student) are compared apart, on the share and constant of the
+# channels' ranks beside the two sides' fit, the one-sided weights fixed at the product's.
+BEFORE_TWO_SIDED = replace(PRODUCT, two_sided_channels=0.0)  # the two sides' fit alone
+
+
+def two_sided_candidates() -> list[Fusion]:
+    return list(dict.fromkeys([PRODUCT, BEFORE_TWO_SIDED, *grid(PRODUCT, two_sided_channels=[0.0, 0.1, 0.2, 0.33, 0.5],
+                                                  two_sided_k=[4.0, 10.0, 30.0, 60.0, 100.0])]))
+
+
 def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:
-    """Per set, the product beside the channels and the best fusions; then leave-one-set-out."""
+    """Per set, the product beside the channels and the best fusions; then leave-one-set-out,
+    the one-sided sets and the two-sided ones each among themselves. Returns the fusion chosen
+    on all the sets of the first group given."""
     studies = studies_from(paths, echo)
-    found = candidates()
-    results = table(studies, found)
-    names = [f.label() for f in found]
-    for n, s in enumerate(studies):
-        best = int(np.argmax(results[n]))
-        echo(f"{s.name:26s} 产品 {results[n, 0]:.4f}  改前 {results[n, names.index(BEFORE.label())]:.4f}  "
-             f"两通道及其RRF之最 {s.floor:.4f}  本集最好 {results[n, best]:.4f}（{names[best]}）")
-    chosen, _ = leave_one_set_out(studies, found, echo, results)
-    return chosen
+    two_sided = [s for s in studies if s.queries and s.queries[0].sides is not None]
+    groups = [(g, found) for g, found in (([s for s in studies if s not in two_sided], candidates()),
+                                          (two_sided, two_sided_candidates())) if g]
+    chosen = []
+    for group, found in groups:
+        if len(groups) > 1:
+            echo("== 双向匹配的集（岗位 ↔ 学生）" if group is two_sided else "== 单向匹配的集")
+        results = table(group, found)
+        names = [f.label() for f in found]
+        before = names.index((BEFORE_TWO_SIDED if group is two_sided else BEFORE).label())
+        for n, s in enumerate(group):
+            best = int(np.argmax(results[n]))
+            echo(f"{s.name:26s} 产品 {results[n, 0]:.4f}  改前 {results[n, before]:.4f}  "
+                 f"两通道及其RRF之最 {s.floor:.4f}  本集最好 {results[n, best]:.4f}（{described(found[best])}）")
+        chosen.append(leave_one_set_out(group, found, echo, results)[0])
+    return chosen[0]

@@ -10,16 +10,18 @@ import pytest
 
 import matcher.engine
 from data.db import session_scope
-from data.enums import AchievementKind, Availability
-from data.models import Achievement, Expert, Teacher
+from data.enums import AchievementKind, Availability, EducationLevel, JobKind
+from data.models import Achievement, Expert, Internship, Talent, Teacher
 from data.pools import Pool
 from indexer.context import get_context
 from indexer.operations import rebuild_pool
 from indexer.search import Hit, SearchResult
 from matcher.directions.common import SCHEDULE_WEIGHT, achievement_features, person_features
-from matcher.engine import (WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
+from matcher.directions.internship_talents import talent_features
+from matcher.engine import (TWO_SIDED_CHANNELS, WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
                             keyword_share, neighbourhood, query_keywords)
 from matcher.query import Facets, MatchQuery
+from matcher.scoring import WEIGHTS
 from tests.matcher.world import World, build_world, recommend_for
 
 @pytest.fixture
@@ -107,14 +109,38 @@ def test_a_student_wish_compared_by_characters_alone_does_not_sink_a_close_post(
     still lowers it."""
     role = Feature("岗位意向", 0.0, 0.7, side="student")
     parts: dict[str, float] = {}
-    close = _two_sided(0.8, [role], parts)
+    close = _two_sided(0.8, [role], parts, 0.0)
     assert parts["学生意愿"] == pytest.approx(100 * 0.8 * WISHED_BY_MEANING / (0.7 + WISHED_BY_MEANING))
     assert close > 0.3
-    far = _two_sided(0.2, [role], {})
+    far = _two_sided(0.2, [role], {}, 0.0)
     assert far < close
-    unwanted_city = _two_sided(0.8, [role, Feature("城市", 0.0, 1.0, side="student")], {})
-    wanted_city = _two_sided(0.8, [role, Feature("城市", 1.0, 1.0, side="student")], {})
+    unwanted_city = _two_sided(0.8, [role, Feature("城市", 0.0, 1.0, side="student")], {}, 0.0)
+    wanted_city = _two_sided(0.8, [role, Feature("城市", 1.0, 1.0, side="student")], {}, 0.0)
     assert unwanted_city < close < wanted_city
+
+
+def test_a_two_sided_score_counts_where_both_channels_rank_the_candidate() -> None:
+    """Beside the two sides' fit, the words' and the meaning's plain reciprocal-rank fusion
+    takes ``TWO_SIDED_CHANNELS`` of the score: of two students the two sides fit alike, the
+    one both channels put first ranks above the one they put 40th, and the page shows it."""
+    ctx = SimpleNamespace(embedder=SimpleNamespace(backend="e5"))
+    post = Internship(name="数控车床操作实习生", skills=["CNC"], majors=[], tags=[], job_kind=JobKind.INTERNSHIP)
+    query = MatchQuery(text="数控车床操作实习生", source=post)
+    student = Talent(name="张同学", major="数控技术", level=EducationLevel.BACHELOR, skills=["CNC"], certificates=[], tags=[],
+                     expected_role="数控车工")
+    plan = PoolPlan(Pool.TALENT, talent_features)
+    found = {}
+    for rank in (1, 40):
+        hit = Hit(1, 5.0, 0.9, lexical_rank=rank, semantic_rank=rank)
+        found[rank] = assess(ctx, plan, query, [], hit, SearchResult([hit], 1, ["数控"], 10.0), student, [])  # type: ignore[arg-type]
+    assert found[1].channels == pytest.approx(1.0) and found[40].channels == pytest.approx((WEIGHTS.two_sided_k + 1) / (WEIGHTS.two_sided_k + 40))
+    text = found[1].text  # the same text score for both: only the channels' ranks differ
+    gap = found[1].score(text, {}) - found[40].score(text, {})
+    assert gap == pytest.approx(TWO_SIDED_CHANNELS * (1 - (WEIGHTS.two_sided_k + 1) / (WEIGHTS.two_sided_k + 40)))
+    assert found[1].first > found[40].first
+    parts: dict[str, float] = {}
+    found[40].score(found[40].text, parts)
+    assert parts["两路检索综合名次"] == pytest.approx(100 * found[40].channels)
 
 
 def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() -> None:

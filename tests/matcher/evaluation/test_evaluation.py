@@ -123,6 +123,25 @@ def test_talent_records_are_asked_by_an_internship_and_internships_by_a_student(
     assert any("talent_internships" in line for line in lines)
 
 
+def test_a_text_holding_unicode_line_separators_stays_one_line(tmp_path: Path) -> None:
+    """JSON Lines are split at line feeds only: a description copied from a web page may hold
+    U+2028, U+2029, U+0085 or a form feed, which JSON keeps raw inside a string; CRLF files
+    read as LF ones."""
+    records = [{**r, "text": r["text"][:6] + sep + r["text"][6:]}
+               for r, sep in zip(RECORDS, ["\u2028", "\u2029", "\x85", "\x0c"])]
+    folder = _write(tmp_path / "set", records, QUERIES, QRELS.replace("\n", "\r\n"))
+    data = load_set(folder)
+    assert [r["id"] for r in data.records] == ["r1", "r2", "r3", "r4"] and data.records[0]["text"] == records[0]["text"]
+    assert data.qrels["q3"] == {"r3": 2, "r4": 0}
+
+
+def test_a_qrels_file_not_in_utf8_is_one_chinese_sentence(tmp_path: Path) -> None:
+    folder = write_set(tmp_path / "set")
+    (folder / "qrels.tsv").write_bytes("q1 0 r1 2\n# 相关\n".encode("gbk"))
+    with pytest.raises(EvalSetError, match="qrels.tsv: 不是 UTF-8 编码的文本文件"):
+        load_set(folder)
+
+
 @pytest.mark.parametrize(
     "records,queries,qrels,message",
     [([["not", "an", "object"]], None, None, "records.jsonl 第1行: 每行应为一个 JSON 对象"),
@@ -189,3 +208,41 @@ def test_a_grid_of_fusions_scores_as_each_fusion_alone(keyword: bool) -> None:
         assert np.allclose(many[row], fusion.scores(p, f)), f.label()
         assert ndcgs[row] == pytest.approx(fusion.ndcg_of(p, fusion.scores(p, f)))
     assert len(set(np.round(ndcgs, 6))) > 1  # the fusions differ on this query
+
+
+STUDENTS = [("数控车床操作", ["CNC", "数控编程"], "数控技术"), ("Java后端开发", ["Java", "Spring"], "软件工程"),
+            ("出纳会计", ["财务核算", "日记账"], "会计"), ("工业机器人运维", ["PLC", "机器人示教"], "工业机器人技术"),
+            ("电商运营", ["直播", "店铺运营"], "电子商务"), ("汽车维修", ["发动机检修", "故障诊断"], "汽车检测与维修"),
+            ("前端开发", ["Vue", "JavaScript"], "软件技术"), ("护理", ["静脉输液", "病房护理"], "护理"),
+            ("数控铣床操作", ["CNC", "铣削"], "数控技术"), ("PLC电气调试", ["PLC", "电气接线"], "电气自动化技术")]
+
+
+@pytest.mark.parametrize("pool,question", [("talent", {"id": "q", "text": "数控车床操作实习生（CNC编程）", "tags": ["CNC", "PLC"]}),
+                                           ("internship", {"id": "q", "text": "数控技术专业学生，想做数控车床操作",
+                                                           "title": "数控车床操作", "tags": ["CNC"],
+                                                           "fields": ["装备制造大类", "数控技术"]})])
+def test_the_offline_fusion_scores_as_the_engine_does(tmp_path: Path, pool: str, question: dict) -> None:  # type: ignore[type-arg]
+    """``--explore`` compares fusions on the dumps: with the product's weights its formula must
+    give every candidate the engine's own score — two-sided matches (both sides' fit and the
+    channels' ranks, the neighbourhood picked by the two-sided score) included."""
+    from matcher.evaluation import fusion
+    from matcher.evaluation.dump import dump_set
+
+    if pool == "talent":
+        records = [{"id": f"s{n}", "pool": "talent", "name": f"同学{n}", "title": role, "tags": tags,
+                    "fields": ["大类", major]} for n, (role, tags, major) in enumerate(STUDENTS)]
+    else:
+        records = [{"id": f"p{n}", "pool": "internship", "name": f"{role}实习生", "text": f"{role}岗位，要求掌握{'、'.join(tags)}",
+                    "tags": tags, "fields": ["大类", major]} for n, (role, tags, major) in enumerate(STUDENTS)]
+    folder = _write(tmp_path / pool, records, [question], f"q 0 {records[0]['id']} 2\n")
+    dump = dump_set(folder, tmp_path / "dump.pkl", "e5", lambda _: None)
+    (query,) = dump.queries
+    assert len(query.docs) > 2 * fusion.PRODUCT.seeds  # the neighbourhood counts
+    p = fusion.study(dump).queries[0]
+    assert p.sides is not None
+    engine = np.array([d["score"] for d in query.detail])
+    assert not p.keyword  # a stored record asking is never a keyword list
+    # (the neighbourhood's topic is read off the dump's float16 vectors: equal to 1e-4)
+    assert np.allclose(fusion.scores(p, fusion.PRODUCT), engine, atol=1e-4)
+    off = fusion.replace(fusion.PRODUCT, two_sided_channels=0.0)
+    assert not np.allclose(fusion.scores(p, off), engine, atol=1e-3)  # the channels' share is really counted
