@@ -49,9 +49,9 @@ CLOSE_SAID = 0.5  # a calibrated meaning (the body's, the title's, the topic's) 
 # role 0.7: :mod:`matcher.directions.two_sided`).
 WISHED_BY_MEANING = 1.0
 # ... and the share of the two body channels' plain reciprocal-rank fusion beside the two sides'
-# fit (``Weights.two_sided_channels``): the student's wishes (a role compared by its characters,
-# city, dates) reorder the candidates the words and the meaning agree on, and where both
-# channels rank a candidate among their first tens is the evidence that survives it.
+# fit (``Weights.two_sided_channels``): there the text score is one part of each side, beside
+# wishes and requirements, and a candidate only one channel ranks high could pass one both rank
+# high (measured on jobs-talent and talent-jobs; see the README).
 TWO_SIDED_CHANNELS = WEIGHTS.two_sided_channels
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 TOPIC_SAID_SHARE = 0.25  # the share of the candidates, closest to the best matches' topic first, told so
@@ -406,5 +406,5 @@ def _two_sided(text: float, features: list[Feature], parts: dict[str, float], ch
     required, wished, wish_weight = sides(features)
     post = blend(text, required)
     student = (wished + WISHED_BY_MEANING * text) / (wish_weight + WISHED_BY_MEANING)
-    parts["岗位要求"], parts["学生意愿"], parts["两路检索综合名次"] = 100 * post, 100 * student, 100 * channels
+    parts["岗位要求"], parts["学生意愿"], parts["检索排名"] = 100 * post, 100 * student, 100 * channels
     return (1 - TWO_SIDED_CHANNELS) * (post * student) ** 0.5 + TWO_SIDED_CHANNELS * channels

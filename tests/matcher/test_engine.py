@@ -140,7 +140,7 @@ def test_a_two_sided_score_counts_where_both_channels_rank_the_candidate() -> No
     assert found[1].first > found[40].first
     parts: dict[str, float] = {}
     found[40].score(found[40].text, parts)
-    assert parts["两路检索综合名次"] == pytest.approx(100 * found[40].channels)
+    assert parts["检索排名"] == pytest.approx(100 * found[40].channels)
 
 
 def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() -> None:
