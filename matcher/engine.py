@@ -52,7 +52,7 @@ WISHED_BY_MEANING = 1.0
 # fit (``Weights.two_sided_channels``): there the text score is one part of each side, beside
 # wishes and requirements, and a candidate only one channel ranks high could pass one both rank
 # high (measured on jobs-talent and talent-jobs; see the README).
-TWO_SIDED_CHANNELS = WEIGHTS.two_sided_channels
+TWO_SIDED_CHANNELS, TWO_SIDED_K = WEIGHTS.two_sided_channels, WEIGHTS.two_sided_k
 LIKENESS_SAID = 0.2  # the likeness to the best match from which its shared words are a reason
 TOPIC_SAID_SHARE = 0.25  # the share of the candidates, closest to the best matches' topic first, told so
 
@@ -157,7 +157,7 @@ class _Candidate:
         self.structured = structured_mean((f.value, f.weight) for f in self.features if not f.side and not f.condition)
         self.condition = math.prod(condition_factor(f.value, f.weight) for f in self.features if f.condition)
         self.two_sided = any(f.side for f in self.features)
-        self.channels = rank_strength(self.hit.lexical_rank, self.hit.semantic_rank, WEIGHTS.two_sided_k)
+        self.channels = rank_strength(self.hit.lexical_rank, self.hit.semantic_rank, TWO_SIDED_K)
         self.first = self.score(self.text, {})
 
     def score(self, text: float, parts: dict[str, float]) -> float:
@@ -290,7 +290,7 @@ def to_match(c: _Candidate, near: Neighbourhood) -> Match:
         parts["代表作相近"] = 100 * c.item_semantic
     if neighbour is not None:
         parts["主题相近"] = 100 * neighbour
-    if WEIGHTS.lexical_ranks + WEIGHTS.semantic_ranks > 0:
+    if WEIGHTS.lexical_ranks + WEIGHTS.semantic_ranks > 0 and not c.two_sided:  # two-sided: 「检索排名」 says it
         parts["两路检索名次"] = 100 * c.ranks
     if alike is not None:
         parts["关联词"] = 100 * alike
@@ -396,7 +396,8 @@ def sides(features: Sequence[Feature]) -> tuple[float | None, float, float]:
 
 
 def _two_sided(text: float, features: list[Feature], parts: dict[str, float], channels: float) -> float:
-    """Both sides must fit: the geometric mean of the post's fit and the student's fit. The
+    """Both sides must fit: the geometric mean of the post's fit and the student's fit (beside
+    the channels' ranks, below). The
     student's fit is their wishes (city, dates, role) beside how close the post is in meaning
     to what they study and want to do (the text score): a role wish compared by its characters
     alone misses 「数控车工」 for 「数控车床操作员」 and cannot tell a near job from a far one.

@@ -4,11 +4,12 @@ the round by the two-sided fit, run ``allocate``, turn the ``Allocation`` into r
 stores, and answer what-ifs (more seats at a post, another floor, the other method).
 
 Scores: the talent → internship direction's two-sided score (``matcher.directions.
-talent_internships``: text relevance and both sides' structured fit, as a student's
-recommendations show it) for the pairs its ranking returns, and for the round's other pairs the
-structured two-sided fit alone (``structured_fit``) — the ranking drops full or ended posts and
-stops at its candidates, and a round must still score every pair. Without an index (none built
-yet, or a test) every pair gets the structured fit.
+talent_internships``: text relevance, both sides' structured fit and the channels' ranks, as a
+student's recommendations show it) for the pairs its ranking returns, and for the round's other
+pairs the structured two-sided fit alone (``structured_fit``) less the channels' share, which
+such a pair, in neither channel's list, does not earn — the ranking drops full or ended posts
+and stops at its candidates, and a round must still score every pair. Without an index (none
+built yet, or a test) every pair gets the structured fit.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from matcher.allocation.rules import RuleBook
 from matcher.directions.talent_internships import internships_for_talent
 from matcher.directions.two_sided import both_sides
 from matcher.query import query_from_record
-from matcher.scoring import structured_mean
+from matcher.scoring import WEIGHTS, structured_mean
 
 Scorer = Callable[[Internship, Talent], float]
 RANKING_K = 10_000  # a student's ranking over the whole pool: the round keeps its own posts
@@ -50,19 +51,23 @@ def pair_scores(session: Session, inputs: RoundInputs, ctx: IndexContext | None 
                 scorer: Scorer = structured_fit) -> dict[tuple[int, int], float]:
     """(talent id, internship id) → two-sided fit in [0, 1] for every pair of the round."""
     posts = [p.internship for p in inputs.posts]
-    scores = {(s.talent_id, p.id): round(scorer(p, s.talent), 6) for s in inputs.students for p in posts}
+    fitted = {(s.talent_id, p.id): scorer(p, s.talent) for s in inputs.students for p in posts}
     if ctx is None:
-        return scores
+        return {key: round(value, 6) for key, value in fitted.items()}
     wanted = {p.id for p in posts}
+    found: dict[tuple[int, int], float] = {}
     for member in inputs.students:
         try:
             ranked = internships_for_talent(session, ctx, query_from_record(member.talent), k=RANKING_K)
         except IndexError_:
-            return scores  # no index yet: the structured fit for everyone
+            return {key: round(value, 6) for key, value in fitted.items()}  # no index yet: the structured fit for everyone
         for match in ranked:
             if match.id in wanted:
-                scores[(member.talent_id, match.id)] = round(match.score / 100, 6)
-    return scores
+                found[(member.talent_id, match.id)] = round(match.score / 100, 6)
+    # A pair the ranking did not return is in neither channel's list: as in the ranking, the
+    # channels' share of its score is nought, so that it is on the same scale as the ranked pairs.
+    unranked = 1 - WEIGHTS.two_sided_channels
+    return {key: found.get(key, round(unranked * value, 6)) for key, value in fitted.items()}
 
 
 def build_problem(inputs: RoundInputs, scores: Mapping[tuple[int, int], float]) -> Problem:

@@ -1,6 +1,7 @@
 """An internship match has two sides, and both must fit: what the post requires of the student
 (``side="post"``) and what the student wishes of the post (``side="student"``). The engine
-takes the geometric mean of the two; both directions between posts and students score this."""
+takes the geometric mean of the two, beside where the words and the meaning rank the candidate
+(:func:`matcher.engine._two_sided`); both directions between posts and students score this."""
 
 from __future__ import annotations
 

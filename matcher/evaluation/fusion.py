@@ -420,7 +420,7 @@ def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:
     the one-sided sets and the two-sided ones each among themselves. Returns the fusion chosen
     on all the sets of the first group given."""
     studies = studies_from(paths, echo)
-    two_sided = [s for s in studies if s.queries and s.queries[0].sides is not None]
+    two_sided = [s for s in studies if any(p.sides is not None for p in s.queries)]
     groups = [(g, found) for g, found in (([s for s in studies if s not in two_sided], candidates()),
                                           (two_sided, two_sided_candidates())) if g]
     chosen = []

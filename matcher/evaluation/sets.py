@@ -99,10 +99,10 @@ def _check(row: Any, where: str, is_record: bool) -> dict[str, Any]:
 
 
 def _lines(path: Path) -> list[str]:
-    """The file's lines as JSON Lines and TSV count them: split at line feeds only. A record's
-    text may hold a line or paragraph separator (U+2028, U+0085, a form feed), which
-    :meth:`str.splitlines` would break the line at."""
-    return [line.removesuffix("\r") for line in path.read_text(encoding="utf-8").split("\n")]
+    """The file's lines as JSON Lines and TSV count them: split at line ends only (CRLF reads
+    as LF). A record's text may hold a line or paragraph separator (U+2028, U+2029, U+0085),
+    which JSON keeps raw inside a string and :meth:`str.splitlines` would break the line at."""
+    return path.read_text(encoding="utf-8").split("\n")
 
 
 def _read_jsonl(path: Path, is_record: bool) -> list[dict[str, Any]]:

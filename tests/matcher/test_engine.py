@@ -119,7 +119,7 @@ def test_a_student_wish_compared_by_characters_alone_does_not_sink_a_close_post(
     assert unwanted_city < close < wanted_city
 
 
-def test_a_two_sided_score_counts_where_both_channels_rank_the_candidate() -> None:
+def test_a_two_sided_score_counts_where_both_channels_rank_the_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
     """Beside the two sides' fit, the words' and the meaning's plain reciprocal-rank fusion
     takes ``TWO_SIDED_CHANNELS`` of the score: of two students the two sides fit alike, the
     one both channels put first ranks above the one they put 40th, and the page shows it."""
@@ -134,13 +134,14 @@ def test_a_two_sided_score_counts_where_both_channels_rank_the_candidate() -> No
         hit = Hit(1, 5.0, 0.9, lexical_rank=rank, semantic_rank=rank)
         found[rank] = assess(ctx, plan, query, [], hit, SearchResult([hit], 1, ["数控"], 10.0), student, [])  # type: ignore[arg-type]
     assert found[1].channels == pytest.approx(1.0) and found[40].channels == pytest.approx((WEIGHTS.two_sided_k + 1) / (WEIGHTS.two_sided_k + 40))
-    text = found[1].text  # the same text score for both: only the channels' ranks differ
+    text = found[1].text  # scored with one text score, the two differ only by the channels' ranks
     gap = found[1].score(text, {}) - found[40].score(text, {})
     assert gap == pytest.approx(TWO_SIDED_CHANNELS * (1 - (WEIGHTS.two_sided_k + 1) / (WEIGHTS.two_sided_k + 40)))
-    assert found[1].first > found[40].first
     parts: dict[str, float] = {}
     found[40].score(found[40].text, parts)
     assert parts["检索排名"] == pytest.approx(100 * found[40].channels)
+    monkeypatch.setattr(matcher.engine, "TWO_SIDED_CHANNELS", 0.0)
+    assert found[1].score(text, {}) == pytest.approx(found[40].score(text, {}))  # without the share, alike
 
 
 def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from data.enums import OrgKind, Role, RoundStatus, Status
 from data.errors import NotAllowed
 from data.models import Internship, Talent
+from data.pools import Pool
 from data.workflows import rounds as rw
 from matcher.allocation import Method, Reason
 from matcher.placement import (WhatIf, allocate_round, pair_scores, run_round, structured_fit, suggested_choices,
@@ -110,3 +111,25 @@ def test_suggested_choices_leave_out_what_the_rules_forbid(db: Session, world: d
     inputs = rw.inputs_of(db, world["round"].id)
     assert suggested_choices(db, inputs, people["li"].id, scorer=fit) == [posts["机器人运维"].id, posts["视觉检测"].id]
     assert suggested_choices(db, inputs, people["sun"].id, scorer=fit) == []  # no post takes 食品 majors
+
+
+def test_a_pair_the_ranking_did_not_return_does_not_earn_the_channels_share(
+        db: Session, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round scores the pairs a student's ranking returns by their two-sided score, in which
+    the channels' ranks take ``two_sided_channels``; every other pair by the structured fit
+    less that share (it is in neither channel's list), so the two are on one scale."""
+    import matcher.placement as placement
+    from matcher.engine import Match
+    from matcher.scoring import WEIGHTS
+
+    robot = world["posts"]["机器人运维"]
+
+    def ranked(session: Session, ctx: object, query: object, k: int) -> list[Match]:
+        return [Match(Pool.INTERNSHIP, robot.id, robot.name, 64.0, {}, [], [], [])]
+
+    monkeypatch.setattr(placement, "internships_for_talent", ranked)
+    scores = pair_scores(db, rw.inputs_of(db, world["round"].id), ctx=object(), scorer=fit)  # type: ignore[arg-type]
+    people, vision = world["people"], world["posts"]["视觉检测"]
+    assert scores[(people["li"].id, robot.id)] == pytest.approx(0.64)
+    assert scores[(people["li"].id, vision.id)] == pytest.approx((1 - WEIGHTS.two_sided_channels) * 0.7)
+    assert scores[(people["sun"].id, vision.id)] == pytest.approx((1 - WEIGHTS.two_sided_channels) * 0.3)

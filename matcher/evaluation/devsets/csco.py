@@ -224,7 +224,8 @@ def build_talent_jobs_set(root: Path = EVAL_DIR) -> None:
         qid = f"t{code}"
         queries.append({"id": qid, "text": student["title"], "title": student["title"], "tags": student["tags"],
                         "fields": student["fields"]})
-        rels.extend((qid, post, 2 if other == code else 1) for other in by_group[code[:7]] for post in filed.get(other, []))
+        rels.extend((qid, posting, 2 if other == code else 1)
+                    for other in by_group[code[:7]] for posting in filed.get(other, []))
     write_set(root / "talent-jobs", records, queries, rels)
 
 
