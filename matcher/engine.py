@@ -176,12 +176,16 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
     segments = query_keywords(query)
     trust = lexical_trust(len(query.text))
     found: list[_Candidate] = []
+    retrieved = []
     for plan in plans:
         filters, visible = index_filters(viewer, plan.filters)
         result = retrieve(ctx, plan.pool, query, filters, candidates)
         floor = semantic_floor(result)
-        if floor is None:
-            continue  # nothing to look for: an empty state
+        if floor is not None:  # None: nothing to look for, an empty state
+            retrieved.append((plan, visible, result, floor))
+    if len(retrieved) > 1:
+        one_list([result for _, _, result, _ in retrieved])
+    for plan, visible, result, floor in retrieved:
         records = load_records(session, plan.pool, [h.id for h in result.hits])
         for hit in result.hits:
             record = records.get(hit.id)
@@ -198,6 +202,25 @@ def rank(session: Session, ctx: IndexContext, query: MatchQuery, plans: Sequence
         adjust(session, matches)
     matches.sort(key=lambda m: (-round(m.score, 6), m.pool.value, m.id))
     return matches[:k]
+
+
+def one_list(results: Sequence[SearchResult]) -> None:
+    """Rank each body channel's hits of several pools as one list, in place: a direction that
+    asks several pools at once (need → experts: 专家库 and 师资库) ranks their candidates
+    together, and a candidate's channel rank must not depend on the pool it is in — each
+    pool's first would otherwise earn the first place's rank credit. The order is the one the
+    score compares them by: BM25 over its pool's ceiling, and the cosine."""
+    lexical = sorted(((h.lexical / r.lexical_ceiling if r.lexical_ceiling > 0 else 0.0, h.lexical_rank, n, i)
+                      for n, r in enumerate(results) for i, h in enumerate(r.hits) if h.lexical_rank),
+                     key=lambda x: (-x[0], x[1], x[2]))
+    semantic = sorted(((h.semantic, h.semantic_rank, n, i)
+                       for n, r in enumerate(results) for i, h in enumerate(r.hits)
+                       if h.semantic_rank and h.semantic is not None),
+                      key=lambda x: (-x[0], x[1], x[2]))
+    for rank_, (_, _, n, i) in enumerate(lexical, start=1):
+        results[n].hits[i] = replace(results[n].hits[i], lexical_rank=rank_)
+    for rank_, (_, _, n, i) in enumerate(semantic, start=1):
+        results[n].hits[i] = replace(results[n].hits[i], semantic_rank=rank_)
 
 
 def assess(ctx: IndexContext, plan: PoolPlan, query: MatchQuery, segments: list[str], hit: Hit, result: SearchResult,

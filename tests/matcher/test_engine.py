@@ -19,7 +19,7 @@ from indexer.search import Hit, SearchResult
 from matcher.directions.common import SCHEDULE_WEIGHT, achievement_features, person_features
 from matcher.directions.internship_talents import talent_features
 from matcher.engine import (TWO_SIDED_CHANNELS, WISHED_BY_MEANING, Feature, Neighbourhood, PoolPlan, _two_sided, assess,
-                            keyword_share, neighbourhood, query_keywords)
+                            keyword_share, neighbourhood, one_list, query_keywords)
 from matcher.query import Facets, MatchQuery
 from matcher.scoring import WEIGHTS
 from tests.matcher.world import World, build_world, recommend_for
@@ -160,3 +160,16 @@ def test_a_persons_time_is_a_condition_that_ranks_down_not_a_fit_that_lifts() ->
         first[key] = assess(ctx, plan, query, [], hit, SearchResult([hit], 1, ["视觉"], 10.0), record, []).first  # type: ignore[arg-type]
     assert first["available"] == first["teacher"] > 0
     assert first["paused"] == first["teacher_without_hours"] == pytest.approx(first["teacher"] * (1 - SCHEDULE_WEIGHT))
+
+
+def test_several_pools_asked_at_once_are_ranked_as_one_list_in_each_channel() -> None:
+    """need → experts asks 专家库 and 师资库 at once: a channel's rank is the candidate's place
+    among both pools' hits (by BM25 over its pool's ceiling, and by cosine), so a pool's first
+    does not earn the first place's rank credit when the other pool's first is better."""
+    experts = SearchResult([Hit(1, 8.0, 0.90, lexical_rank=1, semantic_rank=1),
+                            Hit(2, 4.0, 0.80, lexical_rank=2, semantic_rank=2)], 2, ["视觉"], 10.0)
+    teachers = SearchResult([Hit(1, 4.5, 0.85, lexical_rank=1, semantic_rank=1),
+                             Hit(2, 0.0, 0.70, semantic_rank=2)], 1, ["视觉"], 5.0)
+    one_list([experts, teachers])
+    assert [(h.lexical_rank, h.semantic_rank) for h in experts.hits] == [(2, 1), (3, 3)]
+    assert [(h.lexical_rank, h.semantic_rank) for h in teachers.hits] == [(1, 2), (None, 4)]
