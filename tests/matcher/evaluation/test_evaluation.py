@@ -244,3 +244,14 @@ def test_the_offline_fusion_scores_as_the_engine_does(tmp_path: Path, pool: str,
     assert np.allclose(fusion.scores(p, fusion.PRODUCT), engine, atol=1e-4)
     off = fusion.replace(fusion.PRODUCT, two_sided_channels=0.0)
     assert not np.allclose(fusion.scores(p, off), engine, atol=1e-3)  # the channels' share is really counted
+
+
+def test_worst_margins_within_noise_are_ties_broken_by_the_mean() -> None:
+    from matcher.evaluation import fusion
+
+    margins = np.array([[0.000, -0.001, -0.010, 0.000],
+                        [0.001, 0.030, 0.050, 0.001],
+                        [0.002, 0.020, 0.050, 0.002]])  # sets × fusions
+    assert fusion.choose(margins) == 1  # worst −0.001 is tied with 0.000, and its mean is far better
+    assert fusion.choose(margins[:, [0, 3]]) == 0  # equal: the first listed
+    assert fusion.choose(margins - np.array([0, 0.005, 0, 0])) == 0  # −0.006 is not within noise of 0
