@@ -346,11 +346,14 @@ def table(studies: Sequence[SetStudy], candidates: Sequence[Fusion]) -> np.ndarr
 TIED = 0.002
 
 
-def choose(margins: np.ndarray) -> int:
+def choose(margins: np.ndarray, keep: int | None = None) -> int:
     """The fusion whose worst margin over the sets given is best, fusions within :data:`TIED`
-    of it counting as tied; of those, the best mean margin (then the first listed)."""
+    of it counting as tied: ``keep`` (the weights in use) if it is among them — a change within
+    noise is no change —, else the tied one with the best mean margin (then the first listed)."""
     worst, mean = margins.min(axis=0), margins.mean(axis=0)
     tied = worst >= worst.max() - TIED
+    if keep is not None and tied[keep]:
+        return keep
     return int(np.lexsort((-np.where(tied, mean, -np.inf),))[0])
 
 
@@ -365,16 +368,17 @@ def leave_one_set_out(studies: Sequence[SetStudy], candidates: Sequence[Fusion],
     """For each set: the fusion chosen on the others, scored on it. Returns the fusion chosen
     on all sets and the table of results."""
     results = table(studies, candidates) if results is None else results
+    keep = candidates.index(PRODUCT) if PRODUCT in candidates else None
     floors = np.array([s.floor for s in studies])[:, None]
     margins = results - floors
     echo(f"{'留出的集':26s} {'在其余集上选出的融合在该集的 nDCG@10':>12s} {'两通道及其RRF之最':>8s} {'差':>8s}")
     worst = np.inf
     for n, s in enumerate(studies if len(studies) > 1 else []):
         others = np.delete(margins, n, axis=0)
-        pick = choose(others)
+        pick = choose(others, keep)
         echo(f"{s.name:26s} {results[n, pick]:12.4f} {s.floor:10.4f} {margins[n, pick]:+8.4f}   {described(candidates[pick])}")
         worst = min(worst, margins[n, pick])
-    chosen = choose(margins)
+    chosen = choose(margins, keep)
     if len(studies) < 2:
         echo(f"只有一个集，无法留一：在该集上选出：{described(candidates[chosen])}")
     else:

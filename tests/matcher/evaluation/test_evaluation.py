@@ -255,3 +255,5 @@ def test_worst_margins_within_noise_are_ties_broken_by_the_mean() -> None:
     assert fusion.choose(margins) == 1  # worst −0.001 is tied with 0.000, and its mean is far better
     assert fusion.choose(margins[:, [0, 3]]) == 0  # equal: the first listed
     assert fusion.choose(margins - np.array([0, 0.005, 0, 0])) == 0  # −0.006 is not within noise of 0
+    assert fusion.choose(margins, keep=0) == 0  # the weights in use stay when tied with the best
+    assert fusion.choose(margins - np.array([0.005, 0, 0, 0]), keep=0) == 1  # and give way beyond noise
