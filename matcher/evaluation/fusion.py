@@ -180,10 +180,7 @@ def _final(p: Prepared, text: np.ndarray, f: Fusion) -> np.ndarray:
     if p.sides is None:
         return _blend(p, text, f.structured, f.structured_scales)
     required, wished, wish_weight = p.sides
-    known = np.nan_to_num(required)
-    mixed = np.where(f.structured_scales, text * ((1 - f.structured) + f.structured * known),
-                     (1 - f.structured) * text + f.structured * known)
-    post = np.where(np.isfinite(required), mixed, text)
+    post = _mixed(text, required, f.structured, f.structured_scales)
     student = (wished + WISHED_BY_MEANING * text) / (wish_weight + WISHED_BY_MEANING)
     channels = (_credit(p.lexical_rank, f.two_sided_k) + _credit(p.semantic_rank, f.two_sided_k)) / 2
     return (1 - f.two_sided_channels) * np.sqrt(post * student) + f.two_sided_channels * channels
@@ -287,9 +284,15 @@ def ndcg_many(p: Prepared, s: np.ndarray) -> np.ndarray:
 def _blend(p: Prepared, text: np.ndarray, weight: float | np.ndarray, scales: bool | np.ndarray = False) -> np.ndarray:
     """The text score with the structured features (:func:`matcher.scoring.blend`), scaled by
     the conditions (:class:`matcher.engine.Feature`)."""
-    known = np.nan_to_num(p.structured)
+    return p.condition * _mixed(text, p.structured, weight, scales)
+
+
+def _mixed(text: np.ndarray, structured: np.ndarray, weight: float | np.ndarray,
+           scales: bool | np.ndarray = False) -> np.ndarray:
+    """:func:`matcher.scoring.blend` of each candidate: the text score where ``structured`` is NaN."""
+    known = np.nan_to_num(structured)
     mixed = np.where(scales, text * ((1 - weight) + weight * known), (1 - weight) * text + weight * known)
-    return p.condition * np.where(np.isfinite(p.structured), mixed, text)
+    return np.where(np.isfinite(structured), mixed, text)
 
 
 def ndcg_of(p: Prepared, s: np.ndarray) -> float:
@@ -440,8 +443,7 @@ def explore_dumps(paths: Sequence[object], echo: Echo) -> Fusion:
         if len(groups) > 1:
             echo("== 双向匹配的集（岗位 ↔ 学生）" if group is two_sided else "== 单向匹配的集")
         results = table(group, found)
-        names = [f.label() for f in found]
-        before = names.index((BEFORE_TWO_SIDED if group is two_sided else BEFORE).label())
+        before = found.index(BEFORE_TWO_SIDED if group is two_sided else BEFORE)
         for n, s in enumerate(group):
             best = int(np.argmax(results[n]))
             echo(f"{s.name:26s} 产品 {results[n, 0]:.4f}  改前 {results[n, before]:.4f}  "
